@@ -1,0 +1,140 @@
+"use client";
+
+import { useEffect, useId, useRef, useState, type FormEvent } from "react";
+import { saleSchema } from "@/lib/validations/sale";
+
+export interface SaleFields {
+  name: string;
+  seat: string;
+  movieId: string;
+  sessionId: string;
+}
+
+type FieldName = keyof SaleFields;
+type Outcome = { kind: "idle" } | { kind: "busy" } | { kind: "sold"; text: string } | { kind: "error"; text: string };
+
+const SCREENING_KEY = "streamdesk:screening";
+
+/** The sale form. Validates as the server does, then shows the server's answer in a status line. */
+export function SaleForm({ fields, onChange }: { fields: SaleFields; onChange: (update: (current: SaleFields) => SaleFields) => void }) {
+  const [errors, setErrors] = useState<Partial<Record<FieldName, string>>>({});
+  const [outcome, setOutcome] = useState<Outcome>({ kind: "idle" });
+  const nameRef = useRef<HTMLInputElement>(null);
+
+  // Staff sell many seats for one screening in a row: keep the last movie and session across reloads.
+  useEffect(() => {
+    const saved = localStorage.getItem(SCREENING_KEY);
+    if (!saved) return;
+    const [movieId = "", sessionId = ""] = saved.split("/");
+    onChange((current) => (current.movieId || current.sessionId ? current : { ...current, movieId, sessionId }));
+  }, [onChange]);
+
+  const set = (field: FieldName) => (value: string) => {
+    onChange((current) => ({ ...current, [field]: value }));
+    setErrors((current) => ({ ...current, [field]: undefined }));
+  };
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const parsed = saleSchema.safeParse(fields);
+    if (!parsed.success) {
+      const next: Partial<Record<FieldName, string>> = {};
+      for (const issue of parsed.error.issues) {
+        const field = issue.path[0] as FieldName;
+        next[field] ??= issue.message;
+      }
+      setErrors(next);
+      setOutcome({ kind: "error", text: Object.values(next)[0] ?? "Check the form." });
+      return;
+    }
+    setOutcome({ kind: "busy" });
+    try {
+      const response = await fetch("/api/tickets", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(fields),
+      });
+      const body = (await response.json().catch(() => ({}))) as { id?: string; error?: string; field?: string };
+      if (response.status === 201 && body.id) {
+        const sale = parsed.data;
+        localStorage.setItem(SCREENING_KEY, `${sale.movieId}/${sale.sessionId}`);
+        setOutcome({ kind: "sold", text: `Sold ${sale.seat} to ${sale.name}. Entry ${body.id}.` });
+        onChange((current) => ({ ...current, name: "", seat: "" }));
+        nameRef.current?.focus();
+        return;
+      }
+      const text = body.error ?? `The server answered ${response.status}; nothing was sold.`;
+      if (body.field && body.field in fields) setErrors({ [body.field]: text });
+      setOutcome({ kind: "error", text });
+    } catch {
+      setOutcome({ kind: "error", text: "The server could not be reached, so nothing was sold. Check the connection and try again." });
+    }
+  }
+
+  return (
+    <form onSubmit={submit} noValidate className="space-y-3 rounded-xl border border-slate-200 bg-white p-4 shadow-sm" aria-labelledby="sale-title">
+      <h1 id="sale-title" className="text-base font-semibold">
+        Sell a ticket
+      </h1>
+      <Field label="Name" value={fields.name} onChange={set("name")} error={errors.name} inputRef={nameRef} autoComplete="off" maxLength={100} />
+      <div className="grid grid-cols-3 gap-3">
+        <Field label="Seat" value={fields.seat} onChange={set("seat")} error={errors.seat} placeholder="B12" autoComplete="off" />
+        <Field label="Movie" value={fields.movieId} onChange={set("movieId")} error={errors.movieId} placeholder="53" inputMode="numeric" />
+        <Field label="Session" value={fields.sessionId} onChange={set("sessionId")} error={errors.sessionId} placeholder="832" inputMode="numeric" />
+      </div>
+      <div className="flex items-center gap-3">
+        <button
+          type="submit"
+          disabled={outcome.kind === "busy"}
+          className="rounded-lg bg-slate-900 px-4 py-2 font-medium text-white hover:bg-slate-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-amber-500 disabled:opacity-60"
+        >
+          {outcome.kind === "busy" ? "Selling…" : "Sell ticket"}
+        </button>
+        <p
+          role="status"
+          className={`min-w-0 flex-1 text-sm ${outcome.kind === "error" ? "text-red-700" : outcome.kind === "sold" ? "text-emerald-700" : "text-slate-500"}`}
+        >
+          {outcome.kind === "sold" || outcome.kind === "error" ? outcome.text : ""}
+        </p>
+      </div>
+    </form>
+  );
+}
+
+interface FieldProps {
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  error: string | undefined;
+  placeholder?: string;
+  inputMode?: "numeric";
+  autoComplete?: string;
+  maxLength?: number;
+  inputRef?: React.Ref<HTMLInputElement>;
+}
+
+function Field({ label, value, onChange, error, inputRef, ...rest }: FieldProps) {
+  const id = useId();
+  return (
+    <div className="flex flex-col gap-1">
+      <label htmlFor={id} className="text-sm font-medium text-slate-700">
+        {label}
+      </label>
+      <input
+        id={id}
+        ref={inputRef}
+        value={value}
+        onChange={(event) => onChange(event.target.value)}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? `${id}-error` : undefined}
+        className={`rounded-lg border px-3 py-2 outline-none focus:ring-2 ${error ? "border-red-500 focus:ring-red-200" : "border-slate-300 focus:border-amber-500 focus:ring-amber-200"}`}
+        {...rest}
+      />
+      {error ? (
+        <p id={`${id}-error`} className="text-xs text-red-700">
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,184 @@
+"use client";
+
+import type { FeedStatus } from "@/lib/events";
+import { compareIds } from "@/lib/stream-id";
+import type { TicketEntry } from "@/lib/tickets";
+import { getSocket } from "@/components/socket";
+
+/** How many entries a tab keeps; older ones are dropped as new ones arrive, and reloaded on demand. */
+export const FEED_CAPACITY = 10_000;
+const FIRST_PAGE = 200;
+const OLDER_PAGE = 500;
+
+export type LinkState = "connecting" | "catching-up" | "live" | "down";
+
+export interface FeedSnapshot {
+  /** Newest first. */
+  entries: TicketEntry[];
+  link: LinkState;
+  /** When the live link went down (socket lost, or the server lost Redis); null while it is up. */
+  downSince: number | null;
+  /** True once every older entry has been loaded. */
+  reachedStart: boolean;
+  loadingOlder: boolean;
+  error: string | null;
+}
+
+type Listener = () => void;
+type BatchListener = (entries: TicketEntry[]) => void;
+
+/**
+ * The tab's copy of the stream: first page over HTTP, then `feed:resume` from the newest id it holds,
+ * on every (re)connect. Batches are applied at most once per animation frame so thousands of entries
+ * per second cost one render per frame.
+ */
+class FeedStore {
+  #snapshot: FeedSnapshot = {
+    entries: [],
+    link: "connecting",
+    downSince: null,
+    reachedStart: false,
+    loadingOlder: false,
+    error: null,
+  };
+  #listeners = new Set<Listener>();
+  #batchListeners = new Set<BatchListener>();
+  #pending: TicketEntry[][] = [];
+  #frame: number | null = null;
+  #newestId = "0-0";
+  #started = false;
+  #socketUp = false;
+  #caughtUp = false;
+  #redis: FeedStatus = { redis: "up", since: Date.now() };
+
+  subscribe = (listener: Listener): (() => void) => {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  };
+
+  getSnapshot = (): FeedSnapshot => this.#snapshot;
+
+  /** Called with every batch as it arrives, before it is rendered. */
+  onBatch(listener: BatchListener): () => void {
+    this.#batchListeners.add(listener);
+    return () => this.#batchListeners.delete(listener);
+  }
+
+  start(): void {
+    if (this.#started) return;
+    this.#started = true;
+    void this.#loadFirstPage();
+  }
+
+  async loadOlder(): Promise<void> {
+    const oldest = this.#snapshot.entries.at(-1);
+    if (this.#snapshot.loadingOlder || this.#snapshot.reachedStart || !oldest) return;
+    this.#set({ loadingOlder: true });
+    try {
+      const page = await fetchPage(`before=${encodeURIComponent(oldest.id)}&count=${OLDER_PAGE}`);
+      this.#set({
+        entries: [...this.#snapshot.entries, ...page.entries],
+        reachedStart: page.next === null,
+        loadingOlder: false,
+        error: null,
+      });
+    } catch (error) {
+      this.#set({ loadingOlder: false, error: messageOf(error) });
+    }
+  }
+
+  async #loadFirstPage(): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const page = await fetchPage(`count=${FIRST_PAGE}`);
+        this.#newestId = page.entries[0]?.id ?? "0-0";
+        this.#set({ entries: page.entries, reachedStart: page.next === null, error: null });
+        break;
+      } catch (error) {
+        this.#set({ error: messageOf(error), link: "down", downSince: this.#snapshot.downSince ?? Date.now() });
+        await new Promise((resolve) => setTimeout(resolve, Math.min(500 * 2 ** attempt, 5000)));
+      }
+    }
+    this.#connect();
+  }
+
+  #connect(): void {
+    const socket = getSocket();
+    socket.on("connect", () => {
+      this.#socketUp = true;
+      this.#caughtUp = false;
+      this.#updateLink();
+      socket.emit("feed:resume", { afterId: this.#newestId }, (reply) => {
+        if ("error" in reply) {
+          this.#set({ error: reply.error });
+          return;
+        }
+        this.#caughtUp = true;
+        this.#updateLink();
+      });
+    });
+    socket.on("disconnect", () => {
+      this.#socketUp = false;
+      this.#updateLink();
+    });
+    socket.on("feed:status", (status) => {
+      this.#redis = status;
+      this.#updateLink();
+    });
+    socket.on("feed:entries", (entries) => this.#receive(entries));
+    socket.connect();
+  }
+
+  #updateLink(): void {
+    if (!this.#socketUp || this.#redis.redis === "down") {
+      const since = this.#socketUp ? this.#redis.since : Date.now();
+      this.#set({ link: "down", downSince: this.#snapshot.downSince ?? since });
+    } else {
+      this.#set({ link: this.#caughtUp ? "live" : "catching-up", downSince: null });
+    }
+  }
+
+  #receive(entries: TicketEntry[]): void {
+    // The server never repeats an entry; this guard only protects the list if that promise breaks.
+    const fresh = entries.filter((entry) => compareIds(entry.id, this.#newestId) > 0);
+    if (fresh.length === 0) return;
+    this.#newestId = fresh.at(-1)!.id;
+    for (const listener of this.#batchListeners) listener(fresh);
+    this.#pending.push(fresh);
+    if (this.#frame === null) this.#frame = requestAnimationFrame(() => this.#flush());
+  }
+
+  #flush(): void {
+    this.#frame = null;
+    const incoming: TicketEntry[] = [];
+    for (let b = this.#pending.length - 1; b >= 0; b--) {
+      const batch = this.#pending[b]!;
+      for (let i = batch.length - 1; i >= 0; i--) incoming.push(batch[i]!);
+    }
+    this.#pending = [];
+    const keep = Math.max(0, FEED_CAPACITY - incoming.length);
+    const trimmed = this.#snapshot.entries.length > keep;
+    this.#set({
+      entries: incoming.length >= FEED_CAPACITY ? incoming.slice(0, FEED_CAPACITY) : incoming.concat(this.#snapshot.entries.slice(0, keep)),
+      reachedStart: this.#snapshot.reachedStart && !trimmed,
+    });
+  }
+
+  #set(patch: Partial<FeedSnapshot>): void {
+    this.#snapshot = { ...this.#snapshot, ...patch };
+    for (const listener of this.#listeners) listener();
+  }
+}
+
+async function fetchPage(query: string): Promise<{ entries: TicketEntry[]; next: string | null }> {
+  const response = await fetch(`/api/tickets?${query}`, { cache: "no-store" });
+  const body = (await response.json().catch(() => ({}))) as { entries?: TicketEntry[]; next?: string | null; error?: string };
+  if (!response.ok || !body.entries) throw new Error(body.error ?? `The server answered ${response.status}.`);
+  return { entries: body.entries, next: body.next ?? null };
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : "Something went wrong.";
+}
+
+export const feedStore = new FeedStore();

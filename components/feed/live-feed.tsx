@@ -1,0 +1,129 @@
+"use client";
+
+import { useVirtualizer } from "@tanstack/react-virtual";
+import { useRef } from "react";
+import type { TicketEntry } from "@/lib/tickets";
+import { feedStore, FEED_CAPACITY } from "./feed-store";
+import { formatEntryTime } from "./format";
+import { useFeed } from "./use-feed";
+
+const ROW_HEIGHT = 60;
+const KNOWN = new Set(["name", "seat", "movieId", "sessionId"]);
+
+/** Every entry of the stream, newest first, virtualised so thousands per second stay smooth. */
+export function LiveFeed() {
+  const { entries, reachedStart, loadingOlder, error } = useFeed();
+  const scrollRef = useRef<HTMLDivElement>(null);
+  // eslint-disable-next-line react-hooks/incompatible-library -- the virtualiser is read during render by design
+  const virtualizer = useVirtualizer({
+    count: entries.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 8,
+    getItemKey: (index) => entries[index]?.id ?? index,
+  });
+
+  return (
+    <section aria-labelledby="feed-title" className="flex min-h-0 flex-1 flex-col rounded-xl border border-slate-200 bg-white shadow-sm">
+      <header className="flex items-baseline gap-3 border-b border-slate-200 px-4 py-3">
+        <h2 id="feed-title" className="text-base font-semibold">
+          Live sales
+        </h2>
+        <span className="text-sm text-slate-500" data-testid="feed-count">
+          {entries.length.toLocaleString()} {entries.length === 1 ? "entry" : "entries"}
+          {entries.length >= FEED_CAPACITY ? " (newest kept)" : ""}
+        </span>
+        {error ? (
+          <span role="alert" className="ml-auto text-sm text-red-700">
+            {error}
+          </span>
+        ) : null}
+      </header>
+      <div ref={scrollRef} className="min-h-0 flex-1 overflow-y-auto" data-testid="feed">
+        {entries.length === 0 ? (
+          <p className="p-6 text-center text-slate-500">No sales yet. New sales appear here the moment they happen.</p>
+        ) : (
+          <ol className="relative" style={{ height: virtualizer.getTotalSize() }}>
+            {virtualizer.getVirtualItems().map((row) => {
+              const entry = entries[row.index]!;
+              return (
+                <li
+                  key={row.key}
+                  className="absolute inset-x-0"
+                  style={{ transform: `translateY(${row.start}px)`, height: ROW_HEIGHT }}
+                >
+                  <FeedRow entry={entry} />
+                </li>
+              );
+            })}
+          </ol>
+        )}
+        {entries.length > 0 ? (
+          <div className="border-t border-slate-100 p-3 text-center">
+            {reachedStart ? (
+              <span className="text-sm text-slate-400">Start of the stream</span>
+            ) : (
+              <button
+                type="button"
+                onClick={() => void feedStore.loadOlder()}
+                disabled={loadingOlder}
+                className="rounded-md border border-slate-300 px-3 py-1.5 text-sm hover:bg-slate-50 disabled:opacity-50"
+              >
+                {loadingOlder ? "Loading…" : "Load older sales"}
+              </button>
+            )}
+          </div>
+        ) : null}
+      </div>
+    </section>
+  );
+}
+
+function FeedRow({ entry }: { entry: TicketEntry }) {
+  const { name, seat, movieId, sessionId } = entry.fields;
+  const extras = Object.entries(entry.fields).filter(([key]) => !KNOWN.has(key));
+  return (
+    <div
+      data-testid="feed-entry"
+      data-entry-id={entry.id}
+      className={`flex h-full items-center gap-4 border-b border-slate-100 px-4 ${entry.doubleBooked ? "bg-red-50" : ""}`}
+    >
+      <time className="w-32 shrink-0 font-mono text-xs text-slate-500" title={entry.id}>
+        {formatEntryTime(entry.id)}
+      </time>
+      <div className="min-w-0 flex-1">
+        <div className="flex items-center gap-2">
+          <span className="truncate font-medium" data-testid="entry-name">
+            {name ?? <em className="text-slate-400">no name</em>}
+          </span>
+          {entry.doubleBooked ? (
+            <span className="shrink-0 rounded bg-red-600 px-1.5 py-0.5 text-xs font-semibold text-white" data-testid="double-booked">
+              Double-booked
+            </span>
+          ) : null}
+        </div>
+        {extras.length > 0 ? (
+          <div className="truncate text-xs text-slate-500" data-testid="entry-extras">
+            {extras.map(([key, value]) => `${key}: ${value}`).join(" · ")}
+          </div>
+        ) : null}
+      </div>
+      <dl className="grid shrink-0 grid-cols-3 gap-x-4 text-right text-sm">
+        <dt className="sr-only">Seat</dt>
+        <dd className="w-12 font-mono font-semibold" data-testid="entry-seat">
+          {seat ?? "—"}
+        </dd>
+        <dt className="sr-only">Movie</dt>
+        <dd className="w-20 text-slate-600">
+          <span className="text-xs text-slate-400">movie </span>
+          {movieId ?? "—"}
+        </dd>
+        <dt className="sr-only">Session</dt>
+        <dd className="w-24 text-slate-600">
+          <span className="text-xs text-slate-400">session </span>
+          {sessionId ?? "—"}
+        </dd>
+      </dl>
+    </div>
+  );
+}

@@ -1,0 +1,118 @@
+import { z } from "zod";
+
+/** Raised at start-up when the environment cannot be used; the message names the variable. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+const port = z.coerce
+  .number({ error: "must be a whole number" })
+  .int("must be a whole number")
+  .min(0, "must be between 0 and 65535")
+  .max(65535, "must be between 0 and 65535");
+
+const redisUrl = z.string().refine((value) => {
+  try {
+    const url = new URL(value);
+    return (url.protocol === "redis:" || url.protocol === "rediss:") && url.hostname !== "";
+  } catch {
+    return false;
+  }
+}, "must be a URL like redis://host:6379");
+
+const clusterNodes = z
+  .string()
+  .transform((value, ctx) => {
+    const nodes = value
+      .split(",")
+      .map((part) => part.trim())
+      .filter(Boolean)
+      .map((part) => {
+        const match = /^([^:\s]+):(\d{1,5})$/.exec(part);
+        const portNumber = match ? Number(match[2]) : NaN;
+        if (!match || portNumber < 1 || portNumber > 65535) {
+          ctx.addIssue({ code: "custom", message: `"${part}" is not host:port` });
+          return null;
+        }
+        return { host: match[1]!, port: portNumber };
+      });
+    if (nodes.length === 0) ctx.addIssue({ code: "custom", message: "must list at least one host:port" });
+    return nodes.filter((node): node is { host: string; port: number } => node !== null);
+  });
+
+const streamKey = z
+  .string()
+  .min(1, "must not be empty")
+  .max(200, "must be at most 200 characters")
+  .regex(/^[^\s]+$/, "must not contain spaces");
+
+const intIn = (min: number, max: number) =>
+  z.coerce
+    .number({ error: "must be a whole number" })
+    .int("must be a whole number")
+    .min(min, `must be between ${min} and ${max}`)
+    .max(max, `must be between ${min} and ${max}`);
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: port.default(3000),
+  HOST: z.string().min(1, "must not be empty").default("127.0.0.1"),
+  REDIS_URL: redisUrl.optional(),
+  REDIS_CLUSTER_NODES: clusterNodes.optional(),
+  TICKETS_STREAM: streamKey.default("tickets"),
+  STREAMDESK_ADMIN_PASSWORD: z.string().min(8, "must be at least 8 characters").optional(),
+  STREAMDESK_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
+  SEAT_ROWS: intIn(1, 26).default(10),
+  SEATS_PER_ROW: intIn(1, 99).default(20),
+  FEED_BATCH: intIn(1, 10_000).default(1000),
+  FEED_BLOCK_MS: intIn(10, 60_000).default(2000),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+});
+
+/** The validated configuration every other module receives; nothing else reads `process.env`. */
+export interface Config {
+  env: "development" | "production" | "test";
+  port: number;
+  host: string;
+  redis:
+    | { mode: "single"; url: string; explicit: boolean }
+    | { mode: "cluster"; nodes: { host: string; port: number }[] };
+  streamKey: string;
+  adminPassword: string | undefined;
+  secret: string | undefined;
+  seatMap: { rows: number; seatsPerRow: number };
+  feed: { batch: number; blockMs: number };
+  logLevel: "debug" | "info" | "warn" | "error" | "silent";
+}
+
+const DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
+
+/**
+ * Parses the environment once at start-up.
+ * @throws ConfigError naming the first variable that cannot be used and what to change.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  // An empty variable means "not set": shells and compose files often export VAR= by accident.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ""));
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const variable = String(issue.path[0] ?? "environment");
+    throw new ConfigError(`${variable} ${issue.message}.`);
+  }
+  const e = parsed.data;
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    redis: e.REDIS_CLUSTER_NODES
+      ? { mode: "cluster", nodes: e.REDIS_CLUSTER_NODES }
+      : { mode: "single", url: e.REDIS_URL ?? DEFAULT_REDIS_URL, explicit: e.REDIS_URL !== undefined },
+    streamKey: e.TICKETS_STREAM,
+    adminPassword: e.STREAMDESK_ADMIN_PASSWORD,
+    secret: e.STREAMDESK_SECRET,
+    seatMap: { rows: e.SEAT_ROWS, seatsPerRow: e.SEATS_PER_ROW },
+    feed: { batch: e.FEED_BATCH, blockMs: e.FEED_BLOCK_MS },
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,23 @@
+import type { TicketEntry } from "./tickets";
+
+/** Whether the server is reading the stream; `since` is when that last changed (ms since epoch). */
+export interface FeedStatus {
+  redis: "up" | "down";
+  since: number;
+}
+
+/** The reply to `feed:resume`: the tab now has every entry up to `upTo` and receives live ones. */
+export interface ResumeAck {
+  upTo: string;
+}
+
+/** Events the server sends to browsers. */
+export interface ServerToClientEvents {
+  "feed:entries": (entries: TicketEntry[]) => void;
+  "feed:status": (status: FeedStatus) => void;
+}
+
+/** Events browsers send to the server. */
+export interface ClientToServerEvents {
+  "feed:resume": (payload: { afterId: string }, ack?: (reply: ResumeAck | { error: string }) => void) => void;
+}

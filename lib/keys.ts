@@ -1,0 +1,28 @@
+/**
+ * Every key that belongs to one tickets stream. Derived keys carry the stream's hash tag, so on Redis
+ * Cluster they live in the stream's slot and one Lua script may touch the stream and its seats together.
+ */
+export interface StreamKeys {
+  stream: string;
+  /** Hash of seat → id of the entry holding it, for one movie + session. */
+  seats(movieId: string, sessionId: string): string;
+}
+
+/** The part of a key Redis Cluster hashes: the first non-empty `{…}`, else the whole key. */
+export function hashTag(key: string): string {
+  const open = key.indexOf("{");
+  if (open !== -1) {
+    const close = key.indexOf("}", open + 1);
+    if (close > open + 1) return key.slice(open + 1, close);
+  }
+  return key;
+}
+
+/** Builds the key set for a stream such as `tickets` (seats then live at `{tickets}:seats:53:832`). */
+export function streamKeys(stream: string): StreamKeys {
+  const tag = `{${hashTag(stream)}}`;
+  return {
+    stream,
+    seats: (movieId, sessionId) => `${tag}:seats:${movieId}:${sessionId}`,
+  };
+}

@@ -1,0 +1,109 @@
+import { Cluster, Redis, type RedisOptions, type Result } from "ioredis";
+import { RedisUnavailableError } from "./errors";
+import { SELL_TICKET, INDEX_SEATS } from "./scripts";
+
+/** A connection to a single Redis or to a Redis Cluster; every domain function takes one. */
+export type RedisClient = Redis | Cluster;
+
+export type RedisTarget =
+  | { mode: "single"; url: string }
+  | { mode: "cluster"; nodes: { host: string; port: number }[] };
+
+export interface ClientOptions {
+  /** Used in `CLIENT LIST` so an operator can tell StreamDesk's connections apart. */
+  name: string;
+  /** Blocking connections must not time out while they wait; command connections should. */
+  blocking?: boolean;
+}
+
+declare module "ioredis" {
+  interface RedisCommander<Context> {
+    /** See {@link SELL_TICKET}. */
+    sdSellTicket(stream: string, seats: string, seat: string, ...fields: string[]): Result<[number, string], Context>;
+    /** See {@link INDEX_SEATS}. */
+    sdIndexSeats(numKeys: number, ...keysAndArgs: string[]): Result<string[], Context>;
+  }
+}
+
+function defineScripts(client: RedisClient): void {
+  client.defineCommand("sdSellTicket", { numberOfKeys: 2, lua: SELL_TICKET });
+  client.defineCommand("sdIndexSeats", { lua: INDEX_SEATS });
+}
+
+/**
+ * Opens a connection that fails fast while Redis is away (no offline queue), so callers can answer 503
+ * at once, and reconnects in the background with capped, jittered backoff.
+ */
+export function createRedisClient(target: RedisTarget, options: ClientOptions): RedisClient {
+  const common: RedisOptions = {
+    connectionName: options.name,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 6), 2000) + Math.floor(Math.random() * 100),
+    ...(options.blocking ? { blockingTimeout: 30_000 } : { commandTimeout: 5_000 }),
+  };
+  let client: RedisClient;
+  if (target.mode === "cluster") {
+    client = new Cluster(target.nodes, {
+      enableOfflineQueue: false,
+      clusterRetryStrategy: common.retryStrategy as (times: number) => number,
+      redisOptions: common,
+    });
+  } else {
+    client = new Redis(target.url, common);
+  }
+  defineScripts(client);
+  // Connection errors are reported through failing commands; an unhandled 'error' event would crash.
+  client.on("error", () => {});
+  return client;
+}
+
+/** Resolves once the client can take commands, or rejects after `timeoutMs`. */
+export function whenReady(client: RedisClient, timeoutMs: number): Promise<void> {
+  if (client.status === "ready") return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      client.off("ready", onReady);
+      reject(new RedisUnavailableError());
+    }, timeoutMs);
+    const onReady = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    client.once("ready", onReady);
+  });
+}
+
+const CONNECTION_MESSAGES = [
+  "Stream isn't writeable",
+  "Connection is closed",
+  "Command timed out",
+  "Reached the max retries",
+  "connect ECONNREFUSED",
+  "read ECONNRESET",
+  "Failed to refresh slots cache",
+  "None of startup nodes is available",
+  "CLUSTERDOWN",
+  "LOADING",
+  "TRYAGAIN",
+];
+
+/** True when `error` means Redis could not be reached, as opposed to Redis refusing the command. */
+export function isConnectionError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  if (error instanceof RedisUnavailableError) return true;
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code && ["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "ENOTFOUND", "EHOSTUNREACH"].includes(code)) {
+    return true;
+  }
+  return CONNECTION_MESSAGES.some((text) => error.message.includes(text));
+}
+
+/** Rethrows connection failures as {@link RedisUnavailableError}; other errors pass through unchanged. */
+export async function guard<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    throw isConnectionError(error) ? new RedisUnavailableError(error) : error;
+  }
+}

@@ -1,0 +1,28 @@
+import type { Config } from "@/lib/config";
+import type { StreamKeys } from "@/lib/keys";
+import type { RedisClient } from "@/lib/redis";
+import type { FeedStatus } from "@/lib/events";
+
+/** What route handlers need from the running server. */
+export interface AppContext {
+  config: Config;
+  redis: RedisClient;
+  keys: StreamKeys;
+  feedStatus: () => FeedStatus;
+}
+
+// Next.js bundles route handlers apart from the custom server, so a module-level variable would exist
+// twice; a global symbol is the one place both bundles share within the process.
+const SLOT = Symbol.for("streamdesk.context");
+type Slot = { [SLOT]?: AppContext };
+
+export function setContext(context: AppContext | undefined): void {
+  (globalThis as Slot)[SLOT] = context;
+}
+
+/** The running server's context; throws when called outside it (for example during `next build`). */
+export function getContext(): AppContext {
+  const context = (globalThis as Slot)[SLOT];
+  if (!context) throw new Error("StreamDesk context is not set: start the app through server/index.ts.");
+  return context;
+}

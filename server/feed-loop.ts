@@ -1,0 +1,108 @@
+import { EventEmitter } from "node:events";
+import type { StreamKeys } from "@/lib/keys";
+import type { RedisClient } from "@/lib/redis";
+import type { StreamId } from "@/lib/stream-id";
+import { indexSeats, lastEntryId, toEntries, type TicketEntry } from "@/lib/tickets";
+import type { FeedStatus } from "@/lib/events";
+import { backoff, sleep } from "./sleep";
+
+export interface FeedLoopOptions {
+  /** A connection used by this loop alone: XREAD BLOCK holds it for up to `blockMs`. */
+  redis: RedisClient;
+  keys: StreamKeys;
+  batch: number;
+  blockMs: number;
+  onError?: (error: unknown) => void;
+}
+
+interface FeedLoopEvents {
+  batch: [entries: TicketEntry[]];
+  status: [status: FeedStatus];
+}
+
+/**
+ * The one reader of the tickets stream in this process. It blocks on `XREAD`, keeps the id of the last
+ * entry it handed out, and after any failure resumes from exactly that id, so listeners see every entry
+ * once, in order. Emits `batch` once per read, never once per entry.
+ */
+export class FeedLoop extends EventEmitter<FeedLoopEvents> {
+  #lastId: StreamId | undefined;
+  #status: FeedStatus = { redis: "down", since: Date.now() };
+  readonly #abort = new AbortController();
+  #running: Promise<void> | undefined;
+
+  constructor(private readonly options: FeedLoopOptions) {
+    super();
+  }
+
+  /** The id of the newest entry already emitted; undefined until the loop has first reached Redis. */
+  get lastId(): StreamId | undefined {
+    return this.#lastId;
+  }
+
+  get status(): FeedStatus {
+    return this.#status;
+  }
+
+  start(): void {
+    this.#running ??= this.#run();
+  }
+
+  /** Stops reading; resolves once the loop has exited. */
+  async stop(): Promise<void> {
+    this.#abort.abort();
+    // Breaks a pending XREAD BLOCK at once instead of waiting for it to time out.
+    this.options.redis.disconnect();
+    await this.#running;
+  }
+
+  /** Resolves after the next batch or status change, or when the loop stops. */
+  next(): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        this.off("batch", done);
+        this.off("status", done);
+        this.#abort.signal.removeEventListener("abort", done);
+        resolve();
+      };
+      this.once("batch", done);
+      this.once("status", done);
+      this.#abort.signal.addEventListener("abort", done, { once: true });
+    });
+  }
+
+  #setStatus(redis: FeedStatus["redis"]): void {
+    if (this.#status.redis === redis) return;
+    this.#status = { redis, since: Date.now() };
+    this.emit("status", this.#status);
+  }
+
+  async #run(): Promise<void> {
+    const { redis, keys, batch, blockMs } = this.options;
+    const signal = this.#abort.signal;
+    let failures = 0;
+    while (!signal.aborted) {
+      try {
+        // Resolving the current last id once, rather than reading from "$" each time, means not even the
+        // first read can skip an entry that arrives between two reads.
+        if (this.#lastId === undefined) {
+          this.#lastId = await lastEntryId(redis, keys);
+          this.#setStatus("up");
+        }
+        const reply = await redis.xread("COUNT", batch, "BLOCK", blockMs, "STREAMS", keys.stream, this.#lastId);
+        this.#setStatus("up");
+        failures = 0;
+        const raw = reply?.[0]?.[1];
+        if (!raw || raw.length === 0) continue;
+        const entries = await indexSeats(redis, keys, toEntries(raw));
+        this.#lastId = entries.at(-1)!.id;
+        this.emit("batch", entries);
+      } catch (error) {
+        if (signal.aborted) break;
+        this.#setStatus("down");
+        this.options.onError?.(error);
+        await sleep(backoff(failures++), signal);
+      }
+    }
+  }
+}

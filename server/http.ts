@@ -1,0 +1,61 @@
+import { RedisUnavailableError, SeatTakenError, ValidationError } from "@/lib/errors";
+import { isConnectionError } from "@/lib/redis";
+import { log } from "./log";
+
+const MAX_BODY_BYTES = 16 * 1024;
+
+/** A JSON response; the one way route handlers answer. */
+export function json(body: unknown, status = 200, headers?: HeadersInit): Response {
+  return Response.json(body, { status, headers: { "cache-control": "no-store", ...headers } });
+}
+
+export function noContent(): Response {
+  return new Response(null, { status: 204, headers: { "cache-control": "no-store" } });
+}
+
+/**
+ * Maps every error a handler can meet to a status and one sentence a person can act on. The single
+ * place where domain errors become HTTP.
+ */
+export function errorResponse(error: unknown, unavailable = "Redis is not reachable right now, so nothing was changed. Try again in a moment."): Response {
+  if (error instanceof ValidationError) {
+    return json({ error: error.message, ...(error.field ? { field: error.field } : {}) }, 400);
+  }
+  if (error instanceof SeatTakenError) {
+    return json({ error: error.message, field: "seat", holderId: error.holderId }, 409);
+  }
+  if (error instanceof RedisUnavailableError || isConnectionError(error)) {
+    return json({ error: unavailable }, 503, { "retry-after": "1" });
+  }
+  log.error("request failed", { error });
+  return json({ error: "Something went wrong on the server. Try again; if it keeps happening, tell your supervisor." }, 500);
+}
+
+/** Reads a JSON body, refusing other content types, oversized bodies and malformed JSON with a 400. */
+export async function readJson(request: Request): Promise<unknown> {
+  const type = request.headers.get("content-type") ?? "";
+  if (!/^application\/json\b/i.test(type)) {
+    throw new ValidationError("Send the body as JSON with Content-Type: application/json.");
+  }
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > MAX_BODY_BYTES) throw new ValidationError(`The body is larger than ${MAX_BODY_BYTES / 1024} KB.`);
+  const text = await request.text();
+  if (Buffer.byteLength(text) > MAX_BODY_BYTES) {
+    throw new ValidationError(`The body is larger than ${MAX_BODY_BYTES / 1024} KB.`);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new ValidationError("The body is not valid JSON.");
+  }
+}
+
+/** Parses an optional whole-number query parameter within bounds. */
+export function intParam(params: URLSearchParams, name: string, fallback: number, min: number, max: number): number {
+  const raw = params.get(name);
+  if (raw === null || raw === "") return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new ValidationError(`${name} must be a whole number from ${min} to ${max}.`, name);
+  }
+  return Number(raw);
+}

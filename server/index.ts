@@ -1,0 +1,81 @@
+import type { ChildProcess } from "node:child_process";
+import next from "next";
+import { ConfigError, loadConfig, type Config } from "@/lib/config";
+import { streamKeys } from "@/lib/keys";
+import { createRedisClient, whenReady, type RedisTarget } from "@/lib/redis";
+import { createApp } from "./app";
+import { setContext } from "./context";
+import { pingRedis, RedisServerMissingError, startLocalRedis } from "./local-redis";
+import { log } from "./log";
+
+const SHUTDOWN_LIMIT_MS = 4500;
+
+/** Uses the configured Redis, or starts a local one when the default URL has nobody listening. */
+async function ensureRedis(config: Config): Promise<{ target: RedisTarget; child?: ChildProcess }> {
+  if (config.redis.mode === "cluster") return { target: config.redis };
+  const url = new URL(config.redis.url);
+  const host = url.hostname.replace(/^\[|\]$/g, "");
+  const port = Number(url.port || 6379);
+  if (config.redis.explicit || (await pingRedis(host, port))) return { target: config.redis };
+  log.info(`nothing answers at ${url.host}; starting redis-server with data in .data/redis`);
+  const child = await startLocalRedis(host, port, ".data/redis");
+  return { target: config.redis, child };
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  log.setLevel(config.logLevel);
+  const { target, child } = await ensureRedis(config);
+  const stopLocalRedis = () => child?.kill("SIGTERM");
+  process.once("exit", stopLocalRedis);
+
+  const redis = createRedisClient(target, { name: "streamdesk:commands" });
+  const feedRedis = createRedisClient(target, { name: "streamdesk:feed", blocking: true });
+  await whenReady(redis, 5000).catch(() => log.warn("Redis is not answering yet; serving 503 until it does"));
+
+  const dev = config.env !== "production";
+  const nextApp = next({ dev, hostname: config.host, port: config.port, dir: process.cwd() });
+  await nextApp.prepare();
+  const handle = nextApp.getRequestHandler();
+
+  const keys = streamKeys(config.streamKey);
+  const app = createApp({ redis, feedRedis, keys, feed: config.feed, handler: (req, res) => void handle(req, res) });
+  setContext({ config, redis, keys, feedStatus: () => app.loop.status });
+
+  await new Promise<void>((resolve, reject) => {
+    app.http.once("error", reject);
+    app.http.listen(config.port, config.host, resolve);
+  });
+  const address = app.http.address();
+  const port = typeof address === "object" && address ? address.port : config.port;
+  log.info(`StreamDesk listening on http://${config.host}:${port}`, { stream: config.streamKey, dev });
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info(`${signal}: shutting down`);
+    const force = setTimeout(() => {
+      log.warn("shutdown took too long; exiting");
+      process.exit(1);
+    }, SHUTDOWN_LIMIT_MS);
+    force.unref();
+    await app.close();
+    await nextApp.close?.();
+    redis.disconnect();
+    stopLocalRedis();
+    clearTimeout(force);
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError || error instanceof RedisServerMissingError) {
+    process.stderr.write(`StreamDesk cannot start: ${error.message}\n`);
+  } else {
+    process.stderr.write(`StreamDesk cannot start: ${error instanceof Error ? error.message : String(error)}\n`);
+  }
+  process.exit(1);
+});
