@@ -3,18 +3,16 @@ import { ValidationError } from "../errors";
 
 export const SEAT_PATTERN = /^[A-Z]{1,2}[1-9]\d{0,2}$/;
 
-const positiveId = (label: string) =>
-  z.union(
+const positiveId = (label: string) => {
+  const error = `${label} must be a positive whole number, like 53.`;
+  return z.union(
     [
-      z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
-      z
-        .string()
-        .trim()
-        .regex(/^[1-9]\d{0,14}$/)
-        .transform(Number),
+      z.number({ error }).int({ error }).positive({ error }).max(Number.MAX_SAFE_INTEGER, { error }),
+      z.string({ error }).trim().regex(/^[1-9]\d{0,14}$/, { error }).transform(Number),
     ],
-    { error: `${label} must be a positive whole number, like 53.` },
+    { error },
   );
+};
 
 /** What the sale form and `POST /api/tickets` accept. */
 export const saleSchema = z.object({

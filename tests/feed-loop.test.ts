@@ -1,0 +1,83 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { streamKeys } from "@/lib/keys";
+import { createRedisClient, whenReady } from "@/lib/redis";
+import { FeedLoop } from "@/server/feed-loop";
+import { uniqueStream } from "./support/context";
+import { startRedisServer, type TestRedis } from "./support/redis-server";
+import { startWriter, until } from "./support/writer";
+
+let server: TestRedis | undefined;
+afterEach(async () => {
+  await server?.dispose();
+  server = undefined;
+});
+
+async function setup(blockMs = 500) {
+  server = await startRedisServer({ appendonly: true });
+  const target = { mode: "single" as const, url: server.url };
+  const redis = createRedisClient(target, { name: "test:writer" });
+  const feedRedis = createRedisClient(target, { name: "test:feed", blocking: true });
+  await whenReady(redis, 5000);
+  const keys = streamKeys(uniqueStream());
+  const loop = new FeedLoop({ redis: feedRedis, keys, batch: 200, blockMs });
+  const delivered: string[] = [];
+  const batchSizes: number[] = [];
+  loop.on("batch", (entries) => {
+    batchSizes.push(entries.length);
+    for (const entry of entries) delivered.push(entry.id);
+  });
+  return { redis, keys, loop, delivered, batchSizes };
+}
+
+describe("FeedLoop", () => {
+  it("starts at the end of the stream and delivers each new entry once, in batches", async () => {
+    const { redis, keys, loop, delivered, batchSizes } = await setup();
+    await redis.xadd(keys.stream, "*", "name", "before start");
+    loop.start();
+    await until(() => loop.lastId !== undefined, 5000, "the loop to reach Redis");
+    const ids: string[] = [];
+    const pipeline = redis.pipeline();
+    for (let i = 0; i < 500; i++) pipeline.xadd(keys.stream, "*", "name", `n${i}`);
+    for (const [, id] of (await pipeline.exec()) ?? []) ids.push(id as string);
+    await until(() => delivered.length >= 500, 5000, "500 entries");
+    expect(delivered).toEqual(ids);
+    expect(batchSizes.length).toBeLessThan(500);
+    await loop.stop();
+    redis.disconnect();
+  });
+
+  it("resumes after Redis is killed mid-burst and restarted, with no gap and no duplicate", async () => {
+    const { redis, keys, loop, delivered } = await setup();
+    const statuses: string[] = [];
+    loop.on("status", (status) => statuses.push(status.redis));
+    loop.start();
+    await until(() => loop.lastId !== undefined, 5000, "the loop to reach Redis");
+    const writer = startWriter(redis, keys.stream);
+    await until(() => delivered.length > 300, 10_000, "entries before the kill");
+    await server!.kill();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await server!.start();
+    const afterRestart = writer.written;
+    await until(() => writer.written > afterRestart + 300, 15_000, "writes after the restart");
+    await writer.stop();
+
+    const all = ((await redis.xrange(keys.stream, "-", "+")) as [string, string[]][]).map(([id]) => id);
+    await until(() => delivered.length >= all.length, 15_000, "the loop to catch up");
+    expect(delivered).toEqual(all);
+    expect(new Set(delivered).size).toBe(delivered.length);
+    expect(statuses).toContain("down");
+    expect(statuses.at(-1)).toBe("up");
+    await loop.stop();
+    redis.disconnect();
+  });
+
+  it("stops while blocked in XREAD without waiting for the block to time out", async () => {
+    const { redis, loop } = await setup(20_000);
+    loop.start();
+    await until(() => loop.lastId !== undefined, 5000, "the loop to reach Redis");
+    const started = Date.now();
+    await loop.stop();
+    expect(Date.now() - started).toBeLessThan(5000);
+    redis.disconnect();
+  });
+});
