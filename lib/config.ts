@@ -66,6 +66,8 @@ const schema = z.object({
   SEATS_PER_ROW: intIn(1, 99).default(20),
   FEED_BATCH: intIn(1, 10_000).default(1000),
   FEED_BLOCK_MS: intIn(10, 60_000).default(2000),
+  GROUPS_POLL_MS: intIn(100, 60_000).default(500),
+  DEAD_LETTER_DELIVERIES: intIn(1, 1_000_000).default(5),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 });
 
@@ -82,6 +84,7 @@ export interface Config {
   secret: string | undefined;
   seatMap: { rows: number; seatsPerRow: number };
   feed: { batch: number; blockMs: number };
+  groups: { pollMs: number; deadLetterDeliveries: number };
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
 }
 
@@ -113,6 +116,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     secret: e.STREAMDESK_SECRET,
     seatMap: { rows: e.SEAT_ROWS, seatsPerRow: e.SEATS_PER_ROW },
     feed: { batch: e.FEED_BATCH, blockMs: e.FEED_BLOCK_MS },
+    groups: { pollMs: e.GROUPS_POLL_MS, deadLetterDeliveries: e.DEAD_LETTER_DELIVERIES },
     logLevel: e.LOG_LEVEL,
   };
 }

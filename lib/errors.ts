@@ -29,3 +29,19 @@ export class RedisUnavailableError extends Error {
     super("The ticket store (Redis) is not reachable right now.", { cause });
   }
 }
+
+/** The consumer group does not exist on the stream. */
+export class GroupMissingError extends Error {
+  override name = "GroupMissingError";
+  constructor(readonly group: string) {
+    super(`There is no consumer group "${group}" on this stream. Check the name, or create the group first.`);
+  }
+}
+
+/** A consumer group with that name already exists. */
+export class GroupExistsError extends Error {
+  override name = "GroupExistsError";
+  constructor(readonly group: string) {
+    super(`A consumer group named "${group}" already exists. Pick another name, or open the existing group.`);
+  }
+}

@@ -1,3 +1,4 @@
+import type { GroupInfo } from "./groups";
 import type { TicketEntry } from "./tickets";
 
 /** Whether the server is reading the stream; `since` is when that last changed (ms since epoch). */
@@ -15,6 +16,8 @@ export interface ResumeAck {
 export interface ServerToClientEvents {
   "feed:entries": (entries: TicketEntry[]) => void;
   "feed:status": (status: FeedStatus) => void;
+  /** The same object as `GET /api/groups`; sent on connect and whenever a group changes. */
+  "groups:update": (snapshot: { groups: GroupInfo[] }) => void;
 }
 
 /** Events browsers send to the server. */

@@ -6,6 +6,8 @@ export interface StreamKeys {
   stream: string;
   /** Hash of seat → id of the entry holding it, for one movie + session. */
   seats(movieId: string, sessionId: string): string;
+  /** Dead letters moved out of the stream's consumer groups. */
+  dead: string;
 }
 
 /** The part of a key Redis Cluster hashes: the first non-empty `{…}`, else the whole key. */
@@ -24,5 +26,6 @@ export function streamKeys(stream: string): StreamKeys {
   return {
     stream,
     seats: (movieId, sessionId) => `${tag}:seats:${movieId}:${sessionId}`,
+    dead: `${tag}:dead`,
   };
 }

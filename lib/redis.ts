@@ -1,6 +1,6 @@
 import { Cluster, Redis, type RedisOptions, type Result } from "ioredis";
 import { RedisUnavailableError } from "./errors";
-import { SELL_TICKET, INDEX_SEATS } from "./scripts";
+import { INDEX_SEATS, MOVE_DEAD_LETTERS, SELL_TICKET } from "./scripts";
 
 /** A connection to a single Redis or to a Redis Cluster; every domain function takes one. */
 export type RedisClient = Redis | Cluster;
@@ -22,12 +22,15 @@ declare module "ioredis" {
     sdSellTicket(stream: string, seats: string, seat: string, ...fields: string[]): Result<[number, string], Context>;
     /** See {@link INDEX_SEATS}. */
     sdIndexSeats(numKeys: number, ...keysAndArgs: string[]): Result<string[], Context>;
+    /** See {@link MOVE_DEAD_LETTERS}. */
+    sdMoveDeadLetters(stream: string, dead: string, group: string, minDeliveries: number, ...ids: string[]): Result<string[], Context>;
   }
 }
 
 function defineScripts(client: RedisClient): void {
   client.defineCommand("sdSellTicket", { numberOfKeys: 2, lua: SELL_TICKET });
   client.defineCommand("sdIndexSeats", { lua: INDEX_SEATS });
+  client.defineCommand("sdMoveDeadLetters", { numberOfKeys: 2, lua: MOVE_DEAD_LETTERS });
 }
 
 /**

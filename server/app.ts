@@ -6,6 +6,7 @@ import type { RedisClient } from "@/lib/redis";
 import { readRange } from "@/lib/tickets";
 import { FeedHub } from "./feed-hub";
 import { FeedLoop } from "./feed-loop";
+import { GroupWatcher } from "./group-watcher";
 import { log } from "./log";
 
 export interface AppDeps {
@@ -15,6 +16,7 @@ export interface AppDeps {
   feedRedis: RedisClient;
   keys: StreamKeys;
   feed: { batch: number; blockMs: number };
+  groupsPollMs: number;
   /** Everything that is not Socket.IO: the Next.js handler in production, a stub in tests. */
   handler: (req: IncomingMessage, res: ServerResponse) => void;
 }
@@ -23,6 +25,7 @@ export interface App {
   http: HttpServer;
   io: Server<ClientToServerEvents, ServerToClientEvents>;
   loop: FeedLoop;
+  groups: GroupWatcher;
   /** Stops accepting, closes every socket and the loop. Redis clients stay the caller's to close. */
   close(): Promise<void>;
 }
@@ -43,19 +46,27 @@ export function createApp(deps: AppDeps): App {
     onError: (error) => log.warn("feed loop: Redis read failed, retrying", { error }),
   });
   const hub = new FeedHub(io, loop, (after, until, count) => readRange(deps.redis, deps.keys, after, until, count));
-  io.on("connection", (socket) => hub.attach(socket));
+  const groups = new GroupWatcher(deps.redis, deps.keys, deps.groupsPollMs, () => io.engine.clientsCount > 0);
+  groups.on("update", (snapshot) => io.emit("groups:update", snapshot));
+  io.on("connection", (socket) => {
+    hub.attach(socket);
+    if (groups.snapshot) socket.emit("groups:update", groups.snapshot);
+    else groups.refresh();
+  });
   loop.on("status", (status) => log.info(`feed loop: Redis ${status.redis}`));
   loop.start();
+  groups.start();
 
   return {
     http,
     io,
     loop,
+    groups,
     async close() {
       const closed = new Promise<void>((resolve) => http.close(() => resolve()));
       http.closeIdleConnections();
       io.disconnectSockets(true);
-      await Promise.all([loop.stop(), io.close().catch(() => {}), closed]);
+      await Promise.all([loop.stop(), groups.stop(), io.close().catch(() => {}), closed]);
     },
   };
 }

@@ -9,6 +9,8 @@ export interface AppContext {
   redis: RedisClient;
   keys: StreamKeys;
   feedStatus: () => FeedStatus;
+  /** Tells every tab about a group change made through StreamDesk at once, instead of at the next poll. */
+  groupsChanged: () => void;
 }
 
 // Next.js bundles route handlers apart from the custom server, so a module-level variable would exist

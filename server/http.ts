@@ -1,4 +1,4 @@
-import { RedisUnavailableError, SeatTakenError, ValidationError } from "@/lib/errors";
+import { GroupExistsError, GroupMissingError, RedisUnavailableError, SeatTakenError, ValidationError } from "@/lib/errors";
 import { isConnectionError } from "@/lib/redis";
 import { log } from "./log";
 
@@ -24,8 +24,13 @@ export function errorResponse(error: unknown, unavailable = "Redis is not reacha
   if (error instanceof SeatTakenError) {
     return json({ error: error.message, field: "seat", holderId: error.holderId }, 409);
   }
+  if (error instanceof GroupMissingError) return json({ error: error.message }, 404);
+  if (error instanceof GroupExistsError) return json({ error: error.message, field: "name" }, 409);
   if (error instanceof RedisUnavailableError || isConnectionError(error)) {
     return json({ error: unavailable }, 503, { "retry-after": "1" });
+  }
+  if (error instanceof Error && error.name === "ReplyError") {
+    return json({ error: `Redis refused the request: ${error.message.replace(/\.?$/, ".")}` }, 409);
   }
   log.error("request failed", { error });
   return json({ error: "Something went wrong on the server. Try again; if it keeps happening, tell your supervisor." }, 500);

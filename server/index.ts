@@ -39,8 +39,8 @@ async function main(): Promise<void> {
   const handle = nextApp.getRequestHandler();
 
   const keys = streamKeys(config.streamKey);
-  const app = createApp({ redis, feedRedis, keys, feed: config.feed, handler: (req, res) => void handle(req, res) });
-  setContext({ config, redis, keys, feedStatus: () => app.loop.status });
+  const app = createApp({ redis, feedRedis, keys, feed: config.feed, groupsPollMs: config.groups.pollMs, handler: (req, res) => void handle(req, res) });
+  setContext({ config, redis, keys, feedStatus: () => app.loop.status, groupsChanged: () => app.groups.refresh() });
 
   await new Promise<void>((resolve, reject) => {
     app.http.once("error", reject);

@@ -9,15 +9,16 @@ import { redisFixture } from "./support/context";
 import { freePort } from "./support/redis-server";
 
 const config = loadConfig({});
+const noParams = { params: Promise.resolve({}) };
 
 async function withApp() {
   const { redis, keys } = await redisFixture();
-  setContext({ config, redis, keys, feedStatus: () => ({ redis: "up", since: 0 }) });
+  setContext({ config, redis, keys, feedStatus: () => ({ redis: "up", since: 0 }), groupsChanged: () => {} });
   return { redis, keys };
 }
 
 function post(body: string, contentType = "application/json") {
-  return tickets.POST(new Request("http://desk/api/tickets", { method: "POST", body, headers: { "content-type": contentType } }));
+  return tickets.POST(new Request("http://desk/api/tickets", { method: "POST", body, headers: { "content-type": contentType } }), noParams);
 }
 
 const sale = { name: "Beth Harmon", seat: "B11", movieId: 53, sessionId: 832 };
@@ -54,7 +55,7 @@ describe("POST /api/tickets", () => {
   it("answers 503 saying nothing was sold when Redis is unreachable", async () => {
     const { keys } = await withApp();
     const dead = createRedisClient({ mode: "single", url: `redis://127.0.0.1:${await freePort()}` }, { name: "test:dead" });
-    setContext({ config, redis: dead, keys, feedStatus: () => ({ redis: "down", since: 0 }) });
+    setContext({ config, redis: dead, keys, feedStatus: () => ({ redis: "down", since: 0 }), groupsChanged: () => {} });
     const response = await post(JSON.stringify(sale));
     expect(response.status).toBe(503);
     expect(await response.json()).toEqual({ error: expect.stringMatching(/nothing was sold/) });
@@ -69,10 +70,10 @@ describe("GET /api/tickets", () => {
     const { redis, keys } = await withApp();
     const ids = [];
     for (let i = 0; i < 5; i++) ids.push(await redis.xadd(keys.stream, "*", "name", `n${i}`));
-    const first = await tickets.GET(new Request("http://desk/api/tickets?count=3"));
+    const first = await tickets.GET(new Request("http://desk/api/tickets?count=3"), noParams);
     const page = (await first.json()) as { entries: { id: string }[]; next: string };
     expect(page.entries.map((entry) => entry.id)).toEqual([ids[4], ids[3], ids[2]]);
-    const second = await tickets.GET(new Request(`http://desk/api/tickets?before=${page.next}&count=3`));
+    const second = await tickets.GET(new Request(`http://desk/api/tickets?before=${page.next}&count=3`), noParams);
     expect(await second.json()).toEqual({
       entries: [
         { id: ids[1], fields: { name: "n1" } },
@@ -89,7 +90,7 @@ describe("GET /api/tickets", () => {
     ["?before=1-0&after=1-0", /either before or after/],
   ])("answers 400 for %s", async (query, message) => {
     await withApp();
-    const response = await tickets.GET(new Request(`http://desk/api/tickets${query}`));
+    const response = await tickets.GET(new Request(`http://desk/api/tickets${query}`), noParams);
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ error: expect.stringMatching(message) });
   });

@@ -27,6 +27,7 @@ async function startApp(redisServer: TestRedis) {
     feedRedis,
     keys,
     feed: { batch: 500, blockMs: 500 },
+    groupsPollMs: 200,
     handler: (_req, res) => res.writeHead(404).end(),
   });
   await new Promise<void>((resolve) => app.http.listen(0, "127.0.0.1", resolve));

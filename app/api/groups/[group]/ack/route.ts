@@ -1,0 +1,15 @@
+import { ack } from "@/lib/groups";
+import { ackSchema, parseWith } from "@/lib/validations/group";
+import { json, readJson } from "@/server/http";
+import { nameParam, route } from "@/server/routes";
+
+export const dynamic = "force-dynamic";
+
+/** XACK: acking an id twice is harmless; `acked` counts the ones that were still pending. */
+export const POST = route<{ group: string }>(async (request, { redis, keys, groupsChanged }, params) => {
+  const group = nameParam(params.group, "Group name");
+  const { ids } = parseWith(ackSchema, await readJson(request));
+  const acked = await ack(redis, keys, group, ids);
+  groupsChanged();
+  return json({ acked });
+});

@@ -1,0 +1,15 @@
+import { claim } from "@/lib/groups";
+import { claimSchema, parseWith } from "@/lib/validations/group";
+import { json, readJson } from "@/server/http";
+import { nameParam, route } from "@/server/routes";
+
+export const dynamic = "force-dynamic";
+
+/** XCLAIM: `claimed` lists the ids that were idle long enough and still pending. */
+export const POST = route<{ group: string }>(async (request, { redis, keys, groupsChanged }, params) => {
+  const group = nameParam(params.group, "Group name");
+  const { consumer, minIdleMs, ids } = parseWith(claimSchema, await readJson(request));
+  const claimed = await claim(redis, keys, group, consumer, minIdleMs, ids);
+  groupsChanged();
+  return json({ claimed });
+});

@@ -1,0 +1,12 @@
+import { deleteConsumer } from "@/lib/groups";
+import { json } from "@/server/http";
+import { nameParam, route } from "@/server/routes";
+
+export const dynamic = "force-dynamic";
+
+/** XGROUP DELCONSUMER; answers how many pending messages the consumer still owned. */
+export const DELETE = route<{ group: string; consumer: string }>(async (_request, { redis, keys, groupsChanged }, params) => {
+  const pending = await deleteConsumer(redis, keys, nameParam(params.group, "Group name"), nameParam(params.consumer, "Consumer"));
+  groupsChanged();
+  return json({ pending });
+});

@@ -1,0 +1,15 @@
+import { readAsConsumer } from "@/lib/groups";
+import { parseWith, readSchema } from "@/lib/validations/group";
+import { json, readJson } from "@/server/http";
+import { nameParam, route } from "@/server/routes";
+
+export const dynamic = "force-dynamic";
+
+/** XREADGROUP GROUP g c COUNT n STREAMS <stream> > */
+export const POST = route<{ group: string }>(async (request, { redis, keys, groupsChanged }, params) => {
+  const group = nameParam(params.group, "Group name");
+  const { consumer, count } = parseWith(readSchema, await readJson(request));
+  const entries = await readAsConsumer(redis, keys, group, consumer, count);
+  groupsChanged();
+  return json({ entries });
+});

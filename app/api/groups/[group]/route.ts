@@ -1,0 +1,15 @@
+import { deleteGroup, getGroup } from "@/lib/groups";
+import { json } from "@/server/http";
+import { nameParam, route } from "@/server/routes";
+
+export const dynamic = "force-dynamic";
+
+export const GET = route<{ group: string }>(async (_request, { redis, keys }, params) =>
+  json({ group: await getGroup(redis, keys, nameParam(params.group, "Group name")) }),
+);
+
+export const DELETE = route<{ group: string }>(async (_request, { redis, keys, groupsChanged }, params) => {
+  await deleteGroup(redis, keys, nameParam(params.group, "Group name"));
+  groupsChanged();
+  return new Response(null, { status: 204 });
+});

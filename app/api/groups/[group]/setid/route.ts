@@ -1,0 +1,15 @@
+import { setGroupId } from "@/lib/groups";
+import { parseWith, setIdSchema } from "@/lib/validations/group";
+import { json, readJson } from "@/server/http";
+import { nameParam, route } from "@/server/routes";
+
+export const dynamic = "force-dynamic";
+
+/** XGROUP SETID: moves the group's last-delivered id to an id or a point in time. */
+export const POST = route<{ group: string }>(async (request, { redis, keys, groupsChanged }, params) => {
+  const group = nameParam(params.group, "Group name");
+  const { start } = parseWith(setIdSchema, await readJson(request));
+  await setGroupId(redis, keys, group, start);
+  groupsChanged();
+  return json({ lastDeliveredId: start });
+});

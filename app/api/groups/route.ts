@@ -1,0 +1,15 @@
+import { createGroup, listGroups } from "@/lib/groups";
+import { createGroupSchema, parseWith } from "@/lib/validations/group";
+import { json, readJson } from "@/server/http";
+import { route } from "@/server/routes";
+
+export const dynamic = "force-dynamic";
+
+export const GET = route(async (_request, { redis, keys }) => json({ groups: await listGroups(redis, keys) }));
+
+export const POST = route(async (request, { redis, keys, groupsChanged }) => {
+  const { name, start } = parseWith(createGroupSchema, await readJson(request));
+  await createGroup(redis, keys, name, start);
+  groupsChanged();
+  return json({ name, start }, 201);
+});
