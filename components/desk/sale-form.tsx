@@ -1,6 +1,7 @@
 "use client";
 
-import { useEffect, useId, useRef, useState, type FormEvent } from "react";
+import { useEffect, useRef, useState, type FormEvent } from "react";
+import { buttonStyles, Field } from "@/components/ui/field";
 import { saleSchema } from "@/lib/validations/sale";
 
 export interface SaleFields {
@@ -86,7 +87,7 @@ export function SaleForm({ fields, onChange }: { fields: SaleFields; onChange: (
         <button
           type="submit"
           disabled={outcome.kind === "busy"}
-          className="rounded-lg bg-slate-900 px-4 py-2 font-medium text-white hover:bg-slate-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-amber-500 disabled:opacity-60"
+          className={buttonStyles.primary}
         >
           {outcome.kind === "busy" ? "Selling…" : "Sell ticket"}
         </button>
@@ -98,43 +99,5 @@ export function SaleForm({ fields, onChange }: { fields: SaleFields; onChange: (
         </p>
       </div>
     </form>
-  );
-}
-
-interface FieldProps {
-  label: string;
-  value: string;
-  onChange: (value: string) => void;
-  error: string | undefined;
-  placeholder?: string;
-  inputMode?: "numeric";
-  autoComplete?: string;
-  maxLength?: number;
-  inputRef?: React.Ref<HTMLInputElement>;
-}
-
-function Field({ label, value, onChange, error, inputRef, ...rest }: FieldProps) {
-  const id = useId();
-  return (
-    <div className="flex flex-col gap-1">
-      <label htmlFor={id} className="text-sm font-medium text-slate-700">
-        {label}
-      </label>
-      <input
-        id={id}
-        ref={inputRef}
-        value={value}
-        onChange={(event) => onChange(event.target.value)}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={error ? `${id}-error` : undefined}
-        className={`rounded-lg border px-3 py-2 outline-none focus:ring-2 ${error ? "border-red-500 focus:ring-red-200" : "border-slate-300 focus:border-amber-500 focus:ring-amber-200"}`}
-        {...rest}
-      />
-      {error ? (
-        <p id={`${id}-error`} className="text-xs text-red-700">
-          {error}
-        </p>
-      ) : null}
-    </div>
   );
 }

@@ -11,6 +11,9 @@ export function AppHeader() {
         <Link href="/" className="hover:text-white">
           Desk
         </Link>
+        <Link href="/groups" className="hover:text-white">
+          Groups
+        </Link>
       </nav>
       <div className="ml-auto">
         <ConnectionIndicator />

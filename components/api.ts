@@ -1,0 +1,28 @@
+"use client";
+
+/** The outcome of an API call: the parsed body on success, or the server's sentence on failure. */
+export type ApiResult<T> = { ok: true; status: number; data: T } | { ok: false; status: number; error: string; field?: string };
+
+/** Calls StreamDesk's JSON API; never throws, so every caller shows a sentence instead of a crash. */
+export async function api<T>(path: string, init: { method?: string; body?: unknown; signal?: AbortSignal } = {}): Promise<ApiResult<T>> {
+  try {
+    const response = await fetch(path, {
+      method: init.method ?? "GET",
+      headers: init.body === undefined ? undefined : { "content-type": "application/json" },
+      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+      cache: "no-store",
+      signal: init.signal,
+    });
+    const body = (response.status === 204 ? {} : await response.json().catch(() => ({}))) as T & { error?: string; field?: string };
+    if (response.ok) return { ok: true, status: response.status, data: body };
+    return {
+      ok: false,
+      status: response.status,
+      error: body.error ?? `The server answered ${response.status}.`,
+      field: body.field,
+    };
+  } catch (error) {
+    if (error instanceof DOMException && error.name === "AbortError") return { ok: false, status: 0, error: "Cancelled." };
+    return { ok: false, status: 0, error: "The server could not be reached. Check the connection and try again." };
+  }
+}
