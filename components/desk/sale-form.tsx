@@ -18,7 +18,12 @@ const SCREENING_KEY = "streamdesk:screening";
 
 /** The sale form. Validates as the server does, then shows the server's answer in a status line. */
 export function SaleForm({ fields, onChange }: { fields: SaleFields; onChange: (update: (current: SaleFields) => SaleFields) => void }) {
-  const [errors, setErrors] = useState<Partial<Record<FieldName, string>>>({});
+  // Each error remembers the value it was about, so it disappears as soon as that field changes by any
+  // means (typing, a click on the seat map, the form clearing after a sale).
+  const [errorsFor, setErrors] = useState<Partial<Record<FieldName, { text: string; value: string }>>>({});
+  const errors = Object.fromEntries(
+    Object.entries(errorsFor).flatMap(([field, error]) => (error && error.value === fields[field as FieldName] ? [[field, error.text]] : [])),
+  ) as Partial<Record<FieldName, string>>;
   const [outcome, setOutcome] = useState<Outcome>({ kind: "idle" });
   const nameRef = useRef<HTMLInputElement>(null);
 
@@ -32,22 +37,22 @@ export function SaleForm({ fields, onChange }: { fields: SaleFields; onChange: (
 
   const set = (field: FieldName) => (value: string) => {
     onChange((current) => ({ ...current, [field]: value }));
-    setErrors((current) => ({ ...current, [field]: undefined }));
   };
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const parsed = saleSchema.safeParse(fields);
     if (!parsed.success) {
-      const next: Partial<Record<FieldName, string>> = {};
+      const next: Partial<Record<FieldName, { text: string; value: string }>> = {};
       for (const issue of parsed.error.issues) {
         const field = issue.path[0] as FieldName;
-        next[field] ??= issue.message;
+        next[field] ??= { text: issue.message, value: fields[field] };
       }
       setErrors(next);
-      setOutcome({ kind: "error", text: Object.values(next)[0] ?? "Check the form." });
+      setOutcome({ kind: "error", text: Object.values(next)[0]?.text ?? "Check the form." });
       return;
     }
+    setErrors({});
     setOutcome({ kind: "busy" });
     try {
       const response = await fetch("/api/tickets", {
@@ -65,7 +70,7 @@ export function SaleForm({ fields, onChange }: { fields: SaleFields; onChange: (
         return;
       }
       const text = body.error ?? `The server answered ${response.status}; nothing was sold.`;
-      if (body.field && body.field in fields) setErrors({ [body.field]: text });
+      if (body.field && body.field in fields) setErrors({ [body.field]: { text, value: fields[body.field as FieldName] } });
       setOutcome({ kind: "error", text });
     } catch {
       setOutcome({ kind: "error", text: "The server could not be reached, so nothing was sold. Check the connection and try again." });

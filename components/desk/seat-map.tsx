@@ -87,7 +87,7 @@ export function SeatMap({ movieId, sessionId, rows, seatsPerRow, selected, onPic
       <p className="flex gap-4 text-xs text-slate-500">
         <Legend className="border border-slate-300 bg-white" label="Free" />
         <Legend className="bg-amber-400" label="Selected" />
-        <Legend className="bg-slate-500" label="Sold" />
+        <Legend className="bg-slate-700" label="Sold" />
       </p>
     </section>
   );
@@ -113,12 +113,12 @@ function SeatRow(props: { row: string; seatsPerRow: number; sold: ReadonlySet<st
             data-seat={seat}
             data-sold={isSold || undefined}
             title={seat}
-            className={`aspect-square min-w-0 rounded-t-md text-[9px] leading-none font-medium transition-colors ${
+            className={`aspect-square min-w-0 rounded-t-md text-[10px] leading-none font-semibold transition-colors ${
               isSold
-                ? "cursor-not-allowed bg-slate-500 text-slate-300"
+                ? "cursor-not-allowed bg-slate-700 text-slate-300"
                 : isSelected
                   ? "bg-amber-400 text-slate-900 ring-2 ring-amber-600"
-                  : "border border-slate-300 bg-white text-slate-400 hover:border-amber-500 hover:bg-amber-50"
+                  : "border border-slate-300 bg-white text-slate-600 hover:border-amber-500 hover:bg-amber-50"
             }`}
           >
             {i + 1}

@@ -88,7 +88,7 @@ function FeedRow({ entry }: { entry: TicketEntry }) {
       data-entry-id={entry.id}
       className={`flex h-full items-center gap-4 border-b border-slate-100 px-4 ${entry.doubleBooked ? "bg-red-50" : ""}`}
     >
-      <time className="w-32 shrink-0 font-mono text-xs text-slate-500" title={entry.id}>
+      <time className="w-28 shrink-0 font-mono text-xs text-slate-500" title={entry.id}>
         {formatEntryTime(entry.id)}
       </time>
       <div className="min-w-0 flex-1">

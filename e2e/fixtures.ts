@@ -1,0 +1,170 @@
+import { spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { resolve } from "node:path";
+import { test as base, expect, type APIRequest, type BrowserContextOptions } from "@playwright/test";
+import { e2eRedisPort, ROOT } from "./support/env";
+import { exited, freePort, groupAlive, redisCliArgs, redisCliTyped, signalGroup, waitFor } from "./support/processes";
+
+const START_LIMIT_MS = 30_000;
+const STOP_GRACE_MS = 5_000;
+// Used only if the app asks for a session (contract: `admin` is created with this password, no change forced).
+const ADMIN_PASSWORD = "e2e-admin-password";
+
+type StorageState = Exclude<BrowserContextOptions["storageState"], string | undefined>;
+
+/** The production server started for one test, on its own port and its own stream. */
+export interface RunningApp {
+  baseURL: string;
+  /** The stream key (`TICKETS_STREAM`) this test's server reads and writes. */
+  stream: string;
+  redisPort: number;
+  /** Cookies of a signed-in supervisor when the app requires a session; undefined when it does not. */
+  storageState: StorageState | undefined;
+  /** Everything the server printed so far. */
+  output(): string;
+}
+
+/** The real `redis-cli -p <port>` against the run's Redis: argv form, and `typed` for command lines as a person types them. */
+export interface RedisCli {
+  (...args: string[]): Promise<string>;
+  typed(...lines: string[]): Promise<string[]>;
+}
+
+function tail(text: string, lines = 60): string {
+  return text.trimEnd().split("\n").slice(-lines).join("\n");
+}
+
+async function startApp(requests: APIRequest): Promise<{ app: RunningApp; stop: () => Promise<{ killed: boolean; code: number | null }> }> {
+  const redisPort = e2eRedisPort();
+  const port = await freePort();
+  const stream = `e2e-${randomUUID().slice(0, 8)}`;
+  const baseURL = `http://127.0.0.1:${port}`;
+
+  // The app reads nothing else that matters; drop anything from the caller's shell that would redirect it.
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of ["REDIS_CLUSTER_NODES", "SEAT_ROWS", "SEATS_PER_ROW", "FEED_BATCH", "FEED_BLOCK_MS", "LOG_LEVEL"]) delete env[name];
+  Object.assign(env, {
+    NODE_ENV: "production",
+    NEXT_TELEMETRY_DISABLED: "1",
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    REDIS_URL: `redis://127.0.0.1:${redisPort}`,
+    TICKETS_STREAM: stream,
+    STREAMDESK_ADMIN_PASSWORD: ADMIN_PASSWORD,
+    STREAMDESK_SECRET: "e2e-session-secret-0123456789abcdef",
+  });
+
+  // Its own process group, so the child node process tsx starts is killed with it.
+  const child = spawn(resolve(ROOT, "node_modules/.bin/tsx"), ["server/index.ts"], {
+    cwd: ROOT,
+    env,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  const listening = new Promise<void>((ready, fail) => {
+    const timer = setTimeout(() => fail(new Error(`no “StreamDesk listening on” line within ${START_LIMIT_MS} ms`)), START_LIMIT_MS);
+    child.stdout?.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString();
+      if (stdout.includes("StreamDesk listening on")) {
+        clearTimeout(timer);
+        ready();
+      }
+    });
+    child.once("error", (error) => {
+      clearTimeout(timer);
+      fail(error);
+    });
+    // "close", not "exit": by then everything it printed has been read, for the message below.
+    child.once("close", (code, signal) => {
+      clearTimeout(timer);
+      fail(new Error(`the server exited with ${code ?? signal} before listening`));
+    });
+  });
+  const died = new Promise<never>((_, fail) => child.once("close", (code, signal) => fail(new Error(`the server exited with ${code ?? signal}`))));
+  died.catch(() => {});
+  const output = () => `--- stdout ---\n${stdout}\n--- stderr ---\n${stderr}`;
+
+  const stop = async () => {
+    if (child.pid === undefined) return { killed: false, code: child.exitCode };
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+    const clean = await exited(child, STOP_GRACE_MS);
+    // tsx's own child may still be finishing its exit for a moment after tsx itself has gone.
+    const deadline = Date.now() + 1000;
+    while (clean && groupAlive(child.pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    const killed = !clean || groupAlive(child.pid);
+    if (killed) signalGroup(child.pid, "SIGKILL");
+    await exited(child, STOP_GRACE_MS);
+    return { killed, code: child.exitCode };
+  };
+
+  try {
+    await listening;
+    const healthy = waitFor(async () => (await fetch(`${baseURL}/api/health`)).status === 200, START_LIMIT_MS, "GET /api/health never answered 200");
+    await Promise.race([healthy, died]);
+  } catch (error) {
+    await stop();
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`StreamDesk did not start (${reason}).\n${tail(stderr) || "(stderr was empty)"}\n--- stdout (tail) ---\n${tail(stdout)}`);
+  }
+
+  // Today no route needs a session; once the contract's sign-in lands, every test signs in as the supervisor.
+  let storageState: StorageState | undefined;
+  const probe = await fetch(`${baseURL}/api/tickets?count=1`);
+  if (probe.status === 401) {
+    const api = await requests.newContext({ baseURL, extraHTTPHeaders: { origin: baseURL } });
+    const signIn = await api.post("/api/session", { data: { username: "admin", password: ADMIN_PASSWORD } });
+    if (!signIn.ok()) {
+      await stop();
+      throw new Error(`Signing in as admin answered ${signIn.status()}: ${await signIn.text()}`);
+    }
+    storageState = await api.storageState();
+    await api.dispose();
+  }
+
+  return { app: { baseURL, stream, redisPort, storageState, output }, stop };
+}
+
+type Fixtures = { app: RunningApp; redisCli: RedisCli };
+
+// Fixture callbacks name their continuation `provide`: the React hooks lint rule mistakes `use` for React's.
+export const test = base.extend<Fixtures>({
+  app: async ({ playwright }, provide, testInfo) => {
+    const { app, stop } = await startApp(playwright.request);
+    try {
+      await provide(app);
+    } finally {
+      const { killed, code } = await stop();
+      const trouble = killed
+        ? `the server did not exit within ${STOP_GRACE_MS} ms of SIGTERM and was killed`
+        : code !== 0
+          ? `the server exited with code ${code}`
+          : null;
+      if (trouble) {
+        testInfo.annotations.push({ type: "warning", description: trouble });
+        console.warn(`[${testInfo.title}] ${trouble}`);
+      }
+      if (trouble || testInfo.status !== testInfo.expectedStatus) {
+        await testInfo.attach("server-output.txt", { body: app.output(), contentType: "text/plain" });
+      }
+    }
+  },
+  // An uncaught exception in the desk is a bug even when what the test looks at still works.
+  page: async ({ page }, provide) => {
+    const errors: string[] = [];
+    page.on("pageerror", (error) => errors.push(error.stack ?? error.message));
+    await provide(page);
+    expect(errors, "uncaught errors in the page").toEqual([]);
+  },
+  baseURL: async ({ app }, provide) => provide(app.baseURL),
+  storageState: async ({ app }, provide) => provide(app.storageState),
+  redisCli: async ({ app }, provide) => {
+    const cli = ((...args: string[]) => redisCliArgs(app.redisPort, args)) as RedisCli;
+    cli.typed = (...lines: string[]) => redisCliTyped(app.redisPort, lines);
+    await provide(cli);
+  },
+});
+
+export { expect };

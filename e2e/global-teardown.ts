@@ -1,0 +1,24 @@
+import { rmSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
+import { ENV } from "./support/env";
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Stops the redis-server global-setup started and removes its directory. */
+export default async function globalTeardown(): Promise<void> {
+  const pid = Number(process.env[ENV.redisPid]);
+  if (Number.isInteger(pid) && pid > 0 && alive(pid)) {
+    process.kill(pid, "SIGTERM");
+    for (let waited = 0; waited < 5000 && alive(pid); waited += 100) await sleep(100);
+    if (alive(pid)) process.kill(pid, "SIGKILL");
+  }
+  const dir = process.env[ENV.redisDir];
+  if (dir) rmSync(dir, { recursive: true, force: true });
+}
