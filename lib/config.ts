@@ -68,6 +68,7 @@ const schema = z.object({
   FEED_BLOCK_MS: intIn(10, 60_000).default(2000),
   GROUPS_POLL_MS: intIn(100, 60_000).default(500),
   DEAD_LETTER_DELIVERIES: intIn(1, 1_000_000).default(5),
+  SESSION_IDLE_MINUTES: intIn(1, 7 * 24 * 60).default(480),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 });
 
@@ -85,6 +86,8 @@ export interface Config {
   seatMap: { rows: number; seatsPerRow: number };
   feed: { batch: number; blockMs: number };
   groups: { pollMs: number; deadLetterDeliveries: number };
+  /** Seconds a session lives without use; every request slides it. */
+  sessionIdleSeconds: number;
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
 }
 
@@ -117,6 +120,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     seatMap: { rows: e.SEAT_ROWS, seatsPerRow: e.SEATS_PER_ROW },
     feed: { batch: e.FEED_BATCH, blockMs: e.FEED_BLOCK_MS },
     groups: { pollMs: e.GROUPS_POLL_MS, deadLetterDeliveries: e.DEAD_LETTER_DELIVERIES },
+    sessionIdleSeconds: e.SESSION_IDLE_MINUTES * 60,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -1,3 +1,4 @@
+import { auditFields, type AuditRecord } from "./audit";
 import { GroupExistsError, GroupMissingError } from "./errors";
 import type { StreamKeys } from "./keys";
 import { guard, type RedisClient } from "./redis";
@@ -42,8 +43,9 @@ const num = (value: string | number | null | undefined): number => Number(value 
 const numOrNull = (value: string | number | null | undefined): number | null =>
   value === null || value === undefined ? null : Number(value);
 
+// Inside a Lua script Redis prefixes nothing but may append script details, so match anywhere.
 function isNoGroup(error: unknown): boolean {
-  return error instanceof Error && error.message.startsWith("NOGROUP");
+  return error instanceof Error && error.message.includes("NOGROUP");
 }
 
 function isNoStream(error: unknown): boolean {
@@ -58,6 +60,17 @@ async function inGroup<T>(group: string, work: Promise<T>): Promise<T> {
     if (isNoGroup(error) || isNoStream(error)) throw new GroupMissingError(group);
     throw error;
   }
+}
+
+/** Runs one group command and its audit entry as one atomic step (see AUDITED in scripts.ts). */
+function audited(
+  redis: RedisClient,
+  keys: StreamKeys,
+  summary: "count" | "autoclaim" | "read",
+  command: (string | number)[],
+  record: AuditRecord,
+): Promise<unknown> {
+  return redis.sdAudited(keys.stream, keys.audit, summary, command.length, ...command, ...auditFields(record));
 }
 
 /** Every group of the stream with its consumers, in two round trips whatever the number of groups. */
@@ -98,11 +111,13 @@ export async function getGroup(redis: RedisClient, keys: StreamKeys, group: stri
 }
 
 /** `XGROUP CREATE … MKSTREAM`: creates the group (and the stream when missing). */
-export async function createGroup(redis: RedisClient, keys: StreamKeys, group: string, start: string): Promise<void> {
+export async function createGroup(redis: RedisClient, keys: StreamKeys, actor: string, group: string, start: string): Promise<void> {
   try {
-    await guard(redis.xgroup("CREATE", keys.stream, group, start, "MKSTREAM"));
+    await guard(
+      audited(redis, keys, "count", ["XGROUP", "CREATE", keys.stream, group, start, "MKSTREAM"], { actor, action: "group.create", target: group, start }),
+    );
   } catch (error) {
-    if (error instanceof Error && error.message.startsWith("BUSYGROUP")) throw new GroupExistsError(group);
+    if (error instanceof Error && error.message.includes("BUSYGROUP")) throw new GroupExistsError(group);
     throw error;
   }
 }
@@ -111,35 +126,52 @@ export async function createGroup(redis: RedisClient, keys: StreamKeys, group: s
  * `XGROUP DESTROY`.
  * @returns how many messages were still pending when the group was deleted.
  */
-export async function deleteGroup(redis: RedisClient, keys: StreamKeys, group: string): Promise<number> {
+export async function deleteGroup(redis: RedisClient, keys: StreamKeys, actor: string, group: string): Promise<number> {
   const { pending } = await getGroup(redis, keys, group);
-  const removed = await inGroup(group, redis.xgroup("DESTROY", keys.stream, group));
+  const removed = await inGroup(
+    group,
+    audited(redis, keys, "count", ["XGROUP", "DESTROY", keys.stream, group], { actor, action: "group.delete", target: group, pending: String(pending) }),
+  );
   if (Number(removed) === 0) throw new GroupMissingError(group);
   return pending;
 }
 
 /** `XGROUP SETID`: moves the group's last-delivered id. */
-export async function setGroupId(redis: RedisClient, keys: StreamKeys, group: string, start: string): Promise<void> {
-  await inGroup(group, redis.xgroup("SETID", keys.stream, group, start));
+export async function setGroupId(redis: RedisClient, keys: StreamKeys, actor: string, group: string, start: string): Promise<void> {
+  await inGroup(group, audited(redis, keys, "count", ["XGROUP", "SETID", keys.stream, group, start], { actor, action: "group.setid", target: group, start }));
 }
 
 /**
  * `XGROUP DELCONSUMER`.
  * @returns how many pending messages the consumer owned (they are dropped from the pending list).
  */
-export async function deleteConsumer(redis: RedisClient, keys: StreamKeys, group: string, consumer: string): Promise<number> {
-  return Number(await inGroup(group, redis.xgroup("DELCONSUMER", keys.stream, group, consumer)));
+export async function deleteConsumer(redis: RedisClient, keys: StreamKeys, actor: string, group: string, consumer: string): Promise<number> {
+  return Number(
+    await inGroup(
+      group,
+      audited(redis, keys, "count", ["XGROUP", "DELCONSUMER", keys.stream, group, consumer], { actor, action: "consumer.delete", target: group, consumer }),
+    ),
+  );
 }
 
 /** `XREADGROUP GROUP g c COUNT n STREAMS <stream> >`: delivers up to `count` new entries to `consumer`. */
 export async function readAsConsumer(
   redis: RedisClient,
   keys: StreamKeys,
+  actor: string,
   group: string,
   consumer: string,
   count: number,
 ): Promise<TicketEntry[]> {
-  const reply = await inGroup(group, redis.xreadgroup("GROUP", group, consumer, "COUNT", count, "STREAMS", keys.stream, ">"));
+  const reply = await inGroup(
+    group,
+    audited(redis, keys, "read", ["XREADGROUP", "GROUP", group, consumer, "COUNT", count, "STREAMS", keys.stream, ">"], {
+      actor,
+      action: "group.read",
+      target: group,
+      consumer,
+    }),
+  );
   const raw = (reply as [string, [string, string[]][]][] | null)?.[0]?.[1] ?? [];
   return toEntries(raw);
 }
@@ -187,9 +219,11 @@ export async function pendingPage(
 }
 
 /** `XACK`: returns how many of `ids` were pending (acking twice is harmless and counts once). */
-export async function ack(redis: RedisClient, keys: StreamKeys, group: string, ids: StreamId[]): Promise<number> {
+export async function ack(redis: RedisClient, keys: StreamKeys, actor: string, group: string, ids: StreamId[]): Promise<number> {
   await getGroup(redis, keys, group);
-  return Number(await inGroup(group, redis.xack(keys.stream, group, ...ids)));
+  return Number(
+    await inGroup(group, audited(redis, keys, "count", ["XACK", keys.stream, group, ...ids], { actor, action: "group.ack", target: group, ids: ids.join(",") })),
+  );
 }
 
 /**
@@ -199,13 +233,24 @@ export async function ack(redis: RedisClient, keys: StreamKeys, group: string, i
 export async function claim(
   redis: RedisClient,
   keys: StreamKeys,
+  actor: string,
   group: string,
   consumer: string,
   minIdleMs: number,
   ids: StreamId[],
 ): Promise<StreamId[]> {
   await getGroup(redis, keys, group);
-  const claimed = (await inGroup(group, redis.call("XCLAIM", keys.stream, group, consumer, minIdleMs, ...ids))) as
+  const claimed = (await inGroup(
+    group,
+    audited(redis, keys, "count", ["XCLAIM", keys.stream, group, consumer, minIdleMs, ...ids], {
+      actor,
+      action: "group.claim",
+      target: group,
+      consumer,
+      minIdleMs: String(minIdleMs),
+      ids: ids.join(","),
+    }),
+  )) as
     | ([string, string[]] | null)[];
   return claimed.filter((entry): entry is [string, string[]] => entry !== null).map(([id]) => id);
 }
@@ -217,6 +262,7 @@ export async function claim(
 export async function autoclaimStep(
   redis: RedisClient,
   keys: StreamKeys,
+  actor: string,
   group: string,
   consumer: string,
   minIdleMs: number,
@@ -225,7 +271,14 @@ export async function autoclaimStep(
 ): Promise<{ cursor: StreamId; claimed: number; deleted: number }> {
   const reply = (await inGroup(
     group,
-    redis.xautoclaim(keys.stream, group, consumer, minIdleMs, cursor, "COUNT", count),
+    audited(redis, keys, "autoclaim", ["XAUTOCLAIM", keys.stream, group, consumer, minIdleMs, cursor, "COUNT", count], {
+      actor,
+      action: "group.autoclaim",
+      target: group,
+      consumer,
+      minIdleMs: String(minIdleMs),
+      from: cursor,
+    }),
   )) as [string, unknown[], string[]?];
   return { cursor: reply[0], claimed: reply[1].length, deleted: reply[2]?.length ?? 0 };
 }
@@ -238,6 +291,7 @@ export async function autoclaimStep(
 export async function moveDeadLetters(
   redis: RedisClient,
   keys: StreamKeys,
+  actor: string,
   group: string,
   minDeliveries: number,
   ids?: StreamId[],
@@ -245,7 +299,7 @@ export async function moveDeadLetters(
   await getGroup(redis, keys, group);
   const moved: StreamId[] = [];
   if (ids) {
-    moved.push(...(await inGroup(group, redis.sdMoveDeadLetters(keys.stream, keys.dead, group, minDeliveries, ...ids))));
+    moved.push(...(await inGroup(group, redis.sdMoveDeadLetters(keys.stream, keys.dead, keys.audit, group, minDeliveries, actor, ...ids))));
     return moved;
   }
   let after: StreamId | undefined;
@@ -253,7 +307,7 @@ export async function moveDeadLetters(
     const rows = await pendingRows(redis, keys, group, { minIdleMs: 0, count: 1000, after });
     const dead = rows.filter((row) => Number(row[3]) >= minDeliveries).map((row) => row[0]);
     if (dead.length > 0) {
-      moved.push(...(await inGroup(group, redis.sdMoveDeadLetters(keys.stream, keys.dead, group, minDeliveries, ...dead))));
+      moved.push(...(await inGroup(group, redis.sdMoveDeadLetters(keys.stream, keys.dead, keys.audit, group, minDeliveries, actor, ...dead))));
     }
     if (rows.length < 1000) return moved;
     after = rows.at(-1)![0];

@@ -8,6 +8,18 @@ export interface StreamKeys {
   seats(movieId: string, sessionId: string): string;
   /** Dead letters moved out of the stream's consumer groups. */
   dead: string;
+  /** Who did what: one entry per change made through StreamDesk. */
+  audit: string;
+  /** Set of every staff username. */
+  staffIndex: string;
+  /** Hash of one staff account: role, password hash, disabled, mustChange. */
+  staff(username: string): string;
+  /** Hash of one signed-in session, expiring when idle. */
+  session(id: string): string;
+  /** Set of a person's session ids, so disabling the account ends every one of them. */
+  userSessions(username: string): string;
+  /** Sign-in attempt counters, per username and per address. */
+  signinAttempts(kind: "user" | "ip", value: string): string;
 }
 
 /** The part of a key Redis Cluster hashes: the first non-empty `{…}`, else the whole key. */
@@ -27,5 +39,11 @@ export function streamKeys(stream: string): StreamKeys {
     stream,
     seats: (movieId, sessionId) => `${tag}:seats:${movieId}:${sessionId}`,
     dead: `${tag}:dead`,
+    audit: `${tag}:audit`,
+    staffIndex: `${tag}:staff`,
+    staff: (username) => `${tag}:staff:${username}`,
+    session: (id) => `${tag}:session:${id}`,
+    userSessions: (username) => `${tag}:sessions:${username}`,
+    signinAttempts: (kind, value) => `${tag}:signin:${kind}:${value}`,
   };
 }

@@ -1,6 +1,6 @@
 import { Cluster, Redis, type RedisOptions, type Result } from "ioredis";
 import { RedisUnavailableError } from "./errors";
-import { INDEX_SEATS, MOVE_DEAD_LETTERS, SELL_TICKET } from "./scripts";
+import { AUDITED, CREATE_STAFF, INDEX_SEATS, MOVE_DEAD_LETTERS, SELL_TICKET } from "./scripts";
 
 /** A connection to a single Redis or to a Redis Cluster; every domain function takes one. */
 export type RedisClient = Redis | Cluster;
@@ -23,14 +23,20 @@ declare module "ioredis" {
     /** See {@link INDEX_SEATS}. */
     sdIndexSeats(numKeys: number, ...keysAndArgs: string[]): Result<string[], Context>;
     /** See {@link MOVE_DEAD_LETTERS}. */
-    sdMoveDeadLetters(stream: string, dead: string, group: string, minDeliveries: number, ...ids: string[]): Result<string[], Context>;
+    sdMoveDeadLetters(stream: string, dead: string, audit: string, group: string, minDeliveries: number, ...args: string[]): Result<string[], Context>;
+    /** See {@link AUDITED}. */
+    sdAudited(key: string, audit: string, summary: "count" | "autoclaim" | "read", ...args: (string | number)[]): Result<unknown, Context>;
+    /** See {@link CREATE_STAFF}. */
+    sdCreateStaff(staff: string, index: string, audit: string, username: string, ...args: (string | number)[]): Result<number, Context>;
   }
 }
 
 function defineScripts(client: RedisClient): void {
   client.defineCommand("sdSellTicket", { numberOfKeys: 2, lua: SELL_TICKET });
   client.defineCommand("sdIndexSeats", { lua: INDEX_SEATS });
-  client.defineCommand("sdMoveDeadLetters", { numberOfKeys: 2, lua: MOVE_DEAD_LETTERS });
+  client.defineCommand("sdMoveDeadLetters", { numberOfKeys: 3, lua: MOVE_DEAD_LETTERS });
+  client.defineCommand("sdAudited", { numberOfKeys: 2, lua: AUDITED });
+  client.defineCommand("sdCreateStaff", { numberOfKeys: 3, lua: CREATE_STAFF });
 }
 
 /**

@@ -11,6 +11,10 @@ export interface AppContext {
   feedStatus: () => FeedStatus;
   /** Tells every tab about a group change made through StreamDesk at once, instead of at the next poll. */
   groupsChanged: () => void;
+  /** Signs cookies: STREAMDESK_SECRET, or a random one for this run. */
+  secret: string;
+  /** Closes the open sockets of a person whose account was just disabled. */
+  endUserSockets: (username: string) => void;
 }
 
 // Next.js bundles route handlers apart from the custom server, so a module-level variable would exist

@@ -1,5 +1,8 @@
 import { GroupExistsError, GroupMissingError, RedisUnavailableError, SeatTakenError, ValidationError } from "@/lib/errors";
+import { TooManyAttemptsError } from "@/lib/rate-limit";
 import { isConnectionError } from "@/lib/redis";
+import { StaffExistsError, StaffMissingError } from "@/lib/staff";
+import { ForbiddenError, SignInRequiredError } from "./auth";
 import { log } from "./log";
 
 const MAX_BODY_BYTES = 16 * 1024;
@@ -24,6 +27,13 @@ export function errorResponse(error: unknown, unavailable = "Redis is not reacha
   if (error instanceof SeatTakenError) {
     return json({ error: error.message, field: "seat", holderId: error.holderId }, 409);
   }
+  if (error instanceof SignInRequiredError) return json({ error: error.message }, 401);
+  if (error instanceof ForbiddenError) return json({ error: error.message }, 403);
+  if (error instanceof TooManyAttemptsError) {
+    return json({ error: error.message, retryAfterSeconds: error.retryAfterSeconds }, 429, { "retry-after": String(error.retryAfterSeconds) });
+  }
+  if (error instanceof StaffExistsError) return json({ error: error.message, field: "username" }, 409);
+  if (error instanceof StaffMissingError) return json({ error: error.message }, 404);
   if (error instanceof GroupMissingError) return json({ error: error.message }, 404);
   if (error instanceof GroupExistsError) return json({ error: error.message, field: "name" }, 409);
   if (error instanceof RedisUnavailableError || isConnectionError(error)) {

@@ -3,6 +3,10 @@ import next from "next";
 import { ConfigError, loadConfig, type Config } from "@/lib/config";
 import { streamKeys } from "@/lib/keys";
 import { createRedisClient, whenReady, type RedisTarget } from "@/lib/redis";
+import { randomBytes } from "node:crypto";
+import { createStaff, noStaffYet } from "@/lib/staff";
+import type { RedisClient } from "@/lib/redis";
+import type { StreamKeys } from "@/lib/keys";
 import { createApp } from "./app";
 import { setContext } from "./context";
 import { pingRedis, RedisServerMissingError, startLocalRedis } from "./local-redis";
@@ -22,6 +26,25 @@ async function ensureRedis(config: Config): Promise<{ target: RedisTarget; child
   return { target: config.redis, child };
 }
 
+/**
+ * First start: with no staff account yet, creates the supervisor `admin` with STREAMDESK_ADMIN_PASSWORD
+ * (the operator's choice: no change forced), or with a random password printed once that must be
+ * changed at first sign-in.
+ */
+async function ensureFirstSupervisor(redis: RedisClient, keys: StreamKeys, configured: string | undefined): Promise<void> {
+  try {
+    if (!(await noStaffYet(redis, keys))) return;
+    const password = configured ?? randomBytes(12).toString("base64url");
+    await createStaff(redis, keys, "system", { username: "admin", password, role: "supervisor", mustChangePassword: !configured });
+    if (configured) log.info("created the supervisor account admin with STREAMDESK_ADMIN_PASSWORD");
+    // Printed once, on purpose, to the console of the person starting StreamDesk; never stored in clear.
+    else process.stdout.write(`\nStreamDesk created the supervisor account "admin" with the one-time password: ${password}\nSign in at /login and choose a new password.\n\n`);
+  } catch (error) {
+    if (error instanceof Error && error.name === "StaffExistsError") return;
+    log.warn("could not check for a first supervisor account (Redis unreachable?); will not retry until restart", { error });
+  }
+}
+
 async function main(): Promise<void> {
   const config = loadConfig();
   log.setLevel(config.logLevel);
@@ -39,8 +62,29 @@ async function main(): Promise<void> {
   const handle = nextApp.getRequestHandler();
 
   const keys = streamKeys(config.streamKey);
-  const app = createApp({ redis, feedRedis, keys, feed: config.feed, groupsPollMs: config.groups.pollMs, handler: (req, res) => void handle(req, res) });
-  setContext({ config, redis, keys, feedStatus: () => app.loop.status, groupsChanged: () => app.groups.refresh() });
+  await ensureFirstSupervisor(redis, keys, config.adminPassword);
+  const secret = config.secret ?? randomBytes(32).toString("base64url");
+  if (!config.secret) log.warn("STREAMDESK_SECRET is not set: using a random one, so sessions end when this process restarts and are not shared with other instances");
+  const auth = { redis, keys, config, secret };
+  const app = createApp({
+    redis,
+    feedRedis,
+    keys,
+    feed: config.feed,
+    groupsPollMs: config.groups.pollMs,
+    handler: (req, res) => void handle(req, res),
+    auth,
+    dev,
+  });
+  setContext({
+    config,
+    redis,
+    keys,
+    secret,
+    feedStatus: () => app.loop.status,
+    groupsChanged: () => app.groups.refresh(),
+    endUserSockets: (username) => app.endUserSockets(username),
+  });
 
   await new Promise<void>((resolve, reject) => {
     app.http.once("error", reject);

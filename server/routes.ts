@@ -1,22 +1,59 @@
 import { ValidationError } from "@/lib/errors";
+import type { Session } from "@/lib/sessions";
+import { checkOrigin, requireRole, sessionFromCookie, SignInRequiredError, ForbiddenError } from "./auth";
 import { getContext, type AppContext } from "./context";
 import { errorResponse } from "./http";
 
 type Params<P> = { params: Promise<P> };
 
+/** Who may call a route: anyone, any signed-in staff member, or supervisors only. */
+export type Access = "public" | "staff" | "supervisor";
+
+export interface RouteContext extends AppContext {
+  session: Session;
+}
+
+interface Options {
+  /** The sentence for a 503, when the default does not fit (a sale says nothing was sold). */
+  unavailable?: string;
+  /** Lets a person who must change their password still call this route (the change itself, sign-out). */
+  beforePasswordChange?: boolean;
+}
+
 /**
- * Wraps a route handler: hands it the app context and the decoded route params, and turns anything it
- * throws into the one error response shape.
+ * Wraps a route handler: refuses cross-site writes, resolves the session and checks the role on the
+ * server, hands over the app context and decoded params, and maps anything thrown to the one error shape.
  */
 export function route<P extends Record<string, string> = Record<string, never>>(
-  handler: (request: Request, context: AppContext, params: P) => Promise<Response>,
-  unavailable?: string,
+  access: Exclude<Access, "public">,
+  handler: (request: Request, context: RouteContext, params: P) => Promise<Response>,
+  options?: Options,
+): (request: Request, extra: Params<P>) => Promise<Response>;
+export function route<P extends Record<string, string> = Record<string, never>>(
+  access: "public",
+  handler: (request: Request, context: AppContext & { session: Session | null }, params: P) => Promise<Response>,
+  options?: Options,
+): (request: Request, extra: Params<P>) => Promise<Response>;
+export function route<P extends Record<string, string>>(
+  access: Access,
+  handler: (request: Request, context: RouteContext, params: P) => Promise<Response>,
+  options: Options = {},
 ) {
   return async (request: Request, { params }: Params<P>): Promise<Response> => {
     try {
-      return await handler(request, getContext(), await params);
+      checkOrigin(request.method, request.headers.get("origin"), request.headers.get("host"));
+      const context = getContext();
+      const session = await sessionFromCookie(context, request.headers.get("cookie"));
+      if (access !== "public") {
+        if (!session) throw new SignInRequiredError();
+        if (session.user.mustChangePassword && !options.beforePasswordChange) {
+          throw new ForbiddenError("Change your password first: open /account/password.");
+        }
+        requireRole(session, access === "supervisor" ? "supervisor" : "seller");
+      }
+      return await handler(request, { ...context, session: session! }, await params);
     } catch (error) {
-      return errorResponse(error, unavailable);
+      return errorResponse(error, options.unavailable);
     }
   };
 }

@@ -1,37 +1,31 @@
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "@/lib/config";
 import { createRedisClient } from "@/lib/redis";
-import { setContext } from "@/server/context";
 import * as health from "@/app/api/health/route";
 import * as tickets from "@/app/api/tickets/route";
 import * as seats from "@/app/api/screenings/[movieId]/[sessionId]/route";
 import { redisFixture } from "./support/context";
 import { freePort } from "./support/redis-server";
+import { request, signedIn, withContext } from "./support/session";
 
-const config = loadConfig({});
-const noParams = { params: Promise.resolve({}) };
+const none = { params: Promise.resolve({}) };
+const sale = { name: "Beth Harmon", seat: "B11", movieId: 53, sessionId: 832 };
 
 async function withApp() {
   const { redis, keys } = await redisFixture();
-  setContext({ config, redis, keys, feedStatus: () => ({ redis: "up", since: 0 }), groupsChanged: () => {} });
-  return { redis, keys };
+  withContext(redis, keys);
+  const cookie = await signedIn(redis, keys, "ann", "seller");
+  return { redis, keys, cookie };
 }
-
-function post(body: string, contentType = "application/json") {
-  return tickets.POST(new Request("http://desk/api/tickets", { method: "POST", body, headers: { "content-type": contentType } }), noParams);
-}
-
-const sale = { name: "Beth Harmon", seat: "B11", movieId: 53, sessionId: 832 };
 
 describe("POST /api/tickets", () => {
-  it("answers 201 with the new id, and 409 for the same seat again", async () => {
-    const { redis, keys } = await withApp();
-    const first = await post(JSON.stringify(sale));
+  it("answers 201 with the new id carrying soldBy, and 409 for the same seat again", async () => {
+    const { redis, keys, cookie } = await withApp();
+    const first = await tickets.POST(request("/api/tickets", { body: sale, cookie }), none);
     expect(first.status).toBe(201);
     const { id } = (await first.json()) as { id: string };
-    expect(await redis.xrange(keys.stream, "-", "+")).toEqual([[id, ["name", "Beth Harmon", "seat", "B11", "movieId", "53", "sessionId", "832"]]]);
+    expect(await redis.xrange(keys.stream, "-", "+")).toEqual([[id, ["name", "Beth Harmon", "seat", "B11", "movieId", "53", "sessionId", "832", "soldBy", "ann"]]]);
 
-    const second = await post(JSON.stringify({ ...sale, name: "Vasily Borgov" }));
+    const second = await tickets.POST(request("/api/tickets", { body: { ...sale, name: "Vasily Borgov" }, cookie }), none);
     expect(second.status).toBe(409);
     expect(await second.json()).toMatchObject({ error: expect.stringMatching(/B11 is already sold/), field: "seat" });
     expect(await redis.xlen(keys.stream)).toBe(1);
@@ -44,36 +38,36 @@ describe("POST /api/tickets", () => {
     ["a huge name", JSON.stringify({ ...sale, name: "x".repeat(5000) }), "application/json", /at most 100/],
     ["a huge body", JSON.stringify({ ...sale, pad: "x".repeat(100_000) }), "application/json", /larger than/],
     ["an array", "[]", "application/json", /JSON object/],
-  ])("answers 400 for %s and writes nothing", async (_what, body, type, message) => {
-    const { redis, keys } = await withApp();
-    const response = await post(body, type);
+  ])("answers 400 for %s and writes nothing", async (_what, rawBody, contentType, message) => {
+    const { redis, keys, cookie } = await withApp();
+    const response = await tickets.POST(request("/api/tickets", { rawBody, contentType, cookie }), none);
     expect(response.status).toBe(400);
     expect(await response.json()).toEqual(expect.objectContaining({ error: expect.stringMatching(message) }));
     expect(await redis.exists(keys.stream)).toBe(0);
   });
 
   it("answers 503 saying nothing was sold when Redis is unreachable", async () => {
-    const { keys } = await withApp();
+    const { redis, keys, cookie } = await withApp();
     const dead = createRedisClient({ mode: "single", url: `redis://127.0.0.1:${await freePort()}` }, { name: "test:dead" });
-    setContext({ config, redis: dead, keys, feedStatus: () => ({ redis: "down", since: 0 }), groupsChanged: () => {} });
-    const response = await post(JSON.stringify(sale));
+    withContext(dead, keys);
+    const response = await tickets.POST(request("/api/tickets", { body: sale, cookie }), none);
     expect(response.status).toBe(503);
     expect(await response.json()).toEqual({ error: expect.stringMatching(/nothing was sold/) });
-    const probe = await health.GET();
-    expect(probe.status).toBe(503);
+    expect((await health.GET()).status).toBe(503);
+    expect(await redis.exists(keys.stream)).toBe(0);
     dead.disconnect();
   });
 });
 
 describe("GET /api/tickets", () => {
   it("pages history newest first with before", async () => {
-    const { redis, keys } = await withApp();
+    const { redis, keys, cookie } = await withApp();
     const ids = [];
     for (let i = 0; i < 5; i++) ids.push(await redis.xadd(keys.stream, "*", "name", `n${i}`));
-    const first = await tickets.GET(new Request("http://desk/api/tickets?count=3"), noParams);
+    const first = await tickets.GET(request("/api/tickets?count=3", { cookie }), none);
     const page = (await first.json()) as { entries: { id: string }[]; next: string };
     expect(page.entries.map((entry) => entry.id)).toEqual([ids[4], ids[3], ids[2]]);
-    const second = await tickets.GET(new Request(`http://desk/api/tickets?before=${page.next}&count=3`), noParams);
+    const second = await tickets.GET(request(`/api/tickets?before=${page.next}&count=3`, { cookie }), none);
     expect(await second.json()).toEqual({
       entries: [
         { id: ids[1], fields: { name: "n1" } },
@@ -89,8 +83,8 @@ describe("GET /api/tickets", () => {
     ["?before=nope", /before must be a stream id/],
     ["?before=1-0&after=1-0", /either before or after/],
   ])("answers 400 for %s", async (query, message) => {
-    await withApp();
-    const response = await tickets.GET(new Request(`http://desk/api/tickets${query}`), noParams);
+    const { cookie } = await withApp();
+    const response = await tickets.GET(request(`/api/tickets${query}`, { cookie }), none);
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ error: expect.stringMatching(message) });
   });
@@ -98,13 +92,12 @@ describe("GET /api/tickets", () => {
 
 describe("GET /api/health and the seat map", () => {
   it("reports Redis ok, and the seats sold for a screening", async () => {
-    await withApp();
+    const { cookie } = await withApp();
     expect(await (await health.GET()).json()).toEqual({ status: "ok", redis: "ok" });
-    await post(JSON.stringify(sale));
-    const params = Promise.resolve({ movieId: "53", sessionId: "832" });
-    const response = await seats.GET(new Request("http://desk/"), { params });
+    await tickets.POST(request("/api/tickets", { body: sale, cookie }), none);
+    const response = await seats.GET(request("/", { cookie }), { params: Promise.resolve({ movieId: "53", sessionId: "832" }) });
     expect(await response.json()).toMatchObject({ rows: 10, seatsPerRow: 20, sold: { B11: expect.any(String) } });
-    const bad = await seats.GET(new Request("http://desk/"), { params: Promise.resolve({ movieId: "x", sessionId: "1" }) });
+    const bad = await seats.GET(request("/", { cookie }), { params: Promise.resolve({ movieId: "x", sessionId: "1" }) });
     expect(bad.status).toBe(400);
   });
 });

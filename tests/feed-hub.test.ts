@@ -1,50 +1,20 @@
-import type { AddressInfo } from "node:net";
-import { io as connect, type Socket } from "socket.io-client";
 import { afterEach, describe, expect, it } from "vitest";
-import type { ClientToServerEvents, ServerToClientEvents } from "@/lib/events";
-import { streamKeys } from "@/lib/keys";
-import { createRedisClient, whenReady, type RedisClient } from "@/lib/redis";
-import { createApp, type App } from "@/server/app";
-import { uniqueStream } from "./support/context";
-import { startRedisServer, type TestRedis } from "./support/redis-server";
+import type { RedisClient } from "@/lib/redis";
+import { openSocket, startTestApp } from "./support/app";
+import { startRedisServer } from "./support/redis-server";
 import { startWriter, until } from "./support/writer";
-
-type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function startApp(redisServer: TestRedis) {
-  const target = { mode: "single" as const, url: redisServer.url };
-  const redis = createRedisClient(target, { name: "test:commands" });
-  const feedRedis = createRedisClient(target, { name: "test:feed", blocking: true });
-  await whenReady(redis, 5000);
-  const keys = streamKeys(uniqueStream());
-  const app: App = createApp({
-    redis,
-    feedRedis,
-    keys,
-    feed: { batch: 500, blockMs: 500 },
-    groupsPollMs: 200,
-    handler: (_req, res) => res.writeHead(404).end(),
-  });
-  await new Promise<void>((resolve) => app.http.listen(0, "127.0.0.1", resolve));
-  cleanups.push(async () => {
-    await app.close();
-    redis.disconnect();
-  });
-  await until(() => app.loop.lastId !== undefined, 5000, "the feed loop");
-  return { app, redis, keys, url: `http://127.0.0.1:${(app.http.address() as AddressInfo).port}` };
-}
-
 /** A tab: keeps every entry it was sent, and resumes from the newest one on every (re)connect. */
-function openTab(url: string, afterId: string) {
+function openTab(url: string, cookie: string, afterId: string) {
   const ids: string[] = [];
   let newest = afterId;
   let caughtUp = 0;
-  const socket: Client = connect(url, { transports: ["websocket"], reconnectionDelay: 50, reconnectionDelayMax: 200 });
+  const socket = openSocket(url, cookie);
   socket.on("connect", () =>
     socket.emit("feed:resume", { afterId: newest }, (reply) => {
       if ("upTo" in reply) caughtUp++;
@@ -54,7 +24,6 @@ function openTab(url: string, afterId: string) {
     for (const entry of entries) ids.push(entry.id);
     newest = entries.at(-1)?.id ?? newest;
   });
-  cleanups.push(() => void socket.disconnect());
   return {
     socket,
     ids,
@@ -72,11 +41,11 @@ describe("FeedHub", () => {
   it("replays what a tab missed, then streams live entries, with no gap and no duplicate", async () => {
     const redisServer = await startRedisServer();
     cleanups.push(() => redisServer.dispose());
-    const { redis, keys, url } = await startApp(redisServer);
+    const { redis, keys, url, cookie } = await startTestApp(redisServer.url);
     const early = await redis.xadd(keys.stream, "*", "name", "first");
     const writer = startWriter(redis, keys.stream, { total: 3000 });
     await until(() => writer.written > 500, 10_000, "a head start");
-    const tab = openTab(url, early!);
+    const tab = openTab(url, cookie, early!);
     await writer.done;
     const all = await allIds(redis, keys.stream);
     await until(() => tab.ids.length >= all.length - 1, 10_000, "the tab to receive everything");
@@ -87,8 +56,8 @@ describe("FeedHub", () => {
   it("gives a tab that reconnects mid-burst exactly what it missed", async () => {
     const redisServer = await startRedisServer();
     cleanups.push(() => redisServer.dispose());
-    const { redis, keys, url } = await startApp(redisServer);
-    const tab = openTab(url, "0-0");
+    const { redis, keys, url, cookie } = await startTestApp(redisServer.url);
+    const tab = openTab(url, cookie, "0-0");
     await until(() => tab.caughtUp === 1, 5000, "the tab to go live");
     const writer = startWriter(redis, keys.stream, { total: 4000 });
     await until(() => tab.ids.length > 500, 10_000, "entries before the disconnect");
@@ -103,8 +72,8 @@ describe("FeedHub", () => {
   it("keeps tabs whole across a Redis kill -9 and restart", async () => {
     const redisServer = await startRedisServer({ appendonly: true });
     cleanups.push(() => redisServer.dispose());
-    const { redis, keys, url } = await startApp(redisServer);
-    const tabs = [openTab(url, "0-0"), openTab(url, "0-0")];
+    const { redis, keys, url, cookie } = await startTestApp(redisServer.url);
+    const tabs = [openTab(url, cookie, "0-0"), openTab(url, cookie, "0-0")];
     await until(() => tabs.every((tab) => tab.caughtUp === 1), 5000, "tabs to go live");
     const writer = startWriter(redis, keys.stream);
     await until(() => tabs[0]!.ids.length > 300, 10_000, "entries before the kill");
@@ -124,10 +93,23 @@ describe("FeedHub", () => {
   it("refuses a resume without a valid id, saying what to send", async () => {
     const redisServer = await startRedisServer();
     cleanups.push(() => redisServer.dispose());
-    const { url } = await startApp(redisServer);
-    const socket: Client = connect(url, { transports: ["websocket"] });
-    cleanups.push(() => void socket.disconnect());
+    const { url, cookie } = await startTestApp(redisServer.url);
+    const socket = openSocket(url, cookie);
     const reply = await new Promise((resolve) => socket.emit("feed:resume", { afterId: "latest" }, resolve));
     expect(reply).toEqual({ error: expect.stringMatching(/afterId/) });
+  });
+});
+
+describe("socket sign-in", () => {
+  it("refuses a socket without a session, or with a forged cookie", async () => {
+    const redisServer = await startRedisServer();
+    cleanups.push(() => redisServer.dispose());
+    const { url, cookie } = await startTestApp(redisServer.url);
+    for (const bad of [undefined, cookie.replace(/.$/, (c) => (c === "A" ? "B" : "A")), "streamdesk_session=made-up.signature"]) {
+      const socket = openSocket(url, bad);
+      const error = await new Promise<Error>((resolve) => socket.once("connect_error", resolve));
+      expect(error.message).toMatch(/Sign in first/);
+      socket.disconnect();
+    }
   });
 });

@@ -1,49 +1,23 @@
-import type { AddressInfo } from "node:net";
-import { io as connect, type Socket } from "socket.io-client";
-import { afterEach, describe, expect, it } from "vitest";
-import type { ClientToServerEvents, ServerToClientEvents } from "@/lib/events";
+import { describe, expect, inject, it } from "vitest";
 import type { GroupInfo } from "@/lib/groups";
-import { inject } from "vitest";
-import { streamKeys } from "@/lib/keys";
-import { createRedisClient, whenReady } from "@/lib/redis";
-import { createApp } from "@/server/app";
-import { uniqueStream } from "./support/context";
+import { openSocket, startTestApp } from "./support/app";
 import { until } from "./support/writer";
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
 async function start() {
-  const target = { mode: "single" as const, url: inject("redisUrl") };
-  const redis = createRedisClient(target, { name: "test:commands" });
-  const feedRedis = createRedisClient(target, { name: "test:feed", blocking: true });
-  await whenReady(redis, 5000);
-  const keys = streamKeys(uniqueStream());
-  const app = createApp({ redis, feedRedis, keys, feed: { batch: 100, blockMs: 500 }, groupsPollMs: 100, handler: (_q, s) => s.writeHead(404).end() });
-  await new Promise<void>((resolve) => app.http.listen(0, "127.0.0.1", resolve));
-  cleanups.push(async () => {
-    await app.close();
-    redis.disconnect();
-  });
-  const url = `http://127.0.0.1:${(app.http.address() as AddressInfo).port}`;
-  return { app, redis, keys, url };
+  return startTestApp(inject("redisUrl"), { groupsPollMs: 100 });
 }
 
-function tab(url: string) {
+function tab(url: string, cookie: string) {
   const updates: GroupInfo[][] = [];
-  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = connect(url, { transports: ["websocket"] });
-  socket.on("groups:update", ({ groups }) => updates.push(groups));
-  cleanups.push(() => void socket.disconnect());
+  openSocket(url, cookie).on("groups:update", ({ groups }) => updates.push(groups));
   return updates;
 }
 
 describe("GroupWatcher", () => {
   it("pushes changes made by other programs to every tab, and nothing while nothing changes", async () => {
-    const { app, redis, keys, url } = await start();
+    const { app, redis, keys, url, cookie } = await start();
     await redis.xgroup("CREATE", keys.stream, "printing", "$", "MKSTREAM");
-    const tabs = [tab(url), tab(url), tab(url)];
+    const tabs = [tab(url, cookie), tab(url, cookie), tab(url, cookie)];
     await until(() => tabs.every((updates) => updates.length >= 1), 5000, "the first update");
     const id = await redis.xadd(keys.stream, "*", "name", "Jim Crews", "seat", "B12", "movieId", "53", "sessionId", "832");
     await redis.xreadgroup("GROUP", "printing", "consumer-1", "STREAMS", keys.stream, ">");
@@ -61,8 +35,8 @@ describe("GroupWatcher", () => {
   });
 
   it("polls once per interval whatever the number of tabs", async () => {
-    const { app, url } = await start();
-    for (let i = 0; i < 20; i++) tab(url);
+    const { app, url, cookie } = await start();
+    for (let i = 0; i < 20; i++) tab(url, cookie);
     await until(() => app.io.engine.clientsCount === 20, 5000, "20 tabs");
     const polls = app.groups.polls;
     await new Promise((resolve) => setTimeout(resolve, 1000));

@@ -1,6 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "@/lib/config";
-import { setContext } from "@/server/context";
 import * as groups from "@/app/api/groups/route";
 import * as group from "@/app/api/groups/[group]/route";
 import * as read from "@/app/api/groups/[group]/read/route";
@@ -10,18 +8,20 @@ import * as claimRoute from "@/app/api/groups/[group]/claim/route";
 import * as autoclaim from "@/app/api/groups/[group]/autoclaim/route";
 import * as dead from "@/app/api/groups/[group]/dead-letters/route";
 import { redisFixture } from "./support/context";
+import { request, signedIn, withContext } from "./support/session";
 
-const config = loadConfig({});
+let cookie = "";
 
 async function withApp() {
   const fixture = await redisFixture();
   let changes = 0;
-  setContext({ ...fixture, config, feedStatus: () => ({ redis: "up", since: 0 }), groupsChanged: () => void changes++ });
+  withContext(fixture.redis, fixture.keys, { groupsChanged: () => void changes++ });
+  cookie = await signedIn(fixture.redis, fixture.keys, "sam", "supervisor");
   return { ...fixture, changes: () => changes };
 }
 
-const body = (value: unknown) =>
-  new Request("http://desk/", { method: "POST", body: JSON.stringify(value), headers: { "content-type": "application/json" } });
+const body = (value: unknown) => request("/", { body: value, cookie });
+const get = (url: string) => request(url, { cookie });
 const on = (name: string) => ({ params: Promise.resolve({ group: name }) });
 const none = { params: Promise.resolve({}) };
 
@@ -35,10 +35,10 @@ describe("groups API", () => {
     const bad = await groups.POST(body({ name: "printing", start: "soon" }), none);
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ field: "start", error: expect.stringMatching(/Start from/) });
-    const list = (await (await groups.GET(new Request("http://desk/"), none)).json()) as { groups: { name: string }[] };
+    const list = (await (await groups.GET(get("/"), none)).json()) as { groups: { name: string }[] };
     expect(list.groups.map((g) => g.name)).toEqual(["printing"]);
-    expect((await group.DELETE(new Request("http://desk/"), on("printing"))).status).toBe(204);
-    const gone = await group.DELETE(new Request("http://desk/"), on("printing"));
+    expect((await group.DELETE(request("/", { method: "DELETE", cookie }), on("printing"))).status).toBe(204);
+    const gone = await group.DELETE(request("/", { method: "DELETE", cookie }), on("printing"));
     expect(gone.status).toBe(404);
     expect(await gone.json()).toEqual({ error: expect.stringMatching(/no consumer group "printing"/) });
     expect(changes()).toBe(2);
@@ -53,9 +53,9 @@ describe("groups API", () => {
     expect((await read.POST(body({ consumer: "c", count: -1 }), on("g"))).status).toBe(400);
     expect((await read.POST(body({ consumer: "c", count: 1 }), on("missing"))).status).toBe(404);
 
-    const page = (await (await pending.GET(new Request("http://desk/?count=10"), on("g"))).json()) as { pending: { id: string; consumer: string }[] };
+    const page = (await (await pending.GET(get("/?count=10"), on("g"))).json()) as { pending: { id: string; consumer: string }[] };
     expect(page.pending).toEqual([expect.objectContaining({ id, consumer: "consumer-1", deliveries: 1, fields: expect.objectContaining({ name: "Jim Crews" }) })]);
-    expect((await pending.GET(new Request("http://desk/?minIdleMs=abc"), on("g"))).status).toBe(400);
+    expect((await pending.GET(get("/?minIdleMs=abc"), on("g"))).status).toBe(400);
 
     const notIdle = (await (await claimRoute.POST(body({ consumer: "c2", minIdleMs: 3_600_000, ids: [id] }), on("g"))).json()) as { claimed: string[] };
     expect(notIdle.claimed).toEqual([]);

@@ -39,13 +39,13 @@ describe("consumer groups", () => {
   it("creates from $, 0, an id or a time; refuses a duplicate with GroupExistsError", async () => {
     const { redis, keys } = await redisFixture();
     const ids = await add(redis, keys.stream, 3);
-    await createGroup(redis, keys, "everything", "0");
-    await createGroup(redis, keys, "new-only", "$");
-    await createGroup(redis, keys, "from-id", ids[1]!);
+    await createGroup(redis, keys, "sam", "everything", "0");
+    await createGroup(redis, keys, "sam", "new-only", "$");
+    await createGroup(redis, keys, "sam", "from-id", ids[1]!);
     const at = Number(ids[2]!.split("-")[0]);
-    await createGroup(redis, keys, "from-time", parseWith(createGroupSchema, { name: "x", start: String(at) }).start);
-    await expect(createGroup(redis, keys, "new-only", "$")).rejects.toBeInstanceOf(GroupExistsError);
-    const read = async (group: string) => (await readAsConsumer(redis, keys, group, "c", 10)).map((e) => e.id);
+    await createGroup(redis, keys, "sam", "from-time", parseWith(createGroupSchema, { name: "x", start: String(at) }).start);
+    await expect(createGroup(redis, keys, "sam", "new-only", "$")).rejects.toBeInstanceOf(GroupExistsError);
+    const read = async (group: string) => (await readAsConsumer(redis, keys, "sam", group, "c", 10)).map((e) => e.id);
     expect(await read("everything")).toEqual(ids);
     expect(await read("new-only")).toEqual([]);
     expect(await read("from-id")).toEqual([ids[2]]);
@@ -54,7 +54,7 @@ describe("consumer groups", () => {
 
   it("creates the stream when it is missing (MKSTREAM)", async () => {
     const { redis, keys } = await redisFixture();
-    await createGroup(redis, keys, "email", "$");
+    await createGroup(redis, keys, "sam", "email", "$");
     expect(await redis.exists(keys.stream)).toBe(1);
   });
 
@@ -67,30 +67,30 @@ describe("consumer groups", () => {
 
   it("deletes a group, saying how many were pending, and 404s a missing one", async () => {
     const { redis, keys } = await redisFixture();
-    await createGroup(redis, keys, "g", "0");
+    await createGroup(redis, keys, "sam", "g", "0");
     await add(redis, keys.stream, 4);
-    await readAsConsumer(redis, keys, "g", "c", 3);
-    expect(await deleteGroup(redis, keys, "g")).toBe(3);
-    await expect(deleteGroup(redis, keys, "g")).rejects.toBeInstanceOf(GroupMissingError);
+    await readAsConsumer(redis, keys, "sam", "g", "c", 3);
+    expect(await deleteGroup(redis, keys, "sam", "g")).toBe(3);
+    await expect(deleteGroup(redis, keys, "sam", "g")).rejects.toBeInstanceOf(GroupMissingError);
     await expect(getGroup(redis, keys, "g")).rejects.toThrow(/no consumer group "g"/);
   });
 
   it("moves the last-delivered id with SETID", async () => {
     const { redis, keys } = await redisFixture();
     const ids = await add(redis, keys.stream, 3);
-    await createGroup(redis, keys, "g", "$");
-    await setGroupId(redis, keys, "g", ids[0]!);
+    await createGroup(redis, keys, "sam", "g", "$");
+    await setGroupId(redis, keys, "sam", "g", ids[0]!);
     expect((await getGroup(redis, keys, "g")).lastDeliveredId).toBe(ids[0]);
-    expect((await readAsConsumer(redis, keys, "g", "c", 10)).map((e) => e.id)).toEqual(ids.slice(1));
-    await expect(setGroupId(redis, keys, "nope", "0")).rejects.toBeInstanceOf(GroupMissingError);
+    expect((await readAsConsumer(redis, keys, "sam", "g", "c", 10)).map((e) => e.id)).toEqual(ids.slice(1));
+    await expect(setGroupId(redis, keys, "sam", "nope", "0")).rejects.toBeInstanceOf(GroupMissingError);
   });
 
   it("pages the pending list with fields, filters, and trimmed entries marked", async () => {
     const { redis, keys } = await redisFixture();
     const ids = await add(redis, keys.stream, 5);
-    await createGroup(redis, keys, "g", "0");
-    await readAsConsumer(redis, keys, "g", "alice", 3);
-    await readAsConsumer(redis, keys, "g", "bob", 2);
+    await createGroup(redis, keys, "sam", "g", "0");
+    await readAsConsumer(redis, keys, "sam", "g", "alice", 3);
+    await readAsConsumer(redis, keys, "sam", "g", "bob", 2);
     await redis.xdel(keys.stream, ids[0]!);
     const first = await pendingPage(redis, keys, "g", { minIdleMs: 0, count: 2 });
     expect(first.pending.map((p) => [p.id, p.consumer, p.deliveries])).toEqual([
@@ -112,21 +112,21 @@ describe("consumer groups", () => {
   it("acks once: a second ack of the same ids counts nothing", async () => {
     const { redis, keys } = await redisFixture();
     const ids = await add(redis, keys.stream, 3);
-    await createGroup(redis, keys, "g", "0");
-    await readAsConsumer(redis, keys, "g", "c", 3);
-    expect(await ack(redis, keys, "g", ids.slice(0, 2))).toBe(2);
-    expect(await ack(redis, keys, "g", ids.slice(0, 2))).toBe(0);
+    await createGroup(redis, keys, "sam", "g", "0");
+    await readAsConsumer(redis, keys, "sam", "g", "c", 3);
+    expect(await ack(redis, keys, "sam", "g", ids.slice(0, 2))).toBe(2);
+    expect(await ack(redis, keys, "sam", "g", ids.slice(0, 2))).toBe(0);
     expect((await redis.xpending(keys.stream, "g"))[0]).toBe(1);
   });
 
   it("claims only messages idle long enough", async () => {
     const { redis, keys } = await redisFixture();
     const ids = await add(redis, keys.stream, 2);
-    await createGroup(redis, keys, "g", "0");
-    await readAsConsumer(redis, keys, "g", "crashed", 2);
-    expect(await claim(redis, keys, "g", "rescuer", 60_000, ids)).toEqual([]);
+    await createGroup(redis, keys, "sam", "g", "0");
+    await readAsConsumer(redis, keys, "sam", "g", "crashed", 2);
+    expect(await claim(redis, keys, "sam", "g", "rescuer", 60_000, ids)).toEqual([]);
     await new Promise((resolve) => setTimeout(resolve, 30));
-    expect(await claim(redis, keys, "g", "rescuer", 20, ids)).toEqual(ids);
+    expect(await claim(redis, keys, "sam", "g", "rescuer", 20, ids)).toEqual(ids);
     const page = await pendingPage(redis, keys, "g", { minIdleMs: 0, count: 10 });
     expect(page.pending.map((p) => [p.consumer, p.deliveries])).toEqual([
       ["rescuer", 2],
@@ -137,23 +137,23 @@ describe("consumer groups", () => {
   it("deletes a consumer, reporting the pending messages it owned", async () => {
     const { redis, keys } = await redisFixture();
     await add(redis, keys.stream, 2);
-    await createGroup(redis, keys, "g", "0");
-    await readAsConsumer(redis, keys, "g", "gone", 2);
-    expect(await deleteConsumer(redis, keys, "g", "gone")).toBe(2);
+    await createGroup(redis, keys, "sam", "g", "0");
+    await readAsConsumer(redis, keys, "sam", "g", "gone", 2);
+    expect(await deleteConsumer(redis, keys, "sam", "g", "gone")).toBe(2);
     expect((await getGroup(redis, keys, "g")).consumers).toEqual([]);
   });
 
   it("auto-claims 10,000 pending messages by looping the cursor to the end", async () => {
     const { redis, keys } = await redisFixture();
     await add(redis, keys.stream, 10_000);
-    await createGroup(redis, keys, "g", "0");
-    await readAsConsumer(redis, keys, "g", "crashed", 1000);
-    for (let i = 0; i < 9; i++) await readAsConsumer(redis, keys, "g", "crashed", 1000);
+    await createGroup(redis, keys, "sam", "g", "0");
+    await readAsConsumer(redis, keys, "sam", "g", "crashed", 1000);
+    for (let i = 0; i < 9; i++) await readAsConsumer(redis, keys, "sam", "g", "crashed", 1000);
     let cursor = "0-0";
     let claimed = 0;
     let steps = 0;
     do {
-      const step = await autoclaimStep(redis, keys, "g", "rescuer", 0, cursor, 1000);
+      const step = await autoclaimStep(redis, keys, "sam", "g", "rescuer", 0, cursor, 1000);
       claimed += step.claimed;
       cursor = step.cursor;
       steps++;
@@ -167,12 +167,12 @@ describe("consumer groups", () => {
   it("moves dead letters exactly once under concurrent calls", async () => {
     const { redis, keys } = await redisFixture();
     const ids = await add(redis, keys.stream, 6);
-    await createGroup(redis, keys, "g", "0");
-    await readAsConsumer(redis, keys, "g", "c", 6);
+    await createGroup(redis, keys, "sam", "g", "0");
+    await readAsConsumer(redis, keys, "sam", "g", "c", 6);
     // Deliver the first four three more times each, so they reach 4 deliveries.
-    for (let i = 0; i < 3; i++) await claim(redis, keys, "g", "c", 0, ids.slice(0, 4));
+    for (let i = 0; i < 3; i++) await claim(redis, keys, "sam", "g", "c", 0, ids.slice(0, 4));
     await redis.xdel(keys.stream, ids[0]!);
-    const results = await Promise.all(Array.from({ length: 8 }, () => moveDeadLetters(redis, keys, "g", 4)));
+    const results = await Promise.all(Array.from({ length: 8 }, () => moveDeadLetters(redis, keys, "sam", "g", 4)));
     expect(results.flat().sort()).toEqual(ids.slice(0, 4).sort());
     const dead = (await redis.xrange(keys.dead, "-", "+")) as [string, string[]][];
     expect(dead).toHaveLength(4);

@@ -3,6 +3,7 @@
 import type { FeedStatus } from "@/lib/events";
 import { compareIds } from "@/lib/stream-id";
 import type { TicketEntry } from "@/lib/tickets";
+import { reloadTo } from "@/components/session/reload-to";
 import { getSocket } from "@/components/socket";
 
 /** How many entries a tab keeps; older ones are dropped as new ones arrive, and reloaded on demand. */
@@ -117,9 +118,15 @@ class FeedStore {
         this.#updateLink();
       });
     });
-    socket.on("disconnect", () => {
+    socket.on("disconnect", (reason) => {
       this.#socketUp = false;
       this.#updateLink();
+      // The server closed the link on purpose: the session ended or the account was disabled.
+      if (reason === "io server disconnect") void this.#afterRefusal();
+    });
+    socket.on("connect_error", () => {
+      // A refusal by the server (no session) stops Socket.IO's own retries; network errors do not.
+      if (!socket.active) void this.#afterRefusal();
     });
     socket.on("feed:status", (status) => {
       this.#redis = status;
@@ -127,6 +134,16 @@ class FeedStore {
     });
     socket.on("feed:entries", (entries) => this.#receive(entries));
     socket.connect();
+  }
+
+  /** Sends a signed-out tab to the sign-in page; otherwise (a passing refusal) connects again. */
+  async #afterRefusal(): Promise<void> {
+    const response = await fetch("/api/session", { cache: "no-store" }).catch(() => null);
+    if (response?.status === 401) {
+      reloadTo(`/login?next=${encodeURIComponent(window.location.pathname + window.location.search)}`);
+      return;
+    }
+    setTimeout(() => getSocket().connect(), 2000);
   }
 
   #updateLink(): void {

@@ -11,6 +11,7 @@ import { formatDuration, useNow } from "@/components/ui/use-now";
 import type { GroupInfo } from "@/lib/groups";
 import type { TicketEntry } from "@/lib/tickets";
 import { Stat } from "./groups-page";
+import { useIsSupervisor } from "@/components/session/user-context";
 import { groupsStore, useGroups } from "./groups-store";
 import { PendingList } from "./pending-list";
 import { StaleBanner } from "./stale-banner";
@@ -18,6 +19,7 @@ import { StaleBanner } from "./stale-banner";
 /** One group: its figures, consumers, a reader, and the pending list with every fix a supervisor needs. */
 export function GroupDetail({ name }: { name: string }) {
   const { groups, receivedAt, error } = useGroups();
+  const supervisor = useIsSupervisor();
   const group = groups?.find((g) => g.name === name);
 
   if (groups === null) return <p className="p-6 text-slate-500">Loading group…</p>;
@@ -41,20 +43,21 @@ export function GroupDetail({ name }: { name: string }) {
         / <span className="text-slate-800">{name}</span>
       </nav>
       <StaleBanner error={error} />
-      <Summary group={group} />
+      <Summary group={group} canChange={supervisor} />
+      {supervisor ? null : <p className="text-sm text-slate-500">You can watch this group; a supervisor can read, acknowledge and claim its messages.</p>}
       <div className="grid gap-4 lg:grid-cols-[1fr_22rem]">
-        <PendingList group={group} />
+        <PendingList group={group} canChange={supervisor} />
         <div className="space-y-4">
-          <Consumers group={group} receivedAt={receivedAt} />
-          <ReadForm group={group.name} />
-          <MoveForm group={group.name} />
+          <Consumers group={group} receivedAt={receivedAt} canChange={supervisor} />
+          {supervisor ? <ReadForm group={group.name} /> : null}
+          {supervisor ? <MoveForm group={group.name} /> : null}
         </div>
       </div>
     </div>
   );
 }
 
-function Summary({ group }: { group: GroupInfo }) {
+function Summary({ group, canChange }: { group: GroupInfo; canChange: boolean }) {
   const router = useRouter();
   const [confirming, setConfirming] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -85,9 +88,11 @@ function Summary({ group }: { group: GroupInfo }) {
         Last delivered <span className="font-mono text-slate-700">{group.lastDeliveredId}</span>
         {group.lastDeliveredId !== "0-0" ? ` · ${formatEntryTime(group.lastDeliveredId)}` : ""}
       </p>
-      <button type="button" className={`${buttonStyles.danger} ml-auto`} onClick={() => setConfirming(true)}>
-        Delete group
-      </button>
+      {canChange ? (
+        <button type="button" className={`${buttonStyles.danger} ml-auto`} onClick={() => setConfirming(true)}>
+          Delete group
+        </button>
+      ) : null}
       <Dialog title={`Delete group ${group.name}?`} open={confirming} onClose={() => setConfirming(false)}>
         <p className="text-sm text-slate-700">
           {group.pending > 0
@@ -112,7 +117,7 @@ function Summary({ group }: { group: GroupInfo }) {
   );
 }
 
-function Consumers({ group, receivedAt }: { group: GroupInfo; receivedAt: number }) {
+function Consumers({ group, receivedAt, canChange }: { group: GroupInfo; receivedAt: number; canChange: boolean }) {
   const now = useNow();
   const [removing, setRemoving] = useState<{ name: string; pending: number } | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -143,9 +148,11 @@ function Consumers({ group, receivedAt }: { group: GroupInfo; receivedAt: number
               <span className="w-24 text-right text-xs text-slate-500 tabular-nums" title="Idle: time since this consumer last read or acknowledged">
                 idle {formatDuration(consumer.idleMs + Math.max(0, now - receivedAt))}
               </span>
-              <button type="button" className={buttonStyles.small} onClick={() => setRemoving(consumer)} aria-label={`Delete consumer ${consumer.name}`}>
-                ✕
-              </button>
+              {canChange ? (
+                <button type="button" className={buttonStyles.small} onClick={() => setRemoving(consumer)} aria-label={`Delete consumer ${consumer.name}`}>
+                  ✕
+                </button>
+              ) : null}
             </li>
           ))}
         </ul>

@@ -7,12 +7,14 @@ import { formatEntryTime } from "@/components/feed/format";
 import { Dialog } from "@/components/ui/dialog";
 import { buttonStyles, Field } from "@/components/ui/field";
 import type { GroupInfo } from "@/lib/groups";
+import { useIsSupervisor } from "@/components/session/user-context";
 import { groupsStore, useGroups } from "./groups-store";
 import { StaleBanner } from "./stale-banner";
 
 /** Every consumer group of the stream, live, with a form to create one. */
 export function GroupsPage() {
   const { groups, error } = useGroups();
+  const supervisor = useIsSupervisor();
   return (
     <div className="mx-auto w-full max-w-6xl space-y-4 p-4">
       <div className="flex items-baseline justify-between">
@@ -20,7 +22,7 @@ export function GroupsPage() {
         <span className="text-sm text-slate-500">Updates live as printing, accounting and email read and acknowledge.</span>
       </div>
       <StaleBanner error={error} />
-      <CreateGroupForm />
+      {supervisor ? <CreateGroupForm /> : null}
       {groups === null ? (
         <p className="text-slate-500">Loading groups…</p>
       ) : groups.length === 0 ? (
@@ -30,7 +32,7 @@ export function GroupsPage() {
       ) : (
         <ul className="grid gap-3 md:grid-cols-2">
           {groups.map((group) => (
-            <GroupCard key={group.name} group={group} />
+            <GroupCard key={group.name} group={group} canChange={supervisor} />
           ))}
         </ul>
       )}
@@ -96,7 +98,7 @@ function CreateGroupForm() {
   );
 }
 
-function GroupCard({ group }: { group: GroupInfo }) {
+function GroupCard({ group, canChange }: { group: GroupInfo; canChange: boolean }) {
   const [confirming, setConfirming] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const href = `/groups/${encodeURIComponent(group.name)}`;
@@ -115,9 +117,11 @@ function GroupCard({ group }: { group: GroupInfo }) {
         <Link href={href} className="truncate text-lg font-semibold text-slate-900 hover:text-amber-700 hover:underline">
           {group.name}
         </Link>
-        <button type="button" className={buttonStyles.danger} onClick={() => setConfirming(true)} aria-label={`Delete group ${group.name}`}>
-          Delete
-        </button>
+        {canChange ? (
+          <button type="button" className={buttonStyles.danger} onClick={() => setConfirming(true)} aria-label={`Delete group ${group.name}`}>
+            Delete
+          </button>
+        ) : null}
       </div>
       <dl className="mt-3 grid grid-cols-3 gap-3 text-sm">
         <Stat label="Pending">

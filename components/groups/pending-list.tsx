@@ -18,7 +18,7 @@ interface Page {
 }
 
 /** The group's pending list, page by page, refreshed whenever the group's figures move. */
-export function PendingList({ group }: { group: GroupInfo }) {
+export function PendingList({ group, canChange }: { group: GroupInfo; canChange: boolean }) {
   const base = `/api/groups/${encodeURIComponent(group.name)}`;
   const [owner, setOwner] = useState("");
   const [minIdle, setMinIdle] = useState("");
@@ -107,7 +107,7 @@ export function PendingList({ group }: { group: GroupInfo }) {
           placeholder="0"
         />
       </div>
-      <div className="flex flex-wrap items-center gap-2">
+      <div className={canChange ? "flex flex-wrap items-center gap-2" : "hidden"}>
         <button type="button" className={buttonStyles.secondary} disabled={busy || selected.size === 0} onClick={() => void ack([...selected])}>
           Ack selected ({selected.size})
         </button>
@@ -133,6 +133,7 @@ export function PendingList({ group }: { group: GroupInfo }) {
         selected={selected}
         allSelected={allSelected}
         busy={busy}
+        canChange={canChange}
         onToggle={(id) =>
           setSelected((current) => {
             const next = new Set(current);
@@ -209,13 +210,14 @@ interface TableProps {
   selected: ReadonlySet<string>;
   allSelected: boolean;
   busy: boolean;
+  canChange: boolean;
   onToggle: (id: string) => void;
   onToggleAll: () => void;
   onAck: (id: string) => void;
   onClaim: (message: PendingMessage) => void;
 }
 
-function PendingTable({ rows, loadedAt, deadMark, selected, allSelected, busy, onToggle, onToggleAll, onAck, onClaim }: TableProps) {
+function PendingTable({ rows, loadedAt, deadMark, selected, allSelected, busy, canChange, onToggle, onToggleAll, onAck, onClaim }: TableProps) {
   const now = useNow();
   if (rows.length === 0) return null;
   return (
@@ -224,7 +226,7 @@ function PendingTable({ rows, loadedAt, deadMark, selected, allSelected, busy, o
         <thead className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500">
           <tr>
             <th className="w-8 py-2">
-              <input type="checkbox" checked={allSelected} onChange={onToggleAll} aria-label="Select every message on this page" />
+              {canChange ? <input type="checkbox" checked={allSelected} onChange={onToggleAll} aria-label="Select every message on this page" /> : null}
             </th>
             <th className="py-2">Id</th>
             <th className="py-2">Owner</th>
@@ -240,7 +242,7 @@ function PendingTable({ rows, loadedAt, deadMark, selected, allSelected, busy, o
             return (
               <tr key={row.id} data-testid="pending-entry" data-entry-id={row.id} className={dead ? "bg-red-50" : undefined}>
                 <td className="py-2">
-                  <input type="checkbox" checked={selected.has(row.id)} onChange={() => onToggle(row.id)} aria-label={`Select ${row.id}`} />
+                  {canChange ? <input type="checkbox" checked={selected.has(row.id)} onChange={() => onToggle(row.id)} aria-label={`Select ${row.id}`} /> : null}
                 </td>
                 <td className="py-2 font-mono text-xs">{row.id}</td>
                 <td className="py-2">{row.consumer}</td>
@@ -258,7 +260,7 @@ function PendingTable({ rows, loadedAt, deadMark, selected, allSelected, busy, o
                     <em className="text-slate-400">deleted from the stream</em>
                   )}
                 </td>
-                <td className="space-x-1 py-2 text-right whitespace-nowrap">
+                <td className={canChange ? "space-x-1 py-2 text-right whitespace-nowrap" : "hidden"}>
                   <button type="button" className={buttonStyles.small} disabled={busy} onClick={() => onAck(row.id)}>
                     Ack
                   </button>

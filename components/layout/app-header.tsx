@@ -1,23 +1,44 @@
 import Link from "next/link";
 import { ConnectionIndicator } from "@/components/feed/connection-indicator";
+import { SignOutButton } from "@/components/session/sign-out-button";
+import type { StaffMember } from "@/lib/staff";
 
-export function AppHeader() {
+export function AppHeader({ user }: { user: StaffMember | null }) {
+  const links = user?.mustChangePassword
+    ? []
+    : [
+        { href: "/", label: "Desk" },
+        { href: "/groups", label: "Groups" },
+        ...(user?.role === "supervisor"
+          ? [
+              { href: "/staff", label: "Staff" },
+              { href: "/audit", label: "Audit" },
+            ]
+          : []),
+      ];
   return (
     <header className="flex items-center gap-6 border-b border-slate-800 bg-slate-900 px-5 py-2.5 text-slate-100">
       <Link href="/" className="text-lg font-semibold tracking-tight">
         Stream<span className="text-amber-400">Desk</span>
       </Link>
-      <nav aria-label="Main" className="flex gap-4 text-sm text-slate-300">
-        <Link href="/" className="hover:text-white">
-          Desk
-        </Link>
-        <Link href="/groups" className="hover:text-white">
-          Groups
-        </Link>
-      </nav>
-      <div className="ml-auto">
-        <ConnectionIndicator />
-      </div>
+      {user ? (
+        <>
+          <nav aria-label="Main" className="flex gap-4 text-sm text-slate-300">
+            {links.map((link) => (
+              <Link key={link.href} href={link.href} className="hover:text-white">
+                {link.label}
+              </Link>
+            ))}
+          </nav>
+          <div className="ml-auto flex items-center gap-3">
+            {user.mustChangePassword ? null : <ConnectionIndicator />}
+            <span className="text-sm text-slate-300" data-testid="signed-in-as">
+              {user.username} · {user.role}
+            </span>
+            <SignOutButton />
+          </div>
+        </>
+      ) : null}
     </header>
   );
 }

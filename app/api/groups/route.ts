@@ -5,11 +5,11 @@ import { route } from "@/server/routes";
 
 export const dynamic = "force-dynamic";
 
-export const GET = route(async (_request, { redis, keys }) => json({ groups: await listGroups(redis, keys) }));
+export const GET = route("staff", async (_request, { redis, keys }) => json({ groups: await listGroups(redis, keys) }));
 
-export const POST = route(async (request, { redis, keys, groupsChanged }) => {
+export const POST = route("supervisor", async (request, { redis, keys, groupsChanged, session }) => {
   const { name, start } = parseWith(createGroupSchema, await readJson(request));
-  await createGroup(redis, keys, name, start);
+  await createGroup(redis, keys, session.user.username, name, start);
   groupsChanged();
   return json({ name, start }, 201);
 });

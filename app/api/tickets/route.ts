@@ -6,13 +6,17 @@ import { route } from "@/server/routes";
 export const dynamic = "force-dynamic";
 
 /** Sells a seat. */
-export const POST = route(async (request, { redis, keys }) => {
-  const sale = parseSale(await readJson(request));
-  return json({ id: await sellTicket(redis, keys, sale) }, 201);
-}, "Redis is not reachable right now, so nothing was sold. Try again in a moment.");
+export const POST = route(
+  "staff",
+  async (request, { redis, keys, session }) => {
+    const sale = parseSale(await readJson(request));
+    return json({ id: await sellTicket(redis, keys, sale, { soldBy: session.user.username }) }, 201);
+  },
+  { unavailable: "Redis is not reachable right now, so nothing was sold. Try again in a moment." },
+);
 
 /** Pages through history: `?before=<id>` newest first, or `?after=<id>` oldest first. */
-export const GET = route(async (request, { redis, keys }) => {
+export const GET = route("staff", async (request, { redis, keys }) => {
   const params = new URL(request.url).searchParams;
   const before = params.get("before") ?? undefined;
   const after = params.get("after") ?? undefined;

@@ -6,10 +6,10 @@ import { nameParam, route } from "@/server/routes";
 export const dynamic = "force-dynamic";
 
 /** XACK: acking an id twice is harmless; `acked` counts the ones that were still pending. */
-export const POST = route<{ group: string }>(async (request, { redis, keys, groupsChanged }, params) => {
+export const POST = route<{ group: string }>("supervisor", async (request, { redis, keys, groupsChanged, session }, params) => {
   const group = nameParam(params.group, "Group name");
   const { ids } = parseWith(ackSchema, await readJson(request));
-  const acked = await ack(redis, keys, group, ids);
+  const acked = await ack(redis, keys, session.user.username, group, ids);
   groupsChanged();
   return json({ acked });
 });

@@ -9,10 +9,10 @@ export const dynamic = "force-dynamic";
  * One XAUTOCLAIM step. The browser calls again with the returned cursor until it is `0-0`, which keeps
  * each request short, lets it show progress, and makes cancelling as simple as not calling again.
  */
-export const POST = route<{ group: string }>(async (request, { redis, keys, groupsChanged }, params) => {
+export const POST = route<{ group: string }>("supervisor", async (request, { redis, keys, groupsChanged, session }, params) => {
   const group = nameParam(params.group, "Group name");
   const { consumer, minIdleMs, cursor, count } = parseWith(autoclaimSchema, await readJson(request));
-  const step = await autoclaimStep(redis, keys, group, consumer, minIdleMs, cursor, count);
+  const step = await autoclaimStep(redis, keys, session.user.username, group, consumer, minIdleMs, cursor, count);
   groupsChanged();
   return json(step);
 });

@@ -6,10 +6,10 @@ import { nameParam, route } from "@/server/routes";
 export const dynamic = "force-dynamic";
 
 /** XCLAIM: `claimed` lists the ids that were idle long enough and still pending. */
-export const POST = route<{ group: string }>(async (request, { redis, keys, groupsChanged }, params) => {
+export const POST = route<{ group: string }>("supervisor", async (request, { redis, keys, groupsChanged, session }, params) => {
   const group = nameParam(params.group, "Group name");
   const { consumer, minIdleMs, ids } = parseWith(claimSchema, await readJson(request));
-  const claimed = await claim(redis, keys, group, consumer, minIdleMs, ids);
+  const claimed = await claim(redis, keys, session.user.username, group, consumer, minIdleMs, ids);
   groupsChanged();
   return json({ claimed });
 });

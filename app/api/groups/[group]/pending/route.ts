@@ -6,7 +6,7 @@ import { nameParam, route } from "@/server/routes";
 export const dynamic = "force-dynamic";
 
 /** A page of the pending list: `?consumer=&minIdleMs=&count=&after=`. */
-export const GET = route<{ group: string }>(async (request, { redis, keys, config }, params) => {
+export const GET = route<{ group: string }>("staff", async (request, { redis, keys, config }, params) => {
   const group = nameParam(params.group, "Group name");
   const query = Object.fromEntries([...new URL(request.url).searchParams].filter(([, value]) => value !== ""));
   const page = await pendingPage(redis, keys, group, parseWith(pendingQuerySchema, query));

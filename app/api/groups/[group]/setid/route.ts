@@ -6,10 +6,10 @@ import { nameParam, route } from "@/server/routes";
 export const dynamic = "force-dynamic";
 
 /** XGROUP SETID: moves the group's last-delivered id to an id or a point in time. */
-export const POST = route<{ group: string }>(async (request, { redis, keys, groupsChanged }, params) => {
+export const POST = route<{ group: string }>("supervisor", async (request, { redis, keys, groupsChanged, session }, params) => {
   const group = nameParam(params.group, "Group name");
   const { start } = parseWith(setIdSchema, await readJson(request));
-  await setGroupId(redis, keys, group, start);
+  await setGroupId(redis, keys, session.user.username, group, start);
   groupsChanged();
   return json({ lastDeliveredId: start });
 });

@@ -1,0 +1,59 @@
+"use client";
+
+import { reloadTo } from "./reload-to";
+import { useState, type FormEvent } from "react";
+import { buttonStyles, Field } from "@/components/ui/field";
+
+/** Where to go after signing in: only a path on this site, never another origin. */
+function nextPath(): string {
+  const next = new URLSearchParams(window.location.search).get("next") ?? "/";
+  return next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/login") ? next : "/";
+}
+
+export function SignInForm() {
+  const [username, setUsername] = useState("");
+  const [password, setPassword] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const response = await fetch("/api/session", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ username, password }),
+      });
+      if (response.status === 204) {
+        const mustChange = response.headers.get("x-streamdesk-must-change-password") === "1";
+        reloadTo(mustChange ? "/account/password" : nextPath());
+        return;
+      }
+      const body = (await response.json().catch(() => ({}))) as { error?: string };
+      setError(body.error ?? `The server answered ${response.status}.`);
+    } catch {
+      setError("The server could not be reached. Check the connection and try again.");
+    }
+    setBusy(false);
+  }
+
+  return (
+    <div className="flex flex-1 items-center justify-center p-6">
+      <form onSubmit={submit} noValidate className="w-full max-w-sm space-y-4 rounded-xl border border-slate-200 bg-white p-6 shadow-sm" aria-labelledby="sign-in-title">
+        <h1 id="sign-in-title" className="text-xl font-semibold">
+          Sign in to StreamDesk
+        </h1>
+        <Field label="Username" value={username} onChange={setUsername} autoComplete="username" autoFocus />
+        <Field label="Password" value={password} onChange={setPassword} type="password" autoComplete="current-password" />
+        <p role="alert" className="min-h-5 text-sm text-red-700">
+          {error ?? ""}
+        </p>
+        <button type="submit" disabled={busy} className={`${buttonStyles.primary} w-full`}>
+          {busy ? "Signing in…" : "Sign in"}
+        </button>
+      </form>
+    </div>
+  );
+}

@@ -1,0 +1,150 @@
+import { hash, verify } from "@node-rs/argon2";
+import { randomBytes } from "node:crypto";
+import { auditFields } from "./audit";
+import { ValidationError } from "./errors";
+import type { StreamKeys } from "./keys";
+import { guard, type RedisClient } from "./redis";
+import type { Role } from "./validations/staff";
+
+export type { Role } from "./validations/staff";
+
+/** A staff account as the rest of the app sees it: never with its password hash. */
+export interface StaffMember {
+  username: string;
+  role: Role;
+  disabled: boolean;
+  /** True until the person replaces a password someone else chose or that was generated. */
+  mustChangePassword: boolean;
+}
+
+/** The username is taken. */
+export class StaffExistsError extends Error {
+  override name = "StaffExistsError";
+  constructor(readonly username: string) {
+    super(`There is already a staff account named "${username}". Pick another username.`);
+  }
+}
+
+/** No such staff account. */
+export class StaffMissingError extends Error {
+  override name = "StaffMissingError";
+  constructor(readonly username: string) {
+    super(`There is no staff account named "${username}".`);
+  }
+}
+
+// argon2id with OWASP's recommended minimum cost (19 MiB, 2 passes).
+const ARGON2 = { memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+// Verified when the username is unknown, so a wrong name takes as long as a wrong password.
+let decoy: Promise<string> | undefined;
+
+function toMember(username: string, fields: Record<string, string>): StaffMember | null {
+  if (!fields.role) return null;
+  return {
+    username,
+    role: fields.role === "supervisor" ? "supervisor" : "seller",
+    disabled: fields.disabled === "1",
+    mustChangePassword: fields.mustChange === "1",
+  };
+}
+
+/** One account, or null. */
+export async function getStaff(redis: RedisClient, keys: StreamKeys, username: string): Promise<StaffMember | null> {
+  return toMember(username, await guard(redis.hgetall(keys.staff(username))));
+}
+
+/** Every account, sorted by username. */
+export async function listStaff(redis: RedisClient, keys: StreamKeys): Promise<StaffMember[]> {
+  const names = (await guard(redis.smembers(keys.staffIndex))).sort();
+  if (names.length === 0) return [];
+  const pipeline = redis.pipeline();
+  for (const name of names) pipeline.hgetall(keys.staff(name));
+  const replies = (await guard(pipeline.exec())) ?? [];
+  return names.flatMap((name, i) => {
+    const member = toMember(name, (replies[i]?.[1] ?? {}) as Record<string, string>);
+    return member ? [member] : [];
+  });
+}
+
+/**
+ * Creates an account and audits it in one atomic step.
+ * @throws StaffExistsError when the username is taken.
+ */
+export async function createStaff(
+  redis: RedisClient,
+  keys: StreamKeys,
+  actor: string,
+  account: { username: string; password: string; role: Role; mustChangePassword: boolean },
+): Promise<StaffMember> {
+  const passwordHash = await hash(account.password, ARGON2);
+  const fields = ["role", account.role, "hash", passwordHash, "disabled", "0", "mustChange", account.mustChangePassword ? "1" : "0", "created", String(Date.now())];
+  const audit = auditFields({ actor, action: "staff.create", target: account.username, role: account.role });
+  const created = await guard(
+    redis.sdCreateStaff(keys.staff(account.username), keys.staffIndex, keys.audit, account.username, fields.length, ...fields, ...audit),
+  );
+  if (created !== 1) throw new StaffExistsError(account.username);
+  return { username: account.username, role: account.role, disabled: false, mustChangePassword: account.mustChangePassword };
+}
+
+/**
+ * Checks a username and password. Returns the account when they match and it is enabled, else null;
+ * takes about as long either way.
+ */
+export async function verifyPassword(redis: RedisClient, keys: StreamKeys, username: string, password: string): Promise<StaffMember | null> {
+  const fields = await guard(redis.hgetall(keys.staff(username)));
+  const member = toMember(username, fields);
+  if (!member || !fields.hash) {
+    decoy ??= hash(randomBytes(16).toString("hex"), ARGON2);
+    await verify(await decoy, password).catch(() => false);
+    return null;
+  }
+  const ok = await verify(fields.hash, password).catch(() => false);
+  return ok && !member.disabled ? member : null;
+}
+
+/**
+ * Sets a new password (and whether it must be changed at next sign-in), audited atomically.
+ * @throws StaffMissingError
+ */
+export async function setPassword(
+  redis: RedisClient,
+  keys: StreamKeys,
+  actor: string,
+  username: string,
+  password: string,
+  mustChangePassword: boolean,
+): Promise<void> {
+  if (!(await getStaff(redis, keys, username))) throw new StaffMissingError(username);
+  const passwordHash = await hash(password, ARGON2);
+  const action = actor === username ? "staff.password.change" : "staff.password.reset";
+  const result = await guard(
+    redis
+      .multi()
+      .hset(keys.staff(username), "hash", passwordHash, "mustChange", mustChangePassword ? "1" : "0")
+      .xadd(keys.audit, "*", ...auditFields({ actor, action, target: username }))
+      .exec(),
+  );
+  if (!result) throw new Error("the password change was not applied");
+}
+
+/**
+ * Disables or re-enables an account, audited atomically. Disabling also ends its sessions (the caller
+ * closes its open sockets).
+ * @throws StaffMissingError; ValidationError when a supervisor tries to disable themself.
+ */
+export async function setDisabled(redis: RedisClient, keys: StreamKeys, actor: string, username: string, disabled: boolean): Promise<void> {
+  if (!(await getStaff(redis, keys, username))) throw new StaffMissingError(username);
+  if (disabled && actor === username) throw new ValidationError("You cannot disable your own account; ask another supervisor.", "disabled");
+  const sessions = disabled ? await guard(redis.smembers(keys.userSessions(username))) : [];
+  const multi = redis
+    .multi()
+    .hset(keys.staff(username), "disabled", disabled ? "1" : "0")
+    .xadd(keys.audit, "*", ...auditFields({ actor, action: disabled ? "staff.disable" : "staff.enable", target: username }));
+  if (sessions.length > 0) multi.del(...sessions.map((id) => keys.session(id)), keys.userSessions(username));
+  await guard(multi.exec());
+}
+
+/** True when no staff account exists yet (first start). */
+export async function noStaffYet(redis: RedisClient, keys: StreamKeys): Promise<boolean> {
+  return (await guard(redis.scard(keys.staffIndex))) === 0;
+}

@@ -1,0 +1,53 @@
+import type { AddressInfo } from "node:net";
+import { io as connect, type Socket } from "socket.io-client";
+import { onTestFinished } from "vitest";
+import type { ClientToServerEvents, ServerToClientEvents } from "@/lib/events";
+import { streamKeys } from "@/lib/keys";
+import { createRedisClient, whenReady } from "@/lib/redis";
+import { createApp } from "@/server/app";
+import { uniqueStream } from "./context";
+import { config, signedIn, TEST_SECRET } from "./session";
+import { until } from "./writer";
+
+export type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/**
+ * The real HTTP + Socket.IO server and feed loop (no Next.js: page requests get 404), on a free port,
+ * with a signed-in seller's cookie for sockets. Closed when the test finishes.
+ */
+export async function startTestApp(redisUrl: string, options: { groupsPollMs?: number } = {}) {
+  const target = { mode: "single" as const, url: redisUrl };
+  const redis = createRedisClient(target, { name: "test:commands" });
+  const feedRedis = createRedisClient(target, { name: "test:feed", blocking: true });
+  await whenReady(redis, 5000);
+  const keys = streamKeys(uniqueStream());
+  const app = createApp({
+    redis,
+    feedRedis,
+    keys,
+    feed: { batch: 500, blockMs: 500 },
+    groupsPollMs: options.groupsPollMs ?? 200,
+    handler: (_req, res) => void res.writeHead(404).end(),
+    auth: { redis, keys, config, secret: TEST_SECRET },
+  });
+  await new Promise<void>((resolve) => app.http.listen(0, "127.0.0.1", resolve));
+  onTestFinished(async () => {
+    await app.close();
+    redis.disconnect();
+  });
+  await until(() => app.loop.lastId !== undefined, 5000, "the feed loop");
+  const cookie = await signedIn(redis, keys, "ann", "seller");
+  return { app, redis, keys, cookie, url: `http://127.0.0.1:${(app.http.address() as AddressInfo).port}` };
+}
+
+/** A Socket.IO client as a tab opens it: WebSocket first, with the session cookie. */
+export function openSocket(url: string, cookie: string | undefined): Client {
+  const socket: Client = connect(url, {
+    transports: ["websocket"],
+    reconnectionDelay: 50,
+    reconnectionDelayMax: 200,
+    extraHeaders: cookie ? { cookie } : {},
+  });
+  onTestFinished(() => void socket.disconnect());
+  return socket;
+}
