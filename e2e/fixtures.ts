@@ -1,16 +1,16 @@
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { resolve } from "node:path";
-import { test as base, expect, type APIRequest, type BrowserContextOptions } from "@playwright/test";
+import { test as base, expect, type APIRequest, type BrowserContext, type BrowserContextOptions, type Page } from "@playwright/test";
 import { e2eRedisPort, ROOT } from "./support/env";
 import { exited, freePort, groupAlive, redisCliArgs, redisCliTyped, signalGroup, waitFor } from "./support/processes";
 
 const START_LIMIT_MS = 30_000;
 const STOP_GRACE_MS = 5_000;
 // Used only if the app asks for a session (contract: `admin` is created with this password, no change forced).
-const ADMIN_PASSWORD = "e2e-admin-password";
+export const ADMIN_PASSWORD = "e2e-admin-password";
 
-type StorageState = Exclude<BrowserContextOptions["storageState"], string | undefined>;
+export type StorageState = Exclude<BrowserContextOptions["storageState"], string | undefined>;
 
 /** The production server started for one test, on its own port and its own stream. */
 export interface RunningApp {
@@ -127,7 +127,32 @@ async function startApp(requests: APIRequest): Promise<{ app: RunningApp; stop: 
   return { app: { baseURL, stream, redisPort, storageState, output }, stop };
 }
 
-type Fixtures = { app: RunningApp; redisCli: RedisCli };
+/**
+ * Signs `username` in through `POST /api/session`, exactly as the fixture signs in `admin`, and returns the
+ * cookies for a browser context. Throws with the server's answer when it is not 204.
+ */
+export async function signInState(requests: APIRequest, baseURL: string, username: string, password: string): Promise<StorageState> {
+  const api = await requests.newContext({ baseURL, extraHTTPHeaders: { origin: baseURL } });
+  try {
+    const signIn = await api.post("/api/session", { data: { username, password } });
+    if (signIn.status() !== 204) throw new Error(`Signing in as ${username} answered ${signIn.status()}: ${await signIn.text()}`);
+    return await api.storageState();
+  } finally {
+    await api.dispose();
+  }
+}
+
+/** A second (third…) person's tab: signed in with `state`, or signed out when `state` is null. */
+export type OpenPage = (state: StorageState | null) => Promise<Page>;
+
+type Fixtures = {
+  app: RunningApp;
+  redisCli: RedisCli;
+  /** Signs a person in against this test's server and returns their cookies (see {@link signInState}). */
+  signIn: (username: string, password: string) => Promise<StorageState>;
+  /** Opens a page in a fresh browser context; closed after the test, and its uncaught errors fail the test too. */
+  openPage: OpenPage;
+};
 
 // Fixture callbacks name their continuation `provide`: the React hooks lint rule mistakes `use` for React's.
 export const test = base.extend<Fixtures>({
@@ -164,6 +189,22 @@ export const test = base.extend<Fixtures>({
     const cli = ((...args: string[]) => redisCliArgs(app.redisPort, args)) as RedisCli;
     cli.typed = (...lines: string[]) => redisCliTyped(app.redisPort, lines);
     await provide(cli);
+  },
+  signIn: async ({ app, playwright }, provide) => {
+    await provide((username, password) => signInState(playwright.request, app.baseURL, username, password));
+  },
+  openPage: async ({ browser }, provide) => {
+    const contexts: BrowserContext[] = [];
+    const errors: string[] = [];
+    await provide(async (state) => {
+      const context = await browser.newContext({ storageState: state ?? { cookies: [], origins: [] } });
+      contexts.push(context);
+      const page = await context.newPage();
+      page.on("pageerror", (error) => errors.push(error.stack ?? error.message));
+      return page;
+    });
+    for (const context of contexts) await context.close();
+    expect(errors, "uncaught errors in the other pages").toEqual([]);
   },
 });
 

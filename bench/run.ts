@@ -1,0 +1,172 @@
+import { Redis } from "ioredis";
+import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fanout } from "./phases/fanout";
+import { latency } from "./phases/latency";
+import { processTree } from "./support/cpu";
+import { sales } from "./phases/sales";
+import { waitForQuiet, type Rig } from "./phases/rig";
+import { render, type Results } from "./report";
+import { ensureBuild, startAppServer } from "./support/app-server";
+import { describeMachine } from "./support/machine";
+import type { ClientMode } from "./support/protocol";
+import { startRedis } from "./support/redis-server";
+import { signIn } from "./support/session";
+
+/**
+ * Every figure of the run; about two minutes on two cores. 100 clients run twice: as browser-like tabs
+ * (`full`, each batch parsed) and as `lean` tabs, which on a small machine leave the CPU to the server.
+ */
+const PLAN = {
+  stream: "bench",
+  fanout: {
+    cases: [
+      { clients: 1, mode: "full" },
+      { clients: 10, mode: "full" },
+      { clients: 100, mode: "full" },
+      { clients: 100, mode: "lean" },
+    ] satisfies { clients: number; mode: ClientMode }[],
+    entries: 50_000,
+    timeoutMs: 90_000,
+    warmUpEntries: 5_000,
+  },
+  latency: {
+    cases: [
+      { rate: 1_000, clients: 100, mode: "full" },
+      { rate: 10_000, clients: 100, mode: "full" },
+      { rate: 10_000, clients: 100, mode: "lean" },
+    ] satisfies { rate: number; clients: number; mode: ClientMode }[],
+    durationMs: 10_000,
+  },
+  sales: { concurrency: 50, maxRequests: 20_000, durationMs: 10_000 },
+  /** The whole run, build included, is cut off here; nothing may keep it running longer. */
+  hardLimitMs: 9 * 60_000,
+  /**
+   * Before each phase the machine must be quiet for a second (so one phase's tail, or someone else's
+   * test run, stays out of the next CPU window); the bench waits for that up to 20 s per phase and
+   * 2 minutes per run, then measures anyway and flags the noise.
+   */
+  quiet: { perPhaseMs: 30_000, perRunMs: 120_000 },
+};
+
+const RESULTS_DIR = new URL("./results/", import.meta.url);
+
+/** Cleanup steps, run newest first, each on its own so one failure does not strand the rest. */
+const cleanups: (() => Promise<void>)[] = [];
+async function cleanUp(): Promise<void> {
+  while (cleanups.length > 0) await cleanups.pop()!().catch(() => {});
+}
+
+async function abort(reason: string, code: number): Promise<never> {
+  process.stderr.write(`bench: ${reason}\n`);
+  await cleanUp();
+  process.exit(code);
+}
+
+
+const PHASES = ["fanout", "latency", "sales"] as const;
+type Phase = (typeof PHASES)[number];
+
+/** `npm run bench -- latency` runs that phase alone, for working on one figure; the default is all. */
+function selectPhases(args: string[]): Set<Phase> {
+  const unknown = args.filter((arg) => !(PHASES as readonly string[]).includes(arg));
+  if (unknown.length > 0) throw new Error(`unknown phase ${unknown.join(", ")}: choose from ${PHASES.join(", ")}`);
+  return new Set(args.length > 0 ? (args as Phase[]) : PHASES);
+}
+
+async function main(): Promise<void> {
+  const selected = selectPhases(process.argv.slice(2));
+  const started = performance.now();
+  const limit = setTimeout(() => void abort(`stopped after ${PLAN.hardLimitMs / 60_000} minutes`, 1), PLAN.hardLimitMs);
+  limit.unref();
+  process.once("SIGINT", () => void abort("interrupted", 130));
+  process.once("SIGTERM", () => void abort("terminated", 143));
+  const progress = (text: string) => process.stderr.write(`bench: ${text}\n`);
+
+  const { built, stale } = await ensureBuild();
+  if (stale) progress("the production build is older than the sources; run `npm run build` to bench the current code");
+  const redisServer = await startRedis();
+  cleanups.push(() => redisServer.stop());
+  const app = await startAppServer(redisServer.url, PLAN.stream);
+  cleanups.push(() => app.stop());
+  progress(`server up in ${Math.round(app.startupMs)} ms at ${app.url}, Redis at ${redisServer.url}`);
+
+  const redis = new Redis(redisServer.url, { connectionName: "bench:orchestrator" });
+  cleanups.push(async () => redis.disconnect());
+  let movieId = 9000;
+  const rig: Rig = {
+    appUrl: app.url,
+    redisUrl: redisServer.url,
+    stream: PLAN.stream,
+    session: await signIn(app.url, app.adminPassword),
+    serverPids: processTree(app.pid),
+    redisPid: redisServer.pid,
+    redis,
+    nextMovieId: () => ++movieId,
+  };
+  const results: Results = {
+    version: 1,
+    machine: await describeMachine(redis),
+    durationS: 0,
+    server: { startupMs: app.startupMs, session: rig.session.note, built, staleBuild: stale, stderrTail: [] },
+    fanout: [],
+    latency: [],
+    sales: null,
+    quietWaitS: 0,
+    errors: [],
+  };
+  let quietBudgetMs = PLAN.quiet.perRunMs;
+  // One failed phase is reported and the run goes on: the other figures are still worth having.
+  const phase = async <T>(name: string, work: () => Promise<T>): Promise<T | undefined> => {
+    const { waitedMs, quiet } = await waitForQuiet(rig, Math.min(PLAN.quiet.perPhaseMs, quietBudgetMs));
+    quietBudgetMs = Math.max(0, quietBudgetMs - waitedMs);
+    results.quietWaitS += waitedMs / 1000;
+    progress(`${name}${waitedMs > 500 ? ` (after waiting ${Math.round(waitedMs / 1000)} s for other processes${quiet ? "" : ", in vain"})` : ""}`);
+    const outcome = await work().catch((error: unknown) => {
+      results.errors.push(`${name}: ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
+    });
+    // Without the server, every later phase would only fail the same way.
+    const exit = app.exit();
+    if (exit !== null) {
+      throw new Error(`the app server ${exit} during "${name}"; its last warnings:\n${app.stderrTail().join("\n")}`);
+    }
+    return outcome;
+  };
+
+  const { entries, timeoutMs, warmUpEntries } = PLAN.fanout;
+  await phase("warm-up burst", () => fanout(rig, { clients: 1, mode: "full", entries: warmUpEntries, timeoutMs }));
+  for (const c of selected.has("fanout") ? PLAN.fanout.cases : []) {
+    const result = await phase(`fan-out to ${c.clients} ${c.mode} clients`, () => fanout(rig, { ...c, entries, timeoutMs }));
+    if (result) results.fanout.push(result);
+  }
+  for (const c of selected.has("latency") ? PLAN.latency.cases : []) {
+    const name = `latency at ${c.rate}/s to ${c.clients} ${c.mode} clients`;
+    const result = await phase(name, () => latency(rig, { ...c, durationMs: PLAN.latency.durationMs }));
+    if (result) results.latency.push(result);
+  }
+  if (selected.has("sales")) results.sales = (await phase("POST /api/tickets", () => sales(rig, PLAN.sales))) ?? null;
+
+  results.server.stderrTail = app.stderrTail();
+  results.durationS = (performance.now() - started) / 1000;
+  await cleanUp();
+
+  process.stdout.write(render(results) + "\n");
+  // A failed or partial run must not replace the figures someone may be about to commit.
+  if (selected.size === PHASES.length && results.errors.length === 0) {
+    mkdirSync(RESULTS_DIR, { recursive: true });
+    // Written aside and renamed, so an interrupted run never leaves half a file to be committed.
+    const temporary = new URL("latest.json.tmp", RESULTS_DIR);
+    writeFileSync(temporary, JSON.stringify(results, null, 2) + "\n");
+    renameSync(temporary, new URL("latest.json", RESULTS_DIR));
+    process.stderr.write("bench: wrote bench/results/latest.json\n");
+  } else {
+    const file = join(tmpdir(), "streamdesk-bench-partial.json");
+    writeFileSync(file, JSON.stringify(results, null, 2) + "\n");
+    process.stderr.write(`bench: bench/results/latest.json left as it was (partial or failed run); figures in ${file}\n`);
+  }
+  process.exit(results.errors.length > 0 ? 1 : 0);
+}
+
+main().catch((error: unknown) => abort(error instanceof Error ? (error.stack ?? error.message) : String(error), 1));

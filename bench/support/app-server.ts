@@ -1,0 +1,136 @@
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { buildIsStale } from "@/scripts/build";
+import { processTree } from "./cpu";
+import { freePort } from "./redis-server";
+
+export interface AppServer {
+  url: string;
+  /** The tsx CLI's pid; the server itself runs as its child. */
+  pid: number;
+  startupMs: number;
+  /** The operator password the server was started with, for the supervisor `admin`. */
+  adminPassword: string;
+  /** Warnings and errors the server printed (LOG_LEVEL=warn), last 50 lines. */
+  stderrTail(): string[];
+  /** Null while it runs; how it ended once it has. */
+  exit(): string | null;
+  stop(): Promise<void>;
+}
+
+const ROOT = resolve(import.meta.dirname, "../..");
+const STARTUP_LIMIT_MS = 90_000;
+const STOP_GRACE_MS = 8000;
+
+/**
+ * Builds the production bundle when there is none. A stale one (sources changed since, by the rule
+ * `npm start` uses) is only reported: rebuilding would pull `.next` from under any app or e2e run
+ * that is using it, so that is left to whoever runs the bench.
+ * @returns whether it built, and whether what it will benchmark is older than the sources.
+ */
+export async function ensureBuild(): Promise<{ built: boolean; stale: boolean }> {
+  if (existsSync(resolve(ROOT, ".next/BUILD_ID"))) return { built: false, stale: buildIsStale(ROOT) };
+  process.stderr.write("bench: no .next/BUILD_ID, running `npx next build` first\n");
+  const child = spawn("npx", ["next", "build"], {
+    cwd: ROOT,
+    stdio: ["ignore", "inherit", "inherit"],
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+  });
+  const code = await new Promise<number | null>((done) => child.once("exit", done));
+  if (code !== 0) throw new Error(`next build failed with code ${code}`);
+  return { built: true, stale: false };
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Starts StreamDesk in production mode against `redisUrl` and waits for /api/health to answer 200. */
+export async function startAppServer(redisUrl: string, stream: string): Promise<AppServer> {
+  const port = await freePort();
+  const adminPassword = `bench-${randomBytes(9).toString("base64url")}`;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: "production",
+    NEXT_TELEMETRY_DISABLED: "1",
+    HOST: "127.0.0.1",
+    PORT: String(port),
+    REDIS_URL: redisUrl,
+    TICKETS_STREAM: stream,
+    LOG_LEVEL: "warn",
+    STREAMDESK_ADMIN_PASSWORD: adminPassword,
+    STREAMDESK_SECRET: randomBytes(24).toString("base64url"),
+  };
+  delete env.REDIS_CLUSTER_NODES;
+  const started = performance.now();
+  // Not detached: a session of its own would be a scheduler autogroup of its own on Linux, and the
+  // niced client processes (see phases/workers.ts) would then compete with it as equals.
+  const child = spawn(resolve(ROOT, "node_modules/.bin/tsx"), ["server/index.ts"], {
+    cwd: ROOT,
+    env,
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  const pid = child.pid ?? -1;
+  const tail: string[] = [];
+  let partial = "";
+  child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
+    const lines = (partial + chunk).split("\n");
+    partial = lines.pop() ?? "";
+    tail.push(...lines.filter(Boolean));
+    tail.splice(0, Math.max(0, tail.length - 50));
+  });
+  let exit: string | null = null;
+  const exited = new Promise<void>((done) =>
+    child.once("exit", (code, signal) => {
+      exit = signal ? `killed by ${signal}` : `exited with code ${code}`;
+      done();
+    }),
+  );
+
+  // The tsx CLI passes SIGTERM on to the node process running the server, which shuts down cleanly;
+  // whatever of the two is still there after the grace period is killed by its pid.
+  const stop = async () => {
+    const tree = processTree(pid).filter((p) => p !== pid);
+    const alive = () => exit === null || tree.some(isAlive);
+    if (exit === null) child.kill("SIGTERM");
+    const deadline = Date.now() + STOP_GRACE_MS;
+    while (alive() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    if (exit === null) child.kill("SIGKILL");
+    for (const p of tree.filter(isAlive)) process.kill(p, "SIGKILL");
+    await exited;
+  };
+
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + STARTUP_LIMIT_MS;
+  for (;;) {
+    if (child.exitCode !== null) {
+      throw new Error(`the server exited with code ${child.exitCode} while starting:\n${tail.join("\n")}`);
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`the server did not answer /api/health within ${STARTUP_LIMIT_MS / 1000} s`);
+    }
+    const ok = await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(1000) }).then(
+      (response) => response.status === 200,
+      () => false,
+    );
+    if (ok) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    url,
+    pid,
+    startupMs: performance.now() - started,
+    adminPassword,
+    stderrTail: () => [...tail],
+    exit: () => exit,
+    stop,
+  };
+}

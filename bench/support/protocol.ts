@@ -1,0 +1,92 @@
+import type { HistogramData } from "./histogram";
+
+/** What one worker process says about its own load while it measured. */
+export interface Load {
+  /** Event-loop utilisation, 0–1: near 1 the process was busy all the time and its numbers are its own limit. */
+  elu: number;
+  /** The 99th percentile of event-loop delay, ms: how late a callback ran because the loop was busy. */
+  loopDelayP99Ms: number;
+}
+
+export interface WriteReport {
+  written: number;
+  errors: number;
+  /** Epoch ms (float) when the first XADD was sent and when the last one was acknowledged. */
+  startedAt: number;
+  finishedAt: number;
+  load: Load;
+}
+
+export type WriterApi = {
+  connect(arg: { redisUrl: string; stream: string }): Promise<void>;
+  /** XADDs `count` entries back to back, pipelined. */
+  burst(arg: { count: number; movieId: number }): Promise<WriteReport>;
+  /** XADDs at a fixed rate, each entry stamped with field `t` = send time in epoch ms. */
+  paced(arg: { rate: number; durationMs: number; movieId: number }): Promise<WriteReport>;
+};
+
+export interface ListenerReport {
+  sockets: number;
+  /** Entries each socket received after the resume, in socket order. */
+  received: number[];
+  /** Epoch ms at which each socket had all it was waiting for, or null if it never did. */
+  doneAt: (number | null)[];
+  /** Batches whose first id was not after the previous batch's last id (should be 0). */
+  outOfOrder: number;
+  disconnects: number;
+  /** `feed:entries` messages received by all sockets of the process. */
+  batches: number;
+  /** XADD→receive latency of every entry carrying `t`, across all sockets of the process. */
+  latency: HistogramData;
+  load: Load;
+}
+
+/**
+ * `full`: socket.io-client as a browser tab uses it, every batch parsed into objects.
+ * `lean`: the same client, but `feed:entries` packets are scanned for ids and stamps instead of parsed.
+ */
+export type ClientMode = "full" | "lean";
+
+export type ListenersApi = {
+  /** Opens `sockets` separate WebSocket connections and resumes each after `afterId`; resolves when all acked. */
+  connect(arg: { url: string; sockets: number; afterId: string; headers: Record<string, string>; mode: ClientMode }): Promise<void>;
+  /** Resets counters and starts the load window; each socket then waits for `expected` entries. */
+  arm(arg: { expected: number }): Promise<void>;
+  /** Resolves once every socket has `expected` entries, or at the timeout. */
+  collect(arg: { timeoutMs: number }): Promise<ListenerReport>;
+};
+
+export interface ReferenceReport {
+  received: number;
+  doneAt: number | null;
+  latency: HistogramData;
+  load: Load;
+}
+
+export type ReferenceApi = {
+  /** Starts a plain XREAD COUNT 1000 BLOCK 1000 loop after `afterId`; it stops at `expected` or the timeout. */
+  arm(arg: { redisUrl: string; stream: string; afterId: string; expected: number; timeoutMs: number }): Promise<void>;
+  collect(arg: Record<string, never>): Promise<ReferenceReport>;
+};
+
+export interface SalesReport {
+  requests: number;
+  durationMs: number;
+  /** Answers by HTTP status ("error" for requests that got none). */
+  statuses: Record<string, number>;
+  /** One example body of a non-201 answer, to say why. */
+  firstFailure: string | null;
+  latency: HistogramData;
+  load: Load;
+}
+
+export type SellerApi = {
+  run(arg: {
+    url: string;
+    headers: Record<string, string>;
+    concurrency: number;
+    maxRequests: number;
+    durationMs: number;
+    movieId: number;
+  }): Promise<SalesReport>;
+};

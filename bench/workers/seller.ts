@@ -1,0 +1,54 @@
+import { ticket } from "../support/entries";
+import { Histogram } from "../support/histogram";
+import { loadWindow } from "../support/load";
+import type { SalesReport, SellerApi } from "../support/protocol";
+import { serve } from "../support/rpc";
+
+const REQUEST_TIMEOUT_MS = 10_000;
+
+const seller: SellerApi = {
+  async run({ url, headers, concurrency, maxRequests, durationMs, movieId }) {
+    const load = loadWindow();
+    const latency = new Histogram();
+    const statuses: Record<string, number> = {};
+    let firstFailure: string | null = null;
+    let issued = 0;
+    const start = performance.now();
+    const stopAt = start + durationMs;
+
+    // Each of `concurrency` loops keeps one request in flight: a closed loop, as 50 busy sellers would.
+    const sellerLoop = async () => {
+      while (issued < maxRequests && performance.now() < stopAt) {
+        const body = JSON.stringify(ticket(issued++, movieId));
+        const sent = performance.now();
+        let status = "error";
+        try {
+          const response = await fetch(`${url}/api/tickets`, {
+            method: "POST",
+            headers: { ...headers, "content-type": "application/json" },
+            body,
+            signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+          });
+          const text = await response.text();
+          status = String(response.status);
+          if (response.status !== 201) firstFailure ??= `${response.status} ${text.slice(0, 200)}`;
+        } catch (error) {
+          firstFailure ??= error instanceof Error ? error.message : String(error);
+        }
+        latency.record(performance.now() - sent);
+        statuses[status] = (statuses[status] ?? 0) + 1;
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, sellerLoop));
+    return {
+      requests: latency.data.count,
+      durationMs: performance.now() - start,
+      statuses,
+      firstFailure,
+      latency: latency.data,
+      load: load(),
+    } satisfies SalesReport;
+  },
+};
+
+serve(seller);
