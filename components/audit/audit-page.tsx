@@ -65,7 +65,7 @@ export function AuditPage() {
           <tbody className="divide-y divide-slate-100">
             {entries.map((entry) => (
               <tr key={entry.id} data-testid="audit-entry" data-entry-id={entry.id}>
-                <td className="px-4 py-2 font-mono text-xs whitespace-nowrap text-slate-500">{formatEntryTime(entry.id)}</td>
+                <td className="px-4 py-2 font-mono text-xs whitespace-nowrap text-slate-500">{formatEntryTime(entry.id, new Date(0))}</td>
                 <td className="px-4 py-2 font-medium">{entry.fields.actor}</td>
                 <td className="px-4 py-2">{entry.fields.action}</td>
                 <td className="px-4 py-2">{entry.fields.target}</td>

@@ -138,15 +138,19 @@ function Consumers({ group, receivedAt, canChange }: { group: GroupInfo; receive
         <ul className="divide-y divide-slate-100">
           {group.consumers.map((consumer) => (
             <li key={consumer.name} data-testid="consumer" data-consumer={consumer.name} className="flex items-center gap-3 py-2">
-              <span className="min-w-0 flex-1 truncate font-medium">{consumer.name}</span>
-              <span className="text-sm text-slate-600">
+              <div className="min-w-0 flex-1">
+                <p className="truncate font-medium" title={consumer.name}>
+                  {consumer.name}
+                </p>
+                <p className="text-xs text-slate-500 tabular-nums" title="Idle: time since this consumer last read or acknowledged">
+                  idle {formatDuration(consumer.idleMs + Math.max(0, now - receivedAt))}
+                </p>
+              </div>
+              <span className="text-sm whitespace-nowrap text-slate-600">
                 <span data-testid="consumer-pending" className="font-semibold tabular-nums">
                   {consumer.pending}
                 </span>{" "}
                 pending
-              </span>
-              <span className="w-24 text-right text-xs text-slate-500 tabular-nums" title="Idle: time since this consumer last read or acknowledged">
-                idle {formatDuration(consumer.idleMs + Math.max(0, now - receivedAt))}
               </span>
               {canChange ? (
                 <button type="button" className={buttonStyles.small} onClick={() => setRemoving(consumer)} aria-label={`Delete consumer ${consumer.name}`}>

@@ -162,6 +162,7 @@ export function PendingList({ group, canChange }: { group: GroupInfo; canChange:
         </div>
       </div>
       <ClaimDialog
+        key={claiming?.id ?? "none"}
         message={claiming}
         onClose={() => setClaiming(null)}
         onClaim={async (consumer, minIdleMs) => {
@@ -329,7 +330,7 @@ function ClaimDialog({
 function AutoclaimDialog({ open, group, onClose, onDone }: { open: boolean; group: GroupInfo; onClose: () => void; onDone: (text: string) => void }) {
   const [consumer, setConsumer] = useState("");
   const [minIdle, setMinIdle] = useState("60000");
-  const [progress, setProgress] = useState<{ claimed: number; total: number; running: boolean; cancelled?: boolean } | null>(null);
+  const [progress, setProgress] = useState<{ claimed: number; total: number; running: boolean; cancelled?: boolean; failed?: boolean } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const abort = useRef<AbortController | null>(null);
 
@@ -348,7 +349,7 @@ function AutoclaimDialog({ open, group, onClose, onDone }: { open: boolean; grou
         signal: controller.signal,
       });
       if (!result.ok) {
-        setProgress({ claimed, total, running: false, cancelled: controller.signal.aborted });
+        setProgress({ claimed, total, running: false, cancelled: controller.signal.aborted, failed: !controller.signal.aborted });
         if (!controller.signal.aborted) setError(result.error);
         break;
       }
@@ -382,7 +383,7 @@ function AutoclaimDialog({ open, group, onClose, onDone }: { open: boolean; grou
         <div className="space-y-1">
           <progress className="h-2 w-full" max={Math.max(progress.total, 1)} value={Math.min(progress.claimed, progress.total)} aria-label="Claim progress" />
           <p className="text-sm text-slate-600" aria-live="polite">
-            {progress.running ? "Claiming… " : progress.cancelled ? "Cancelled after " : "Done: "}
+            {progress.running ? "Claiming… " : progress.cancelled ? "Cancelled after " : progress.failed ? "Stopped: " : "Done: "}
             {progress.claimed.toLocaleString()} claimed of {progress.total.toLocaleString()} pending ({percent}%)
           </p>
         </div>
