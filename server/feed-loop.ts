@@ -80,8 +80,15 @@ export class FeedLoop extends EventEmitter<FeedLoopEvents> {
   async #run(): Promise<void> {
     const { redis, keys, batch, blockMs } = this.options;
     const signal = this.#abort.signal;
+    const read = (after: StreamId) => {
+      const reply = redis.xread("COUNT", batch, "BLOCK", blockMs, "STREAMS", keys.stream, after);
+      // Awaited later; marked handled now so a failure while another command is awaited cannot crash us.
+      reply.catch(() => {});
+      return reply;
+    };
     let failures = 0;
     while (!signal.aborted) {
+      let next: ReturnType<typeof read>;
       try {
         // Resolving the current last id once, rather than reading from "$" each time, means not even the
         // first read can skip an entry that arrives between two reads.
@@ -89,14 +96,26 @@ export class FeedLoop extends EventEmitter<FeedLoopEvents> {
           this.#lastId = await lastEntryId(redis, keys);
           this.#setStatus("up");
         }
-        const reply = await redis.xread("COUNT", batch, "BLOCK", blockMs, "STREAMS", keys.stream, this.#lastId);
-        this.#setStatus("up");
-        failures = 0;
-        const raw = reply?.[0]?.[1];
-        if (!raw || raw.length === 0) continue;
-        const entries = await indexSeats(redis, keys, toEntries(raw));
-        this.#lastId = entries.at(-1)!.id;
-        this.emit("batch", entries);
+        next = read(this.#lastId);
+        for (;;) {
+          const reply = await next;
+          this.#setStatus("up");
+          failures = 0;
+          const raw = reply?.[0]?.[1];
+          if (!raw || raw.length === 0) {
+            next = read(this.#lastId);
+            continue;
+          }
+          const entries = toEntries(raw);
+          const indexed = indexSeats(redis, keys, entries);
+          // Pipelined behind the seat script on the same connection: the next read is already on its way
+          // while this batch is indexed and sent, which halves the round trips per batch.
+          next = read(entries.at(-1)!.id);
+          const flagged = await indexed;
+          // Only an emitted batch moves the resume point, so a failure re-reads exactly what was not sent.
+          this.#lastId = flagged.at(-1)!.id;
+          this.emit("batch", flagged);
+        }
       } catch (error) {
         if (signal.aborted) break;
         this.#setStatus("down");
