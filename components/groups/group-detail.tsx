@@ -45,7 +45,7 @@ export function GroupDetail({ name }: { name: string }) {
       <StaleBanner error={error} />
       <Summary group={group} canChange={supervisor} />
       {supervisor ? null : <p className="text-sm text-slate-500">You can watch this group; a supervisor can read, acknowledge and claim its messages.</p>}
-      <div className="grid gap-4 lg:grid-cols-[1fr_22rem]">
+      <div className="grid items-start gap-4 lg:grid-cols-[1fr_22rem]">
         <PendingList group={group} canChange={supervisor} />
         <div className="space-y-4">
           <Consumers group={group} receivedAt={receivedAt} canChange={supervisor} />
