@@ -30,6 +30,8 @@ export interface AppDeps {
 
 /** How often open sockets are re-checked, so an ended or disabled session loses its live link. */
 const SOCKET_RECHECK_MS = 15_000;
+/** How long in-flight requests may take to finish when the server stops. */
+const CLOSE_GRACE_MS = 1500;
 
 export interface App {
   http: HttpServer;
@@ -117,7 +119,12 @@ export function createApp(deps: AppDeps): App {
       const closed = new Promise<void>((resolve) => http.close(() => resolve()));
       http.closeIdleConnections();
       io.disconnectSockets(true);
+      // In-flight requests get a moment to finish; then keep-alive connections a browser holds open
+      // must not keep the process from exiting.
+      const force = setTimeout(() => http.closeAllConnections(), CLOSE_GRACE_MS);
+      force.unref();
       await Promise.all([loop.stop(), groups.stop(), io.close().catch(() => {}), closed]);
+      clearTimeout(force);
     },
   };
 }

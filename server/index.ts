@@ -105,7 +105,8 @@ async function main(): Promise<void> {
     }, SHUTDOWN_LIMIT_MS);
     force.unref();
     await app.close();
-    await nextApp.close?.();
+    // Next's own close has no deadline; it must not hold the exit.
+    await Promise.race([nextApp.close?.(), new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
     redis.disconnect();
     stopLocalRedis();
     clearTimeout(force);
