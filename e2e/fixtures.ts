@@ -169,7 +169,7 @@ export const test = base.extend<Fixtures>({
           : null;
       if (trouble) {
         testInfo.annotations.push({ type: "warning", description: trouble });
-        console.warn(`[${testInfo.title}] ${trouble}`);
+        console.warn(`[${testInfo.title}] ${trouble}\n${app.output().split("\n").slice(-6).join("\n")}`);
       }
       if (trouble || testInfo.status !== testInfo.expectedStatus) {
         await testInfo.attach("server-output.txt", { body: app.output(), contentType: "text/plain" });
