@@ -1,6 +1,7 @@
 import type { FanoutResult } from "./phases/fanout";
 import type { LatencyResult } from "./phases/latency";
 import type { SalesResult } from "./phases/sales";
+import type { GroupsResult } from "./phases/groups";
 import type { Machine } from "./support/machine";
 import { fixed, int, markdownTable, ms } from "./support/table";
 
@@ -23,6 +24,7 @@ export interface Results {
   fanout: FanoutResult[];
   latency: LatencyResult[];
   sales: SalesResult | null;
+  groups: GroupsResult | null;
   /** Seconds spent waiting for other processes on the machine to calm down before phases. */
   quietWaitS: number;
   /** Phases that failed outright, with the reason. */
@@ -121,6 +123,43 @@ function salesTable(r: SalesResult): string {
   );
 }
 
+function groupsTable(r: GroupsResult): string {
+  const row = (what: string, summary: { p50: number; p99: number; max: number }, target: string) => [what, ms(summary.p50), ms(summary.p99), ms(summary.max), target];
+  const verdict = (p99: number) => (p99 <= 50 ? "met (≤ 50 ms)" : "missed (> 50 ms)");
+  return [
+    markdownTable(
+      ["request (200 each)", "p50 ms", "p99 ms", "max ms", "p99 target"],
+      [
+        row(`GET /api/groups, ${int(r.groups)} groups`, r.listGroups, verdict(r.listGroups.p99)),
+        row(`pending, first page, ${int(r.pending)} pending`, r.pendingFirstPage, verdict(r.pendingFirstPage.p99)),
+        row(`pending, page at the middle`, r.pendingDeepPage, verdict(r.pendingDeepPage.p99)),
+      ],
+      [false, true, true, true, false],
+    ),
+    "",
+    markdownTable(
+      ["XAUTOCLAIM via the API", "claimed", "requests", "seconds", "health probe p99 / max ms", "loop blocked > 100 ms"],
+      [
+        [
+          "1,000 per request",
+          int(r.autoclaim.claimed),
+          int(r.autoclaim.requests),
+          fixed(r.autoclaim.seconds, 1),
+          `${ms(r.autoclaim.healthProbe.p99)} / ${ms(r.autoclaim.healthProbe.max)}`,
+          r.autoclaim.healthProbe.max > 100 ? "yes" : "no",
+        ],
+      ],
+      [false, true, true, true, true, false],
+    ),
+    "",
+    markdownTable(
+      ["open tabs", "watcher XINFO calls/s"],
+      r.watcher.map((w) => [int(w.tabs), fixed(w.xinfoPerS, 1)]),
+      [true, true],
+    ),
+  ].join("\n");
+}
+
 /** The whole run as Markdown. */
 export function render(results: Results): string {
   const m = results.machine;
@@ -143,6 +182,9 @@ export function render(results: Results): string {
   }
   if (results.sales) {
     parts.push("", `**POST /api/tickets** (${fixed(results.sales.durationS, 1)} s).`, "", salesTable(results.sales));
+  }
+  if (results.groups) {
+    parts.push("", `**Consumer groups** (set-up of ${int(results.groups.pending)} pending took ${fixed(results.groups.setupS, 0)} s).`, "", groupsTable(results.groups));
   }
   parts.push("", "≥: a measuring process or the whole machine was saturated, so the figure is a lower bound for the server.");
   for (const error of results.errors) parts.push("", `**Failed**: ${error}`);

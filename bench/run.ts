@@ -6,6 +6,7 @@ import { fanout } from "./phases/fanout";
 import { latency } from "./phases/latency";
 import { processTree } from "./support/cpu";
 import { sales } from "./phases/sales";
+import { groups } from "./phases/groups";
 import { waitForQuiet, type Rig } from "./phases/rig";
 import { render, type Results } from "./report";
 import { ensureBuild, startAppServer } from "./support/app-server";
@@ -40,6 +41,7 @@ const PLAN = {
     durationMs: 10_000,
   },
   sales: { concurrency: 50, maxRequests: 20_000, durationMs: 10_000 },
+  groups: { pending: 1_000_000, autoclaim: 100_000, watchMs: 5_000 },
   /** The whole run, build included, is cut off here; nothing may keep it running longer. */
   hardLimitMs: 9 * 60_000,
   /**
@@ -65,7 +67,7 @@ async function abort(reason: string, code: number): Promise<never> {
 }
 
 
-const PHASES = ["fanout", "latency", "sales"] as const;
+const PHASES = ["fanout", "latency", "sales", "groups"] as const;
 type Phase = (typeof PHASES)[number];
 
 /** `npm run bench -- latency` runs that phase alone, for working on one figure; the default is all. */
@@ -113,6 +115,7 @@ async function main(): Promise<void> {
     fanout: [],
     latency: [],
     sales: null,
+    groups: null,
     quietWaitS: 0,
     errors: [],
   };
@@ -147,6 +150,7 @@ async function main(): Promise<void> {
     if (result) results.latency.push(result);
   }
   if (selected.has("sales")) results.sales = (await phase("POST /api/tickets", () => sales(rig, PLAN.sales))) ?? null;
+  if (selected.has("groups")) results.groups = (await phase("consumer groups", () => groups(rig, PLAN.groups))) ?? null;
 
   results.server.stderrTail = app.stderrTail();
   results.durationS = (performance.now() - started) / 1000;
