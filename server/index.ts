@@ -98,6 +98,7 @@ async function main(): Promise<void> {
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
+    const began = Date.now();
     log.info(`${signal}: shutting down`);
     const force = setTimeout(() => {
       log.warn("shutdown took too long; exiting");
@@ -110,6 +111,7 @@ async function main(): Promise<void> {
     redis.disconnect();
     stopLocalRedis();
     clearTimeout(force);
+    log.info(`stopped in ${Date.now() - began} ms`);
     process.exit(0);
   };
   process.on("SIGINT", () => void shutdown("SIGINT"));
