@@ -14,6 +14,7 @@ import { Stat } from "./groups-page";
 import { useIsSupervisor } from "@/components/session/user-context";
 import { groupsStore, useGroups } from "./groups-store";
 import { PendingList } from "./pending-list";
+import { DeleteGroupDialog } from "./delete-group-dialog";
 import { StaleBanner } from "./stale-banner";
 
 /** One group: its figures, consumers, a reader, and the pending list with every fix a supervisor needs. */
@@ -60,13 +61,6 @@ export function GroupDetail({ name }: { name: string }) {
 function Summary({ group, canChange }: { group: GroupInfo; canChange: boolean }) {
   const router = useRouter();
   const [confirming, setConfirming] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  async function remove() {
-    const result = await api(`/api/groups/${encodeURIComponent(group.name)}`, { method: "DELETE" });
-    if (!result.ok) return setError(result.error);
-    await groupsStore.reload();
-    router.push("/groups");
-  }
   return (
     <section className="flex flex-wrap items-end gap-8 rounded-xl border border-slate-200 bg-white p-4 shadow-sm">
       <div className="min-w-0">
@@ -93,26 +87,7 @@ function Summary({ group, canChange }: { group: GroupInfo; canChange: boolean })
           Delete group
         </button>
       ) : null}
-      <Dialog title={`Delete group ${group.name}?`} open={confirming} onClose={() => setConfirming(false)}>
-        <p className="text-sm text-slate-700">
-          {group.pending > 0
-            ? `${group.pending} message${group.pending === 1 ? " is" : "s are"} still pending. Deleting the group forgets them and every consumer's place; the stream is kept.`
-            : "No messages are pending. Deleting the group forgets every consumer's place; the stream is kept."}
-        </p>
-        {error ? (
-          <p role="alert" className="text-sm text-red-700">
-            {error}
-          </p>
-        ) : null}
-        <div className="flex justify-end gap-2">
-          <button type="button" className={buttonStyles.secondary} onClick={() => setConfirming(false)}>
-            Keep it
-          </button>
-          <button type="button" className={buttonStyles.danger} onClick={() => void remove()}>
-            Delete group
-          </button>
-        </div>
-      </Dialog>
+      <DeleteGroupDialog group={group} open={confirming} onClose={() => setConfirming(false)} onDeleted={() => router.push("/groups")} />
     </section>
   );
 }

@@ -4,11 +4,11 @@ import Link from "next/link";
 import { useState, type FormEvent } from "react";
 import { api } from "@/components/api";
 import { formatEntryTime } from "@/components/feed/format";
-import { Dialog } from "@/components/ui/dialog";
 import { buttonStyles, Field } from "@/components/ui/field";
 import type { GroupInfo } from "@/lib/groups";
 import { useIsSupervisor } from "@/components/session/user-context";
 import { groupsStore, useGroups } from "./groups-store";
+import { DeleteGroupDialog } from "./delete-group-dialog";
 import { StaleBanner } from "./stale-banner";
 
 /** Every consumer group of the stream, live, with a form to create one. */
@@ -100,16 +100,7 @@ function CreateGroupForm() {
 
 function GroupCard({ group, canChange }: { group: GroupInfo; canChange: boolean }) {
   const [confirming, setConfirming] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const href = `/groups/${encodeURIComponent(group.name)}`;
-
-  async function remove() {
-    const result = await api(`/api/groups/${encodeURIComponent(group.name)}`, { method: "DELETE" });
-    if (result.ok) {
-      setConfirming(false);
-      void groupsStore.reload();
-    } else setError(result.error);
-  }
 
   return (
     <li data-testid="group" data-group={group.name} className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm">
@@ -140,26 +131,7 @@ function GroupCard({ group, canChange }: { group: GroupInfo; canChange: boolean 
         Last delivered <span className="font-mono">{group.lastDeliveredId}</span>
         {group.lastDeliveredId !== "0-0" ? ` (${formatEntryTime(group.lastDeliveredId)})` : " (nothing yet)"}
       </p>
-      <Dialog title={`Delete group ${group.name}?`} open={confirming} onClose={() => setConfirming(false)}>
-        <p className="text-sm text-slate-700">
-          {group.pending > 0
-            ? `${group.pending} message${group.pending === 1 ? " is" : "s are"} still pending in this group. Deleting it forgets them and every consumer's place; the stream itself is kept.`
-            : "No messages are pending. Deleting it forgets every consumer's place; the stream itself is kept."}
-        </p>
-        {error ? (
-          <p role="alert" className="text-sm text-red-700">
-            {error}
-          </p>
-        ) : null}
-        <div className="flex justify-end gap-2">
-          <button type="button" className={buttonStyles.secondary} onClick={() => setConfirming(false)}>
-            Keep it
-          </button>
-          <button type="button" className={buttonStyles.danger} onClick={() => void remove()}>
-            Delete group
-          </button>
-        </div>
-      </Dialog>
+      <DeleteGroupDialog group={group} open={confirming} onClose={() => setConfirming(false)} onDeleted={() => setConfirming(false)} />
     </li>
   );
 }
