@@ -62,6 +62,7 @@ const schema = z.object({
   TICKETS_STREAM: streamKey.default("tickets"),
   STREAMDESK_ADMIN_PASSWORD: z.string().min(8, "must be at least 8 characters").optional(),
   STREAMDESK_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
+  METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   SEAT_ROWS: intIn(1, 26).default(10),
   SEATS_PER_ROW: intIn(1, 99).default(20),
   FEED_BATCH: intIn(1, 10_000).default(1000),
@@ -83,6 +84,8 @@ export interface Config {
   streamKey: string;
   adminPassword: string | undefined;
   secret: string | undefined;
+  /** When set, `GET /metrics` needs it as a bearer token. */
+  metricsToken: string | undefined;
   seatMap: { rows: number; seatsPerRow: number };
   feed: { batch: number; blockMs: number };
   groups: { pollMs: number; deadLetterDeliveries: number };
@@ -117,6 +120,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     streamKey: e.TICKETS_STREAM,
     adminPassword: e.STREAMDESK_ADMIN_PASSWORD,
     secret: e.STREAMDESK_SECRET,
+    metricsToken: e.METRICS_TOKEN,
     seatMap: { rows: e.SEAT_ROWS, seatsPerRow: e.SEATS_PER_ROW },
     feed: { batch: e.FEED_BATCH, blockMs: e.FEED_BLOCK_MS },
     groups: { pollMs: e.GROUPS_POLL_MS, deadLetterDeliveries: e.DEAD_LETTER_DELIVERIES },

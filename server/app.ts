@@ -1,15 +1,17 @@
+import { createHash, randomUUID, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from "node:http";
 import { Server } from "socket.io";
 import type { ClientToServerEvents, ServerToClientEvents } from "@/lib/events";
 import type { StreamKeys } from "@/lib/keys";
 import type { RedisClient } from "@/lib/redis";
-import { readRange } from "@/lib/tickets";
+import { lastEntryId, readRange } from "@/lib/tickets";
 import type { Session } from "@/lib/sessions";
 import { sessionFromCookie, type AuthDeps } from "./auth";
-import { FeedHub } from "./feed-hub";
+import { FeedHub, LIVE_ROOM } from "./feed-hub";
 import { FeedLoop } from "./feed-loop";
 import { GroupWatcher } from "./group-watcher";
 import { log } from "./log";
+import { Metrics } from "./metrics";
 import { guardPage } from "./page-guard";
 import { setSecurityHeaders } from "./security";
 
@@ -25,6 +27,8 @@ export interface AppDeps {
   handler: (req: IncomingMessage, res: ServerResponse) => void;
   /** Sessions: every page, API route and socket needs one. */
   auth: AuthDeps;
+  /** When set, `GET /metrics` needs `Authorization: Bearer <token>`. */
+  metricsToken?: string;
   dev?: boolean;
 }
 
@@ -38,22 +42,41 @@ export interface App {
   io: Server<ClientToServerEvents, ServerToClientEvents>;
   loop: FeedLoop;
   groups: GroupWatcher;
+  metrics: Metrics;
   /** Closes every open socket of one person (their account was disabled). */
   endUserSockets(username: string): void;
   /** Stops accepting, closes every socket and the loop. Redis clients stay the caller's to close. */
   close(): Promise<void>;
 }
 
+/** An id a proxy or client sent that is safe to echo and log; anything else is replaced. */
+const REQUEST_ID = /^[\w.:-]{1,64}$/;
+
 /** Builds the HTTP server, Socket.IO and the feed loop; the caller listens. */
 export function createApp(deps: AppDeps): App {
   const http = createServer((req, res) => {
+    const began = performance.now();
+    const incoming = req.headers["x-request-id"];
+    const requestId = typeof incoming === "string" && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    // Route handlers see only the Request Next builds from these headers; they log with this id.
+    req.headers["x-streamdesk-request-id"] = requestId;
+    res.setHeader("x-request-id", requestId);
+    const path = (req.url ?? "/").split("?")[0]!;
+    res.once("finish", () => {
+      const seconds = (performance.now() - began) / 1000;
+      metrics.request(req.method ?? "GET", path, res.statusCode, seconds);
+      const line = { requestId, method: req.method, path, status: res.statusCode, ms: Math.round(seconds * 1000) };
+      if (path.startsWith("/api/")) log.info("request", line);
+      else log.debug("request", line);
+    });
     setSecurityHeaders(res, deps.dev ?? false);
     // Route handlers cannot see the socket; sign-in limits per address need it. Never trust a client's copy.
     req.headers["x-streamdesk-remote-address"] = req.socket.remoteAddress ?? "unknown";
+    if (path === "/metrics") return void serveMetrics(metrics, deps.metricsToken, req, res);
     guardPage(deps.auth, req, res).then(
       (allowed) => allowed && deps.handler(req, res),
       (error: unknown) => {
-        log.error("page guard failed", { error });
+        log.forRequest(requestId).error("page guard failed", { error });
         if (!res.headersSent) res.writeHead(500).end();
       },
     );
@@ -70,6 +93,15 @@ export function createApp(deps: AppDeps): App {
     ...deps.feed,
     onError: (error) => log.warn("feed loop: Redis read failed, retrying", { error }),
   });
+  const metrics = new Metrics({
+    streamLastId: () => lastEntryId(deps.redis, deps.keys),
+    deliveredLastId: () => loop.lastId,
+    redisUp: () => loop.status.redis === "up",
+    connectedTabs: () => io.engine.clientsCount,
+  });
+  deps.redis.on("reconnecting", () => metrics.reconnecting("commands"));
+  deps.feedRedis.on("reconnecting", () => metrics.reconnecting("feed"));
+  loop.on("batch", (entries) => metrics.delivered(entries.map((entry) => entry.id), io.sockets.adapter.rooms.get(LIVE_ROOM)?.size ?? 0));
   const hub = new FeedHub(io, loop, (after, until, count) => readRange(deps.redis, deps.keys, after, until, count));
   const groups = new GroupWatcher(deps.redis, deps.keys, deps.groupsPollMs, () => io.engine.clientsCount > 0);
   groups.on("update", (snapshot) => io.emit("groups:update", snapshot));
@@ -111,6 +143,7 @@ export function createApp(deps: AppDeps): App {
     io,
     loop,
     groups,
+    metrics,
     endUserSockets(username: string) {
       io.in(`user:${username}`).disconnectSockets(true);
     },
@@ -127,4 +160,34 @@ export function createApp(deps: AppDeps): App {
       clearTimeout(force);
     },
   };
+}
+
+/** `GET /metrics` in Prometheus text format; behind a bearer token when one is configured. */
+async function serveMetrics(metrics: Metrics, token: string | undefined, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (req.method !== "GET" && req.method !== "HEAD") {
+    res.writeHead(405, { allow: "GET", "content-type": "application/json" }).end(JSON.stringify({ error: "Use GET /metrics." }));
+    return;
+  }
+  if (token !== undefined && !sameSecret(req.headers.authorization ?? "", `Bearer ${token}`)) {
+    res
+      .writeHead(401, { "www-authenticate": "Bearer", "content-type": "application/json" })
+      .end(JSON.stringify({ error: "Send METRICS_TOKEN as Authorization: Bearer <token> to read /metrics." }));
+    return;
+  }
+  const rendered = await metrics.render().catch((error: unknown) => {
+    log.error("rendering /metrics failed", { error });
+    return undefined;
+  });
+  if (!rendered) {
+    res.writeHead(500, { "content-type": "application/json" }).end(JSON.stringify({ error: "Metrics could not be collected; see the server log." }));
+    return;
+  }
+  const { contentType, body } = rendered;
+  res.writeHead(200, { "content-type": contentType, "cache-control": "no-store" }).end(req.method === "HEAD" ? undefined : body);
+}
+
+/** Compares without leaking, through timing, how much of a guess was right. */
+function sameSecret(given: string, expected: string): boolean {
+  const digest = (value: string) => createHash("sha256").update(value).digest();
+  return timingSafeEqual(digest(given), digest(expected));
 }

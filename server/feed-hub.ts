@@ -9,7 +9,7 @@ type FeedServer = Server<ClientToServerEvents, ServerToClientEvents>;
 type FeedSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
 
 /** Sockets in this room have every entry up to the loop's last id and get each batch as it is read. */
-const LIVE = "feed:live";
+export const LIVE_ROOM = "feed:live";
 const CATCH_UP_PAGE = 1000;
 
 export type ReadRange = (after: StreamId, until: StreamId, count: number) => Promise<TicketEntry[]>;
@@ -27,7 +27,7 @@ export class FeedHub {
     private readonly loop: FeedLoop,
     private readonly readRange: ReadRange,
   ) {
-    loop.on("batch", (entries) => io.to(LIVE).emit("feed:entries", entries));
+    loop.on("batch", (entries) => io.to(LIVE_ROOM).emit("feed:entries", entries));
     loop.on("status", (status) => io.emit("feed:status", status));
   }
 
@@ -50,7 +50,7 @@ export class FeedHub {
     const generation = (this.#resumes.get(socket) ?? 0) + 1;
     this.#resumes.set(socket, generation);
     const current = () => socket.connected && this.#resumes.get(socket) === generation;
-    void socket.leave(LIVE);
+    void socket.leave(LIVE_ROOM);
     let cursor = afterId;
     let failures = 0;
     while (current()) {
@@ -58,7 +58,7 @@ export class FeedHub {
       const order = target === undefined ? 1 : compareIds(cursor, target);
       if (order === 0) {
         // No await between the comparison and the join: a batch emitted in between would be lost.
-        void socket.join(LIVE);
+        void socket.join(LIVE_ROOM);
         return cursor;
       }
       if (order > 0) {

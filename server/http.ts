@@ -20,7 +20,11 @@ export function noContent(): Response {
  * Maps every error a handler can meet to a status and one sentence a person can act on. The single
  * place where domain errors become HTTP.
  */
-export function errorResponse(error: unknown, unavailable = "Redis is not reachable right now, so nothing was changed. Try again in a moment."): Response {
+export function errorResponse(
+  error: unknown,
+  unavailable = "Redis is not reachable right now, so nothing was changed. Try again in a moment.",
+  requestId?: string | null,
+): Response {
   if (error instanceof ValidationError) {
     return json({ error: error.message, ...(error.field ? { field: error.field } : {}) }, 400);
   }
@@ -42,8 +46,9 @@ export function errorResponse(error: unknown, unavailable = "Redis is not reacha
   if (error instanceof Error && error.name === "ReplyError") {
     return json({ error: `Redis refused the request: ${error.message.replace(/\.?$/, ".")}` }, 409);
   }
-  log.error("request failed", { error });
-  return json({ error: "Something went wrong on the server. Try again; if it keeps happening, tell your supervisor." }, 500);
+  (requestId ? log.forRequest(requestId) : log).error("request failed", { error });
+  const reference = requestId ? ` (reference ${requestId})` : "";
+  return json({ error: `Something went wrong on the server${reference}. Try again; if it keeps happening, tell your supervisor.` }, 500);
 }
 
 /** Reads a JSON body, refusing other content types, oversized bodies and malformed JSON with a 400. */

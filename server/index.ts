@@ -74,6 +74,7 @@ async function main(): Promise<void> {
     groupsPollMs: config.groups.pollMs,
     handler: (req, res) => void handle(req, res),
     auth,
+    metricsToken: config.metricsToken,
     dev,
   });
   setContext({

@@ -53,7 +53,7 @@ export function route<P extends Record<string, string>>(
       }
       return await handler(request, { ...context, session: session! }, await params);
     } catch (error) {
-      return errorResponse(error, options.unavailable);
+      return errorResponse(error, options.unavailable, request.headers.get("x-streamdesk-request-id"));
     }
   };
 }

@@ -4,7 +4,7 @@ import { onTestFinished } from "vitest";
 import type { ClientToServerEvents, ServerToClientEvents } from "@/lib/events";
 import { streamKeys } from "@/lib/keys";
 import { createRedisClient, whenReady } from "@/lib/redis";
-import { createApp } from "@/server/app";
+import { createApp, type AppDeps } from "@/server/app";
 import { uniqueStream } from "./context";
 import { config, signedIn, TEST_SECRET } from "./session";
 import { until } from "./writer";
@@ -15,7 +15,10 @@ export type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
  * The real HTTP + Socket.IO server and feed loop (no Next.js: page requests get 404), on a free port,
  * with a signed-in seller's cookie for sockets. Closed when the test finishes.
  */
-export async function startTestApp(redisUrl: string, options: { groupsPollMs?: number } = {}) {
+export async function startTestApp(
+  redisUrl: string,
+  options: { groupsPollMs?: number; handler?: AppDeps["handler"]; metricsToken?: string } = {},
+) {
   const target = { mode: "single" as const, url: redisUrl };
   const redis = createRedisClient(target, { name: "test:commands" });
   const feedRedis = createRedisClient(target, { name: "test:feed", blocking: true });
@@ -27,8 +30,9 @@ export async function startTestApp(redisUrl: string, options: { groupsPollMs?: n
     keys,
     feed: { batch: 500, blockMs: 500 },
     groupsPollMs: options.groupsPollMs ?? 200,
-    handler: (_req, res) => void res.writeHead(404).end(),
+    handler: options.handler ?? ((_req, res) => void res.writeHead(404).end()),
     auth: { redis, keys, config, secret: TEST_SECRET },
+    metricsToken: options.metricsToken,
   });
   await new Promise<void>((resolve) => app.http.listen(0, "127.0.0.1", resolve));
   onTestFinished(async () => {
