@@ -3,7 +3,7 @@ import { io as connect, type Socket } from "socket.io-client";
 import { onTestFinished } from "vitest";
 import type { ClientToServerEvents, ServerToClientEvents } from "@/lib/events";
 import { streamKeys } from "@/lib/keys";
-import { createRedisClient, whenReady } from "@/lib/redis";
+import { createRedisClient, whenReady, type RedisTarget } from "@/lib/redis";
 import { createApp, type AppDeps } from "@/server/app";
 import { uniqueStream } from "./context";
 import { config, signedIn, TEST_SECRET } from "./session";
@@ -16,10 +16,10 @@ export type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
  * with a signed-in seller's cookie for sockets. Closed when the test finishes.
  */
 export async function startTestApp(
-  redisUrl: string,
+  redisAt: string | RedisTarget,
   options: { groupsPollMs?: number; handler?: AppDeps["handler"]; metricsToken?: string } = {},
 ) {
-  const target = { mode: "single" as const, url: redisUrl };
+  const target: RedisTarget = typeof redisAt === "string" ? { mode: "single", url: redisAt } : redisAt;
   const redis = createRedisClient(target, { name: "test:commands" });
   const feedRedis = createRedisClient(target, { name: "test:feed", blocking: true });
   await whenReady(redis, 5000);

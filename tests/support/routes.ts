@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 
-type Handler = (request: Request, extra: { params: Promise<Record<string, string>> }) => Promise<Response>;
+/** A route without dynamic segments, as an app/api route.ts module exports it. */
+type Handler = (request: Request, extra: { params: Promise<Record<string, never>> }) => Promise<Response>;
 
 /**
  * Serves a few Next.js route handlers from the test app's plain HTTP server, the way Next would: the
