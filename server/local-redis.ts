@@ -32,7 +32,7 @@ export async function startLocalRedis(host: string, port: number, dir: string): 
   mkdirSync(dataDir, { recursive: true });
   const child = spawn(
     "redis-server",
-    ["--bind", host, "--port", String(port), "--dir", dataDir, "--appendonly", "yes", "--save", "", "--protected-mode", "no"],
+    ["--bind", host, "--port", String(port), "--dir", dataDir, "--appendonly", "yes", "--appendfsync", "always", "--save", "", "--protected-mode", "no"],
     { stdio: ["ignore", "ignore", "inherit"] },
   );
   const failed = new Promise<never>((_, reject) => {
