@@ -73,7 +73,11 @@ export function SaleForm({ fields, onChange }: { fields: SaleFields; onChange: (
       if (body.field && body.field in fields) setErrors({ [body.field]: { text, value: fields[body.field as FieldName] } });
       setOutcome({ kind: "error", text });
     } catch {
-      setOutcome({ kind: "error", text: "The server could not be reached, so nothing was sold. Check the connection and try again." });
+      // The request may have reached the server before the connection dropped: say so, and how to tell.
+      setOutcome({
+        kind: "error",
+        text: `The connection dropped before StreamDesk answered, so this sale may or may not have gone through. Check the feed and the seat map for ${fields.seat || "the seat"}; selling it again is safe, as a seat already sold is refused.`,
+      });
     }
   }
 
