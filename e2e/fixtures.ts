@@ -34,10 +34,30 @@ function tail(text: string, lines = 60): string {
   return text.trimEnd().split("\n").slice(-lines).join("\n");
 }
 
-async function startApp(requests: APIRequest): Promise<{ app: RunningApp; stop: () => Promise<{ killed: boolean; code: number | null }> }> {
-  const redisPort = e2eRedisPort();
-  const port = await freePort();
-  const stream = `e2e-${randomUUID().slice(0, 8)}`;
+/** Where a server started by {@link startApp} listens and what it serves; each part defaults to a fresh one. */
+export interface ServerOptions {
+  /** The Redis it uses; the run's shared one by default. */
+  redisPort?: number;
+  /** The port it listens on; a free one by default (pass an earlier server's port to start it again there). */
+  port?: number;
+  /** The stream it serves; a new one by default (pass another server's stream to run beside it). */
+  stream?: string;
+}
+
+interface StartedApp {
+  app: RunningApp;
+  /** SIGTERM, then SIGKILL for whatever is left after the grace period. */
+  stop: () => Promise<{ killed: boolean; code: number | null }>;
+  /** Sends `signal` to the tsx CLI alone (it passes SIGTERM and SIGINT on to the server) or, with `group`, to every process of it. */
+  signal: (signal: NodeJS.Signals, group?: boolean) => void;
+  /** Resolves with the exit code (or signal) once the tsx CLI has exited. */
+  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+async function startApp(requests: APIRequest, options: ServerOptions = {}): Promise<StartedApp> {
+  const redisPort = options.redisPort ?? e2eRedisPort();
+  const port = options.port ?? (await freePort());
+  const stream = options.stream ?? `e2e-${randomUUID().slice(0, 8)}`;
   const baseURL = `http://127.0.0.1:${port}`;
 
   // The app reads nothing else that matters; drop anything from the caller's shell that would redirect it.
@@ -83,6 +103,7 @@ async function startApp(requests: APIRequest): Promise<{ app: RunningApp; stop: 
       fail(new Error(`the server exited with ${code ?? signal} before listening`));
     });
   });
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => child.once("exit", (code, signal) => done({ code, signal })));
   const died = new Promise<never>((_, fail) => child.once("close", (code, signal) => fail(new Error(`the server exited with ${code ?? signal}`))));
   died.catch(() => {});
   const output = () => `--- stdout ---\n${stdout}\n--- stderr ---\n${stderr}`;
@@ -123,7 +144,12 @@ async function startApp(requests: APIRequest): Promise<{ app: RunningApp; stop: 
     await api.dispose();
   }
 
-  return { app: { baseURL, stream, redisPort, storageState, output }, stop };
+  const signal = (name: NodeJS.Signals, group = false) => {
+    if (child.pid === undefined) return;
+    if (group) signalGroup(child.pid, name);
+    else child.kill(name);
+  };
+  return { app: { baseURL, stream, redisPort, storageState, output }, stop, signal, exit };
 }
 
 /**
@@ -144,8 +170,21 @@ export async function signInState(requests: APIRequest, baseURL: string, usernam
 /** A second (third…) person's tab: signed in with `state`, or signed out when `state` is null. */
 export type OpenPage = (state: StorageState | null) => Promise<Page>;
 
+/** A server a test started itself with `launch`, which it may kill, stop and start again. */
+export interface LaunchedApp extends RunningApp {
+  port: number;
+  /** kill -9 of the server and its tsx CLI, as a crash would: no shutdown code runs. Resolves once they are gone. */
+  crash(): Promise<void>;
+  /** Sends SIGTERM as an operator would; resolves with how it exited and how long that took. */
+  terminate(): Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }>;
+}
+
+/** Starts another production server (see {@link ServerOptions}); it is stopped after the test if still running. */
+export type Launch = (options?: ServerOptions) => Promise<LaunchedApp>;
+
 type Fixtures = {
   app: RunningApp;
+  launch: Launch;
   redisCli: RedisCli;
   /** Signs a person in against this test's server and returns their cookies (see {@link signInState}). */
   signIn: (username: string, password: string) => Promise<StorageState>;
@@ -181,6 +220,36 @@ export const test = base.extend<Fixtures>({
     page.on("pageerror", (error) => errors.push(error.stack ?? error.message));
     await provide(page);
     expect(errors, "uncaught errors in the page").toEqual([]);
+  },
+  launch: async ({ playwright }, provide, testInfo) => {
+    const started: StartedApp[] = [];
+    await provide(async (options) => {
+      const server = await startApp(playwright.request, options);
+      started.push(server);
+      const port = Number(new URL(server.app.baseURL).port);
+      return {
+        ...server.app,
+        port,
+        async crash() {
+          server.signal("SIGKILL", true);
+          await server.exit;
+          // The server is tsx's child: wait until the port is free again, so it can be started there anew.
+          await waitFor(async () => !(await fetch(`${server.app.baseURL}/api/health`).then(() => true, () => false)), STOP_GRACE_MS, "the killed server still answers");
+        },
+        async terminate() {
+          const began = performance.now();
+          server.signal("SIGTERM");
+          const { code, signal } = await server.exit;
+          return { code, signal, ms: performance.now() - began };
+        },
+      };
+    });
+    for (const server of started) {
+      await server.stop();
+      if (testInfo.status !== testInfo.expectedStatus) {
+        await testInfo.attach(`server-output-${server.app.baseURL.split(":").at(-1)}.txt`, { body: server.app.output(), contentType: "text/plain" });
+      }
+    }
   },
   baseURL: async ({ app }, provide) => provide(app.baseURL),
   storageState: async ({ app }, provide) => provide(app.storageState),
