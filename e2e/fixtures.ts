@@ -42,6 +42,8 @@ export interface ServerOptions {
   port?: number;
   /** The stream it serves; a new one by default (pass another server's stream to run beside it). */
   stream?: string;
+  /** Run `node --import tsx server/index.ts` instead of the tsx CLI (see startApp). */
+  direct?: boolean;
 }
 
 interface StartedApp {
@@ -75,7 +77,12 @@ async function startApp(requests: APIRequest, options: ServerOptions = {}): Prom
   });
 
   // Its own process group, so the child node process tsx starts is killed with it.
-  const child = spawn(resolve(ROOT, "node_modules/.bin/tsx"), ["server/index.ts"], {
+  // With `direct`, node itself runs the server (tsx as a loader only), so a signal reaches the server
+  // unrelayed; the tsx CLI turns a SIGTERM into SIGKILL when the server does not acknowledge it in 30 ms.
+  const [command, args] = options.direct
+    ? [process.execPath, ["--import", "tsx", "server/index.ts"]]
+    : [resolve(ROOT, "node_modules/.bin/tsx"), ["server/index.ts"]];
+  const child = spawn(command, args, {
     cwd: ROOT,
     env,
     detached: true,
