@@ -9,11 +9,19 @@ export interface AtRiskGroup {
   oldestPendingId: string;
 }
 
+/** A group that has not even been delivered entries the next trim would delete. */
+export interface LagAtRisk {
+  group: string;
+  lastDeliveredId: string;
+  firstUndeliveredId: string;
+}
+
 export interface Retention {
   description: string;
   length: number;
   firstId: string | null;
   atRisk: AtRiskGroup[];
+  lagAtRisk: LagAtRisk[];
 }
 
 export type RetentionState = { retention: Retention | null; error: string | null };
@@ -33,7 +41,7 @@ export function useRetention(): RetentionState {
       if (controller.signal.aborted) return;
       setState((current) =>
         result.ok
-          ? { retention: { ...result.data, atRisk: result.data.atRisk ?? [] }, error: null }
+          ? { retention: { ...result.data, atRisk: result.data.atRisk ?? [], lagAtRisk: result.data.lagAtRisk ?? [] }, error: null }
           : { retention: current.retention, error: `Could not read the retention policy: ${result.error}` },
       );
     };
