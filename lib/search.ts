@@ -7,7 +7,7 @@ import type { SearchFilters, SearchQuery } from "./validations/search";
 export { parseSearchQuery, type SearchFilters, type SearchQuery } from "./validations/search";
 
 /** Entries one XREVRANGE page reads. */
-export const SCAN_PAGE = 1000;
+export const SCAN_PAGE = 2000;
 
 /** How much one search request may scan before it answers with a cursor to continue from. */
 export interface ScanBudget {
