@@ -37,7 +37,10 @@ export function describeRetention(policy: RetentionPolicy): string {
 /** A group whose delivered but unacknowledged entries the next trim would delete. */
 export interface PendingAtRisk {
   group: string;
-  /** How many of its pending entries lie in the part the trim would drop (counted up to 10,000). */
+  /**
+   * How many of its pending entries lie in the part the trim would drop: exact when all of them do,
+   * otherwise counted up to 10,000.
+   */
   pending: number;
   oldestPendingId: StreamId;
 }
@@ -112,24 +115,41 @@ export async function retentionStatus(redis: RedisClient, keys: StreamKeys, poli
     throw error;
   }
   if (groups.length === 0) return status;
+  // The summary form of XPENDING is cheap whatever the size of the list: it gives the count and the oldest
+  // and newest pending ids. Only a group whose pending ids straddle the boundary needs them counted.
   const pipeline = redis.pipeline();
   for (const group of groups) {
-    const name = String(group.name);
-    pipeline.xpending(keys.stream, name, "-", boundary, AT_RISK_COUNT);
+    pipeline.xpending(keys.stream, String(group.name));
     pipeline.xrange(keys.stream, `(${String(group["last-delivered-id"])}`, boundary, "COUNT", 1);
   }
   const replies = (await guard(pipeline.exec())) ?? [];
+  const straddling: { group: string; oldest: StreamId }[] = [];
   groups.forEach((group, i) => {
     const name = String(group.name);
-    const [pendingError, pending] = replies[2 * i] ?? [null, []];
+    // A group deleted between the round trips simply is not at risk.
+    const [summaryError, summary] = replies[2 * i] ?? [null, null];
+    const [count, oldest, newest] = summaryError ? [0, null, null] : ((summary ?? []) as [number, string | null, string | null]);
+    if (Number(count) > 0 && oldest && newest && compareIds(oldest, boundary) <= 0) {
+      if (compareIds(newest, boundary) <= 0) status.atRisk.push({ group: name, pending: Number(count), oldestPendingId: oldest });
+      else straddling.push({ group: name, oldest });
+    }
     const [lagError, undelivered] = replies[2 * i + 1] ?? [null, []];
-    // A group deleted between the two round trips is simply not at risk.
-    const list = pendingError ? [] : (pending as [string, string, number, number][]);
-    if (list.length > 0) status.atRisk.push({ group: name, pending: list.length, oldestPendingId: list[0]![0] });
     const next = lagError ? undefined : (undelivered as [string, string[]][])[0]?.[0];
     if (next !== undefined && compareIds(next, boundary) <= 0) {
       status.lagAtRisk.push({ group: name, lastDeliveredId: String(group["last-delivered-id"]), firstUndeliveredId: next });
     }
   });
+  if (straddling.length > 0) {
+    const counting = redis.pipeline();
+    for (const { group } of straddling) counting.xpending(keys.stream, group, "-", boundary, AT_RISK_COUNT);
+    const counts = (await guard(counting.exec())) ?? [];
+    straddling.forEach(({ group, oldest }, i) => {
+      const [error, list] = counts[i] ?? [null, []];
+      const pending = error ? 0 : (list as unknown[]).length;
+      if (pending > 0) status.atRisk.push({ group, pending, oldestPendingId: oldest });
+    });
+    const order = new Map(groups.map((group, i) => [String(group.name), i]));
+    status.atRisk.sort((a, b) => order.get(a.group)! - order.get(b.group)!);
+  }
   return status;
 }

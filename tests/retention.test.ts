@@ -87,6 +87,9 @@ describe("retention status", () => {
     await redis.xgroup("CREATE", keys.stream, "accounting", "0");
     await redis.xreadgroup("GROUP", "accounting", "a1", "COUNT", 950, "STREAMS", keys.stream, ">");
     await redis.xack(keys.stream, "accounting", ...ids.slice(0, 920));
+    // billing: 950 delivered, none acked: 900 of them lie in the part the trim would drop.
+    await redis.xgroup("CREATE", keys.stream, "billing", "0");
+    await redis.xreadgroup("GROUP", "billing", "b1", "COUNT", 950, "STREAMS", keys.stream, ">");
     // email: created at the start, nothing delivered yet: it would never see the oldest 900.
     await redis.xgroup("CREATE", keys.stream, "email", "0");
     // live: only new entries, so nothing to lose.
@@ -99,7 +102,10 @@ describe("retention status", () => {
       length: 1000,
       firstId: ids[0],
       trimThroughId: ids[899],
-      atRisk: [{ group: "printing", pending: 50, oldestPendingId: ids[0] }],
+      atRisk: [
+        { group: "billing", pending: 900, oldestPendingId: ids[0] },
+        { group: "printing", pending: 50, oldestPendingId: ids[0] },
+      ],
       lagAtRisk: [
         { group: "email", lastDeliveredId: "0-0", firstUndeliveredId: ids[0] },
         { group: "printing", lastDeliveredId: ids[49], firstUndeliveredId: ids[50] },
