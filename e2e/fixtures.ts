@@ -34,7 +34,7 @@ function tail(text: string, lines = 60): string {
   return text.trimEnd().split("\n").slice(-lines).join("\n");
 }
 
-async function startApp(requests: APIRequest): Promise<{ app: RunningApp; stop: () => Promise<{ killed: boolean; code: number | null }> }> {
+async function startApp(requests: APIRequest, extraEnv: Record<string, string> = {}): Promise<{ app: RunningApp; stop: () => Promise<{ killed: boolean; code: number | null }> }> {
   const redisPort = e2eRedisPort();
   const port = await freePort();
   const stream = `e2e-${randomUUID().slice(0, 8)}`;
@@ -52,6 +52,7 @@ async function startApp(requests: APIRequest): Promise<{ app: RunningApp; stop: 
     TICKETS_STREAM: stream,
     STREAMDESK_ADMIN_PASSWORD: ADMIN_PASSWORD,
     STREAMDESK_SECRET: "e2e-session-secret-0123456789abcdef",
+    ...extraEnv,
   });
 
   // Its own process group, so the child node process tsx starts is killed with it.
@@ -145,6 +146,8 @@ export async function signInState(requests: APIRequest, baseURL: string, usernam
 export type OpenPage = (state: StorageState | null) => Promise<Page>;
 
 type Fixtures = {
+  /** More environment for this test's server, such as `{ TICKETS_RETENTION: "maxlen:100" }` (`test.use({ appEnv })`). */
+  appEnv: Record<string, string>;
   app: RunningApp;
   redisCli: RedisCli;
   /** Signs a person in against this test's server and returns their cookies (see {@link signInState}). */
@@ -155,8 +158,9 @@ type Fixtures = {
 
 // Fixture callbacks name their continuation `provide`: the React hooks lint rule mistakes `use` for React's.
 export const test = base.extend<Fixtures>({
-  app: async ({ playwright }, provide, testInfo) => {
-    const { app, stop } = await startApp(playwright.request);
+  appEnv: [{}, { option: true }],
+  app: async ({ playwright, appEnv }, provide, testInfo) => {
+    const { app, stop } = await startApp(playwright.request, appEnv);
     try {
       await provide(app);
     } finally {

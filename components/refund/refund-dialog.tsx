@@ -8,6 +8,9 @@ import { buttonStyles } from "@/components/ui/field";
 import type { TicketEntry } from "@/lib/tickets";
 import { refundedStore } from "./refunded-store";
 
+const CONFIRM =
+  "rounded-lg bg-red-600 px-4 py-2 font-medium text-white hover:bg-red-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-red-500 disabled:opacity-60";
+
 /**
  * Asks a supervisor to confirm refunding `sale`, naming the buyer, seat and screening. The refund entry
  * then reaches every tab through the live feed, which frees the seat and lowers the screening's count.
@@ -67,10 +70,10 @@ function RefundBody({ sale, onClose, onRefunded }: { sale: TicketEntry; onClose:
         </p>
       ) : null}
       <div className="flex justify-end gap-2">
-        <button type="button" className={buttonStyles.secondary} onClick={onClose}>
+        <button type="button" className={`${buttonStyles.secondary} px-4 py-2 text-base`} onClick={onClose}>
           Keep the sale
         </button>
-        <button type="button" className={buttonStyles.danger} disabled={busy} onClick={() => void refund()}>
+        <button type="button" className={CONFIRM} disabled={busy} onClick={() => void refund()}>
           {busy ? "Refunding…" : "Refund"}
         </button>
       </div>

@@ -11,25 +11,30 @@ export function RetentionWarning({ state }: { state: RetentionState }) {
   const atRisk = state.retention?.atRisk ?? [];
   const lagging = state.retention?.lagAtRisk ?? [];
   if (atRisk.length === 0 && lagging.length === 0) return null;
-  const groups = new Set([...atRisk.map((g) => g.group), ...lagging.map((g) => g.group)]).size;
+  const names = [...new Set([...atRisk.map((g) => g.group), ...lagging.map((g) => g.group)])];
+  const groups = names.length;
   return (
     <div role="alert" data-testid="retention-warning" className="rounded-lg border border-red-300 bg-red-50 px-4 py-3 text-sm text-red-900">
       <p className="font-semibold">
         The next trim would drop entries {groups === 1 ? "a consumer group has" : `${groups} consumer groups have`} not processed yet:
       </p>
       <ul className="mt-1 list-disc space-y-0.5 pl-5">
-        {atRisk.map((group) => (
-          <li key={`pending:${group.group}`} data-testid="at-risk-group" data-group={group.group}>
-            <GroupLink name={group.group} />: {group.pending.toLocaleString()} pending (delivered, not acknowledged), the oldest from{" "}
-            {formatEntryTime(group.oldestPendingId)} <span className="font-mono text-xs">({group.oldestPendingId})</span>
-          </li>
-        ))}
-        {lagging.map((group) => (
-          <li key={`lag:${group.group}`} data-testid="lagging-group" data-group={group.group}>
-            <GroupLink name={group.group} />: not yet delivered entries from {formatEntryTime(group.firstUndeliveredId)} on{" "}
-            <span className="font-mono text-xs">({group.firstUndeliveredId})</span>
-          </li>
-        ))}
+        {names.map((name) => {
+          const pending = atRisk.find((g) => g.group === name);
+          const behind = lagging.find((g) => g.group === name);
+          return (
+            <li key={name} data-testid="at-risk-group" data-group={name}>
+              <GroupLink name={name} />:{" "}
+              {pending ? (
+                <>
+                  {pending.pending.toLocaleString()} pending (delivered, not acknowledged), the oldest from {formatEntryTime(pending.oldestPendingId)}
+                  {behind ? "; " : ""}
+                </>
+              ) : null}
+              {behind ? <>not yet delivered the entries from {formatEntryTime(behind.firstUndeliveredId)} on</> : null}.
+            </li>
+          );
+        })}
       </ul>
       <p className="mt-1">Have those consumers catch up and acknowledge before the stream is trimmed, or keep more with TICKETS_RETENTION.</p>
     </div>

@@ -3,15 +3,18 @@
 import "uplot/dist/uPlot.min.css";
 import type uPlot from "uplot";
 import { useEffect, useRef, useState, useSyncExternalStore } from "react";
-import { salesStats, type Resolution, type Series } from "./sales-store";
+import { HOUR_MS, MINUTE_MS, salesStats, type Resolution, type Series } from "./sales-store";
 
 const HEIGHT = 120;
 const LABEL: Record<Resolution, { bucket: string; window: string; current: string }> = {
-  minute: { bucket: "Per minute", window: "last hour", current: "This minute" },
-  hour: { bucket: "Per hour", window: "last 24 hours", current: "This hour" },
+  minute: { bucket: "Per minute", window: "Last hour", current: "This minute" },
+  hour: { bucket: "Per hour", window: "Last 24 hours", current: "This hour" },
 };
 
 type Figures = Pick<Series, "current" | "total">;
+
+const clock = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit", hour12: false });
+const BUCKET_S: Record<Resolution, number> = { minute: MINUTE_MS / 1000, hour: HOUR_MS / 1000 };
 
 /**
  * Sales (up) and refunds (down) per minute for the last hour or per hour for the day, live. The chart is
@@ -60,8 +63,15 @@ export function SalesChart() {
           cursor: { show: true, x: true, y: false, points: { show: false } },
           padding: [8, 8, 0, 0],
           scales: {
-            x: { time: true },
-            y: { range: (_u, min, max) => [Math.min(0, min), Math.max(1, max)] },
+            // Each bar starts at its bucket's start; the scale runs to the end of the current bucket.
+            x: { time: true, range: (_u, min, max) => [min, max + BUCKET_S[resolution]] },
+            // Refunds hang below zero: keep room for them to be seen beside a tall sales bar.
+            y: {
+              range: (_u, min, max) => {
+                const top = Math.max(1, max);
+                return [min < 0 ? Math.min(min, -top * 0.25) : 0, top];
+              },
+            },
           },
           series: [
             {},
@@ -69,7 +79,14 @@ export function SalesChart() {
             { label: "Refunds", stroke: "#6d28d9", fill: "rgba(139, 92, 246, 0.75)", paths: bars, points: { show: false } },
           ],
           axes: [
-            { stroke: "#64748b", grid: { show: false }, ticks: { stroke: "#cbd5e1" }, font: "11px system-ui, sans-serif" },
+            {
+              stroke: "#64748b",
+              grid: { show: false },
+              ticks: { stroke: "#cbd5e1" },
+              font: "11px system-ui, sans-serif",
+              size: 28,
+              values: (_u, splits) => splits.map((s) => clock.format(s * 1000)),
+            },
             { stroke: "#64748b", size: 36, grid: { stroke: "#e2e8f0" }, ticks: { show: false }, font: "11px system-ui, sans-serif", values: (_u, splits) => splits.map((v) => (Number.isInteger(v) ? String(Math.abs(v)) : "")) },
           ],
         },
@@ -113,6 +130,14 @@ export function SalesChart() {
             </button>
           ))}
         </div>
+        <p className="flex gap-3 text-xs text-slate-500">
+          <span className="flex items-center gap-1.5">
+            <span aria-hidden className="inline-block h-2.5 w-2.5 rounded-sm bg-emerald-500" /> Sales
+          </span>
+          <span className="flex items-center gap-1.5">
+            <span aria-hidden className="inline-block h-2.5 w-2.5 rounded-sm bg-violet-500" /> Refunds (below)
+          </span>
+        </p>
         <p className="ml-auto flex flex-wrap items-baseline gap-x-3 text-sm text-slate-600" aria-live="off">
           <span>
             {label.current}{" "}
@@ -131,11 +156,11 @@ export function SalesChart() {
           </span>
         </p>
       </header>
-      <div className="relative px-2 pt-1 pb-1">
+      <div className="relative px-2 pt-1 pb-2">
         <div
           ref={plotRef}
           role="img"
-          aria-label={`${label.bucket}, ${label.window}: ${figures.total.sales} sales (bars above the line), ${figures.total.refunds} refunds (bars below it).`}
+          aria-label={`${label.bucket}, ${label.window.toLowerCase()}: ${figures.total.sales} sales (bars above the line), ${figures.total.refunds} refunds (bars below it).`}
           style={{ height: HEIGHT }}
         />
         {!loaded ? (
@@ -146,14 +171,6 @@ export function SalesChart() {
           <p className="px-2 text-xs text-red-700">{error}</p>
         ) : null}
       </div>
-      <p className="flex gap-4 px-4 pb-2 text-xs text-slate-500">
-        <span className="flex items-center gap-1.5">
-          <span aria-hidden className="inline-block h-2.5 w-2.5 rounded-sm bg-emerald-500" /> Sales
-        </span>
-        <span className="flex items-center gap-1.5">
-          <span aria-hidden className="inline-block h-2.5 w-2.5 rounded-sm bg-violet-500" /> Refunds (below the line)
-        </span>
-      </p>
     </section>
   );
 }

@@ -20,7 +20,8 @@ interface Bucket {
 interface StatsReply {
   minutes: Bucket[];
   hours: Bucket[];
-  countedUpTo: string;
+  /** The newest entry the server's counters hold; null before it counted any. */
+  countedUpTo: string | null;
 }
 
 /** What the chart draws: one array per series, bucket starts in seconds (uPlot's time unit). */
@@ -100,7 +101,7 @@ class SalesStats {
     this.#inFlight = null;
     this.#minutes = new Map(reply.minutes.map((b) => [b.start, { ...b }]));
     this.#hours = new Map(reply.hours.map((b) => [b.start, { ...b }]));
-    this.#countedUpTo = reply.countedUpTo;
+    this.#countedUpTo = reply.countedUpTo ?? "0-0";
     for (const batch of pending) this.#count(batch);
     this.#setState({ loaded: true, error: null });
   }

@@ -48,11 +48,11 @@ export function ScreeningsPage({ rows, seatsPerRow }: { rows: number; seatsPerRo
         </p>
       ) : (
         movies.map(([movieId, sessions]) => (
-          <section key={movieId} aria-labelledby={`movie-${movieId}`} className="space-y-2">
-            <h2 id={`movie-${movieId}`} className="text-sm font-semibold uppercase tracking-wide text-slate-500">
+          <section key={movieId} aria-labelledby={`movie-${movieId}`} className="grid gap-2 md:grid-cols-[7rem_1fr] md:gap-4">
+            <h2 id={`movie-${movieId}`} className="pt-2 text-sm font-semibold uppercase tracking-wide text-slate-500">
               Movie {movieId}
             </h2>
-            <ul className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3 xl:grid-cols-4">
+            <ul className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3">
               {sessions.map((screening) => (
                 <ScreeningCard key={screening.sessionId} screening={screening} onOpen={() => setOpen(screening)} />
               ))}

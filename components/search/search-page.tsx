@@ -8,7 +8,6 @@ import { RefundDialog } from "@/components/refund/refund-dialog";
 import { refundedStore, useRefunded } from "@/components/refund/refunded-store";
 import { useIsSupervisor } from "@/components/session/user-context";
 import { buttonStyles, Field } from "@/components/ui/field";
-import { compareIds } from "@/lib/stream-id";
 import type { TicketEntry } from "@/lib/tickets";
 import { EMPTY_FORM, filterQuery, matcher, parseFilters, type FilterForm, type Filters } from "./filters";
 import { scan, startProgress, type Progress } from "./search-run";
@@ -86,14 +85,13 @@ export function SearchPage() {
         <h2 id="search-title" className="sr-only">
           Search the stream
         </h2>
-        <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-6">
-          <Field className="lg:col-span-2" label="Name" value={form.name} onChange={set("name")} error={errorFor("name")} hint="Any part, any case" autoComplete="off" />
-          <Field label="Seat" value={form.seat} onChange={set("seat")} error={errorFor("seat")} placeholder="B12" autoComplete="off" />
-          <Field label="Movie" value={form.movieId} onChange={set("movieId")} error={errorFor("movieId")} placeholder="53" inputMode="numeric" />
-          <Field label="Session" value={form.sessionId} onChange={set("sessionId")} error={errorFor("sessionId")} placeholder="832" inputMode="numeric" />
-          <div className="hidden lg:block" />
-          <Field className="lg:col-span-2" type="datetime-local" label="From" value={form.from} onChange={set("from")} error={errorFor("from")} />
-          <Field className="lg:col-span-2" type="datetime-local" label="To" value={form.to} onChange={set("to")} error={errorFor("to")} />
+        <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-12">
+          <Field className="lg:col-span-4" label="Name" value={form.name} onChange={set("name")} error={errorFor("name")} hint="Any part, any case" autoComplete="off" />
+          <Field className="lg:col-span-2" label="Seat" value={form.seat} onChange={set("seat")} error={errorFor("seat")} placeholder="B12" autoComplete="off" />
+          <Field className="lg:col-span-3" label="Movie" value={form.movieId} onChange={set("movieId")} error={errorFor("movieId")} placeholder="53" inputMode="numeric" />
+          <Field className="lg:col-span-3" label="Session" value={form.sessionId} onChange={set("sessionId")} error={errorFor("sessionId")} placeholder="832" inputMode="numeric" />
+          <Field className="lg:col-span-6" type="datetime-local" label="From" value={form.from} onChange={set("from")} error={errorFor("from")} />
+          <Field className="lg:col-span-6" type="datetime-local" label="To" value={form.to} onChange={set("to")} error={errorFor("to")} />
         </div>
         <div className="flex flex-wrap items-center gap-3">
           <button type="submit" className={buttonStyles.primary}>
@@ -142,12 +140,12 @@ export function SearchPage() {
 function Results({ search, supervisor, onRefund, onMore }: { search: Search; supervisor: boolean; onRefund: (entry: TicketEntry) => void; onMore: () => void }) {
   const { progress, live } = search;
   const refundedLive = useRefunded();
-  const newest = progress.bounds?.to ?? null;
-  // Live entries the scan already returned (it starts at the newest entry when it begins) are shown once.
+  // A live entry the scan also returned (it was written just before the scan reached it) is shown once.
   const shown = useMemo(() => {
-    const fresh = newest === null ? [] : live.filter((entry) => compareIds(entry.id, newest) > 0);
-    return fresh.concat(progress.entries);
-  }, [live, newest, progress.entries]);
+    if (live.length === 0) return progress.entries;
+    const scanned = new Set(progress.entries.map((entry) => entry.id));
+    return live.filter((entry) => !scanned.has(entry.id)).concat(progress.entries);
+  }, [live, progress.entries]);
   const refunded = useMemo(() => {
     const ids = new Set(refundedLive);
     for (const entry of shown) if (isRefund(entry) && entry.fields.refundOf) ids.add(entry.fields.refundOf);

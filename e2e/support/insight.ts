@@ -29,16 +29,23 @@ export async function expectSearchDone(page: Page): Promise<void> {
 
 /**
  * Writes `count` entries with one pipelined XADD per entry, 10,000 per round trip (the fast path a bulk
- * import would take). `fields(i)` gives entry i's fields; resolves with every id, oldest first.
+ * import would take). `fields(i)` gives entry i's fields and `id(i)` its id (`*` when not given); resolves
+ * with every id, oldest first.
  */
-export async function xaddMany(redisPort: number, stream: string, count: number, fields: (i: number) => string[]): Promise<string[]> {
+export async function xaddMany(
+  redisPort: number,
+  stream: string,
+  count: number,
+  fields: (i: number) => string[],
+  id: (i: number) => string = () => "*",
+): Promise<string[]> {
   const redis = new Redis({ port: redisPort, host: "127.0.0.1", lazyConnect: true, maxRetriesPerRequest: 1 });
   await redis.connect();
   try {
     const ids: string[] = [];
     for (let start = 0; start < count; start += 10_000) {
       const pipeline = redis.pipeline();
-      for (let i = start; i < Math.min(count, start + 10_000); i++) pipeline.xadd(stream, "*", ...fields(i));
+      for (let i = start; i < Math.min(count, start + 10_000); i++) pipeline.xadd(stream, id(i), ...fields(i));
       for (const [error, id] of (await pipeline.exec()) ?? []) {
         if (error) throw error;
         ids.push(String(id));
