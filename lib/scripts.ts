@@ -97,7 +97,8 @@ local function newer(a, b)
   if #as ~= #bs then return #as > #bs end
   return as > bs
 end
-if S > 0 then redis.call('SADD', KEYS[1], unpack(ARGV, 4, 3 + S)) end
+-- In slices: unpack refuses more than a few thousand values at once.
+for first = 4, 3 + S, 1000 do redis.call('SADD', KEYS[1], unpack(ARGV, first, math.min(first + 999, 3 + S))) end
 local cursor = redis.call('GET', KEYS[2])
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)

@@ -6,7 +6,8 @@ import { createRedisClient, whenReady, type RedisClient } from "@/lib/redis";
 import { refundTicket } from "@/lib/refunds";
 import { listScreenings } from "@/lib/screenings";
 import { readSalesStats, type SalesBucket } from "@/lib/stats";
-import { lastEntryId, sellTicket } from "@/lib/tickets";
+import { indexEntries } from "@/lib/indexer";
+import { lastEntryId, sellTicket, toEntries, type RawEntry } from "@/lib/tickets";
 import { FeedLoop } from "@/server/feed-loop";
 import { redisFixture } from "./support/context";
 import { request, signedIn, withContext } from "./support/session";
@@ -69,6 +70,15 @@ describe("screenings", () => {
         { movieId: "53", sessionId: "832", sold: 1, capacity: 200 },
       ],
     });
+  });
+
+  it("indexes one batch that names 9,000 screenings (FEED_BATCH may be 10,000)", async () => {
+    const { redis, keys } = await redisFixture();
+    const pipeline = redis.pipeline();
+    for (let i = 0; i < 9000; i++) pipeline.xadd(keys.stream, "*", "name", "x", "seat", "A1", "movieId", "1", "sessionId", String(i + 1));
+    await pipeline.exec();
+    await indexEntries(redis, keys, toEntries((await redis.xrange(keys.stream, "-", "+")) as RawEntry[]));
+    expect(await redis.scard(keys.screenings)).toBe(9000);
   });
 
   it("answers an empty list for a stream with no sales", async () => {
