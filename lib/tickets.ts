@@ -9,7 +9,8 @@ export { parseSale, type Sale } from "./validations/sale";
 
 /**
  * One stream entry as every reader sees it. `doubleBooked` marks a sale whose seat another entry holds;
- * `refunded` (history and search pages only) marks a sale a refund entry has refunded.
+ * `refunded` marks a sale a refund entry has refunded; it is set on pages read back from the stream
+ * (history, search, the replay of `feed:resume`), never on live batches, where the refund arrives as its own entry.
  */
 export interface TicketEntry {
   id: StreamId;
