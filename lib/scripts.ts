@@ -11,7 +11,7 @@ local function trimmed_xadd(stream, kind, value, fields)
   elseif kind == 'MINID' then
     local t = redis.call('TIME')
     local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-    return redis.call('XADD', stream, 'MINID', '~', string.format('%.0f', now - tonumber(value)), '*', unpack(fields))
+    return redis.call('XADD', stream, 'MINID', '~', string.format('%.0f', math.max(0, now - tonumber(value))), '*', unpack(fields))
   end
   return redis.call('XADD', stream, '*', unpack(fields))
 end

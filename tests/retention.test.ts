@@ -62,6 +62,13 @@ describe("trimming on write", () => {
     expect(remaining.at(-1)).toBe(id);
   });
 
+  it("keeps everything when the age reaches back before 1970", async () => {
+    const { redis, keys } = await redisFixture();
+    await append(redis, keys.stream, 10);
+    await sellTicket(redis, keys, sale, {}, { retention: loadConfig({ TICKETS_RETENTION: "minid:999999999d" }).retention });
+    expect(await redis.xlen(keys.stream)).toBe(11);
+  });
+
   it("keeps everything without a policy, and applies the configured one to sales through the API", async () => {
     const { redis, keys } = await redisFixture();
     await append(redis, keys.stream, 500);
