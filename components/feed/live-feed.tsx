@@ -68,7 +68,7 @@ export function LiveFeed() {
                 >
                   <FeedRow
                     entry={entry}
-                    refunded={refundedHere.has(entry.id) || refundedLive.has(entry.id)}
+                    refunded={entry.refunded === true || refundedHere.has(entry.id) || refundedLive.has(entry.id)}
                     onRefund={supervisor ? setRefunding : null}
                   />
                 </li>

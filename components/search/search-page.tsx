@@ -185,7 +185,7 @@ function Results({ search, supervisor, onRefund, onMore }: { search: Search; sup
             </thead>
             <tbody>
               {shown.map((entry) => (
-                <ResultRow key={entry.id} entry={entry} refunded={refunded.has(entry.id)} onRefund={supervisor ? onRefund : null} />
+                <ResultRow key={entry.id} entry={entry} refunded={entry.refunded === true || refunded.has(entry.id)} onRefund={supervisor ? onRefund : null} />
               ))}
             </tbody>
           </table>
