@@ -3,7 +3,14 @@ import { getContext } from "@/server/context";
 
 export const dynamic = "force-dynamic";
 
-export default function DeskPage() {
+type Query = Record<string, string | string[] | undefined>;
+
+const one = (value: string | string[] | undefined) => (typeof value === "string" ? value : "");
+
+/** `/?movieId=53&sessionId=832&seat=B12` opens the desk with that screening (and seat) chosen. */
+export default async function DeskPage({ searchParams }: { searchParams: Promise<Query> }) {
   const { rows, seatsPerRow } = getContext().config.seatMap;
-  return <Desk rows={rows} seatsPerRow={seatsPerRow} />;
+  const query = await searchParams;
+  const initial = { movieId: one(query.movieId), sessionId: one(query.sessionId), seat: one(query.seat) };
+  return <Desk rows={rows} seatsPerRow={seatsPerRow} initial={initial} />;
 }

@@ -2,6 +2,8 @@ import type { FanoutResult } from "./phases/fanout";
 import type { LatencyResult } from "./phases/latency";
 import type { SalesResult } from "./phases/sales";
 import type { GroupsResult } from "./phases/groups";
+import type { DeskResult } from "./phases/desk";
+import type { SearchResult } from "./phases/search";
 import type { Machine } from "./support/machine";
 import { fixed, int, markdownTable, ms } from "./support/table";
 
@@ -25,6 +27,8 @@ export interface Results {
   latency: LatencyResult[];
   sales: SalesResult | null;
   groups: GroupsResult | null;
+  desk: DeskResult | null;
+  search: SearchResult | null;
   /** Seconds spent waiting for other processes on the machine to calm down before phases. */
   quietWaitS: number;
   /** Phases that failed outright, with the reason. */
@@ -160,6 +164,33 @@ function groupsTable(r: GroupsResult): string {
   ].join("\n");
 }
 
+function deskTable(r: DeskResult): string {
+  const verdict = (p: DeskResult["pages"][number]) =>
+    p.fps >= r.target.fps && p.heapPeakMiB <= r.target.heapMiB ? "met" : `missed (≥ ${r.target.fps} fps, ≤ ${r.target.heapMiB} MB)`;
+  return markdownTable(
+    ["page", "fps", "frames > 50 ms", "longest frame ms", "JS heap MB (peak)", "target", "notes"],
+    r.pages.map((p) => [
+      p.path === "/" ? "desk (/): form, chart, feed" : `board (${p.path})`,
+      fixed(p.fps, 1),
+      int(p.longFrames),
+      ms(p.maxFrameMs),
+      `${fixed(p.heapMiB, 1)} (${fixed(p.heapPeakMiB, 1)})`,
+      verdict(p),
+      notes(r, p.path === "/" ? [`chart counted ${int(r.chartCounted)} of ${int(r.written)} written`] : []),
+    ]),
+    [false, true, true, true, true, false, false],
+  );
+}
+
+function searchTable(r: SearchResult): string {
+  const row = (what: string, s: SearchResult["best"]) => [what, ms(s.firstAnswerMs), ms(s.firstResultMs), ms(s.totalMs), int(s.requests), int(s.scanned)];
+  return markdownTable(
+    ["run", "first answer ms", "first result ms", "total ms", "requests", "entries scanned"],
+    [row("median", r.median), row("best", r.best)],
+    [false, true, true, true, true, true],
+  );
+}
+
 /** The whole run as Markdown. */
 export function render(results: Results): string {
   const m = results.machine;
@@ -185,6 +216,24 @@ export function render(results: Results): string {
   }
   if (results.groups) {
     parts.push("", `**Consumer groups** (set-up of ${int(results.groups.pending)} pending took ${fixed(results.groups.setupS, 0)} s).`, "", groupsTable(results.groups));
+  }
+  if (results.desk) {
+    const d = results.desk;
+    parts.push(
+      "",
+      `**Desk in Chromium** while a writer XADDs ${int(d.rate)}/s (achieved ${int(d.writerEntriesPerS)}/s); frames counted over ${d.windowS} s; server ${fixed(d.serverCores, 2)} cores, Chromium ${fixed(d.browserCores, 2)} cores, machine ${fixed(d.machineBusyCores, 2)} busy.`,
+      "",
+      deskTable(d),
+    );
+  }
+  if (results.search) {
+    const s = results.search;
+    parts.push(
+      "",
+      `**Search** for one name among ${int(s.streamLength)} entries, the match being the first entry of the stream (${s.runs.length} runs; the feed indexer ${s.indexerCatchUpS === null ? "had not caught up" : `caught up in ${fixed(s.indexerCatchUpS, 0)} s`} before timing).`,
+      "",
+      searchTable(s),
+    );
   }
   parts.push("", "≥: a measuring process or the whole machine was saturated, so the figure is a lower bound for the server.");
   for (const error of results.errors) parts.push("", `**Failed**: ${error}`);

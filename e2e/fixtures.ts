@@ -44,6 +44,8 @@ export interface ServerOptions {
   stream?: string;
   /** Run `node --import tsx server/index.ts` instead of the tsx CLI (see startApp). */
   direct?: boolean;
+  /** More environment, such as `{ TICKETS_RETENTION: "maxlen:100" }`. */
+  env?: Record<string, string>;
 }
 
 interface StartedApp {
@@ -64,7 +66,7 @@ async function startApp(requests: APIRequest, options: ServerOptions = {}): Prom
 
   // The app reads nothing else that matters; drop anything from the caller's shell that would redirect it.
   const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of ["REDIS_CLUSTER_NODES", "SEAT_ROWS", "SEATS_PER_ROW", "FEED_BATCH", "FEED_BLOCK_MS", "LOG_LEVEL"]) delete env[name];
+  for (const name of ["REDIS_CLUSTER_NODES", "SEAT_ROWS", "SEATS_PER_ROW", "FEED_BATCH", "FEED_BLOCK_MS", "LOG_LEVEL", "TICKETS_RETENTION", "METRICS_TOKEN"]) delete env[name];
   Object.assign(env, {
     NODE_ENV: "production",
     NEXT_TELEMETRY_DISABLED: "1",
@@ -74,6 +76,7 @@ async function startApp(requests: APIRequest, options: ServerOptions = {}): Prom
     TICKETS_STREAM: stream,
     STREAMDESK_ADMIN_PASSWORD: ADMIN_PASSWORD,
     STREAMDESK_SECRET: "e2e-session-secret-0123456789abcdef",
+    ...options.env,
   });
 
   // Its own process group, so the child node process tsx starts is killed with it.
@@ -190,6 +193,8 @@ export interface LaunchedApp extends RunningApp {
 export type Launch = (options?: ServerOptions) => Promise<LaunchedApp>;
 
 type Fixtures = {
+  /** More environment for this test's server, such as `{ TICKETS_RETENTION: "maxlen:100" }` (`test.use({ appEnv })`). */
+  appEnv: Record<string, string>;
   app: RunningApp;
   launch: Launch;
   redisCli: RedisCli;
@@ -201,8 +206,9 @@ type Fixtures = {
 
 // Fixture callbacks name their continuation `provide`: the React hooks lint rule mistakes `use` for React's.
 export const test = base.extend<Fixtures>({
-  app: async ({ playwright }, provide, testInfo) => {
-    const { app, stop } = await startApp(playwright.request);
+  appEnv: [{}, { option: true }],
+  app: async ({ playwright, appEnv }, provide, testInfo) => {
+    const { app, stop } = await startApp(playwright.request, { env: appEnv });
     try {
       await provide(app);
     } finally {

@@ -46,6 +46,21 @@ const streamKey = z
   .max(200, "must be at most 200 characters")
   .regex(/^[^\s]+$/, "must not contain spaces");
 
+/** How the stream is trimmed on write: keep everything, about the newest n entries, or entries newer than a duration. */
+export type RetentionPolicy = { kind: "maxlen"; maxlen: number } | { kind: "minid"; ms: number } | null;
+
+const DURATION_UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+const retention = z.string().transform((value, ctx): RetentionPolicy => {
+  const text = value.trim().toLowerCase();
+  const maxlen = /^maxlen:(\d{1,15})$/.exec(text);
+  if (maxlen && Number(maxlen[1]) >= 1) return { kind: "maxlen", maxlen: Number(maxlen[1]) };
+  const minid = /^minid:(\d{1,9})([smhd])$/.exec(text);
+  if (minid && Number(minid[1]) >= 1) return { kind: "minid", ms: Number(minid[1]) * DURATION_UNITS[minid[2]!]! };
+  ctx.addIssue({ code: "custom", message: 'must be "maxlen:<entries>" like maxlen:1000000, or "minid:<age>" like minid:7d, minid:12h or minid:30m' });
+  return z.NEVER;
+});
+
 const intIn = (min: number, max: number) =>
   z.coerce
     .number({ error: "must be a whole number" })
@@ -70,6 +85,7 @@ const schema = z.object({
   GROUPS_POLL_MS: intIn(100, 60_000).default(500),
   DEAD_LETTER_DELIVERIES: intIn(1, 1_000_000).default(5),
   SESSION_IDLE_MINUTES: intIn(1, 7 * 24 * 60).default(480),
+  TICKETS_RETENTION: retention.optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 });
 
@@ -82,6 +98,8 @@ export interface Config {
     | { mode: "single"; url: string; explicit: boolean }
     | { mode: "cluster"; nodes: { host: string; port: number }[] };
   streamKey: string;
+  /** TICKETS_RETENTION: applied by every write to the stream; null keeps everything. */
+  retention: RetentionPolicy;
   adminPassword: string | undefined;
   secret: string | undefined;
   /** When set, `GET /metrics` needs it as a bearer token. */
@@ -118,6 +136,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ? { mode: "cluster", nodes: e.REDIS_CLUSTER_NODES }
       : { mode: "single", url: e.REDIS_URL ?? DEFAULT_REDIS_URL, explicit: e.REDIS_URL !== undefined },
     streamKey: e.TICKETS_STREAM,
+    retention: e.TICKETS_RETENTION ?? null,
     adminPassword: e.STREAMDESK_ADMIN_PASSWORD,
     secret: e.STREAMDESK_SECRET,
     metricsToken: e.METRICS_TOKEN,

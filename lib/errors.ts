@@ -45,3 +45,22 @@ export class GroupExistsError extends Error {
     super(`A consumer group named "${group}" already exists. Pick another name, or open the existing group.`);
   }
 }
+
+/** There is no sale with that id to refund: never sold, trimmed away, or the id is itself a refund. */
+export class SaleMissingError extends Error {
+  override name = "SaleMissingError";
+  constructor(readonly saleId: string) {
+    super(`There is no sale ${saleId} to refund: check the id (it may have been trimmed from the stream, or be a refund itself).`);
+  }
+}
+
+/** The sale was already refunded; nothing was written. */
+export class AlreadyRefundedError extends Error {
+  override name = "AlreadyRefundedError";
+  constructor(
+    readonly saleId: string,
+    readonly refundId: string,
+  ) {
+    super(`Sale ${saleId} was already refunded by entry ${refundId}; nothing was changed.`);
+  }
+}

@@ -6,6 +6,16 @@ export interface StreamKeys {
   stream: string;
   /** Hash of seat → id of the entry holding it, for one movie + session. */
   seats(movieId: string, sessionId: string): string;
+  /** Hash of sale id → id of the refund entry that refunded it. */
+  refunds: string;
+  /** Set of every screening ever sold, as "movieId:sessionId", so listing them never needs SCAN. */
+  screenings: string;
+  /** Id of the newest entry the sales counters have counted. */
+  statsCursor: string;
+  /** Hash of per-minute counters for the UTC hour starting at `hourStartMs` (fields `<minuteStartMs>:sales`, `…:refunds`). */
+  statsMinutes(hourStartMs: number): string;
+  /** Hash of per-hour counters for the UTC day starting at `dayStartMs` (fields `<hourStartMs>:sales`, `…:refunds`). */
+  statsHours(dayStartMs: number): string;
   /** Dead letters moved out of the stream's consumer groups. */
   dead: string;
   /** Who did what: one entry per change made through StreamDesk. */
@@ -38,6 +48,11 @@ export function streamKeys(stream: string): StreamKeys {
   return {
     stream,
     seats: (movieId, sessionId) => `${tag}:seats:${movieId}:${sessionId}`,
+    refunds: `${tag}:refunds`,
+    screenings: `${tag}:screenings`,
+    statsCursor: `${tag}:stats:cursor`,
+    statsMinutes: (hourStartMs) => `${tag}:stats:minutes:${hourStartMs}`,
+    statsHours: (dayStartMs) => `${tag}:stats:hours:${dayStartMs}`,
     dead: `${tag}:dead`,
     audit: `${tag}:audit`,
     staffIndex: `${tag}:staff`,

@@ -1,6 +1,6 @@
 import { Cluster, Redis, type RedisOptions, type Result } from "ioredis";
 import { RedisUnavailableError } from "./errors";
-import { AUDITED, CREATE_STAFF, INDEX_SEATS, MOVE_DEAD_LETTERS, SELL_TICKET } from "./scripts";
+import { AUDITED, CREATE_STAFF, INDEX_ENTRIES, MOVE_DEAD_LETTERS, REFUND_TICKET, SELL_TICKET } from "./scripts";
 
 /** A connection to a single Redis or to a Redis Cluster; every domain function takes one. */
 export type RedisClient = Redis | Cluster;
@@ -19,9 +19,11 @@ export interface ClientOptions {
 declare module "ioredis" {
   interface RedisCommander<Context> {
     /** See {@link SELL_TICKET}. */
-    sdSellTicket(stream: string, seats: string, seat: string, ...fields: string[]): Result<[number, string], Context>;
-    /** See {@link INDEX_SEATS}. */
-    sdIndexSeats(numKeys: number, ...keysAndArgs: string[]): Result<string[], Context>;
+    sdSellTicket(stream: string, seats: string, screenings: string, seat: string, screening: string, ...trimAndFields: string[]): Result<[number, string], Context>;
+    /** See {@link REFUND_TICKET}. */
+    sdRefundTicket(stream: string, refunds: string, seats: string, audit: string, saleId: string, actor: string, seat: string, ...trim: string[]): Result<[number, string], Context>;
+    /** See {@link INDEX_ENTRIES}. */
+    sdIndexEntries(numKeys: number, ...keysAndArgs: string[]): Result<string[], Context>;
     /** See {@link MOVE_DEAD_LETTERS}. */
     sdMoveDeadLetters(stream: string, dead: string, audit: string, group: string, minDeliveries: number, ...args: string[]): Result<string[], Context>;
     /** See {@link AUDITED}. */
@@ -32,8 +34,9 @@ declare module "ioredis" {
 }
 
 function defineScripts(client: RedisClient): void {
-  client.defineCommand("sdSellTicket", { numberOfKeys: 2, lua: SELL_TICKET });
-  client.defineCommand("sdIndexSeats", { lua: INDEX_SEATS });
+  client.defineCommand("sdSellTicket", { numberOfKeys: 3, lua: SELL_TICKET });
+  client.defineCommand("sdRefundTicket", { numberOfKeys: 4, lua: REFUND_TICKET });
+  client.defineCommand("sdIndexEntries", { lua: INDEX_ENTRIES });
   client.defineCommand("sdMoveDeadLetters", { numberOfKeys: 3, lua: MOVE_DEAD_LETTERS });
   client.defineCommand("sdAudited", { numberOfKeys: 2, lua: AUDITED });
   client.defineCommand("sdCreateStaff", { numberOfKeys: 3, lua: CREATE_STAFF });

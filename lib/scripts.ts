@@ -1,31 +1,143 @@
 /**
+ * Lua helper shared by every script that appends to the tickets stream: XADD with the retention policy
+ * (TICKETS_RETENTION) applied on write. `kind` is "" (keep everything), "MAXLEN" (value: entries) or
+ * "MINID" (value: age in ms, measured against Redis's own clock, the one that stamps the ids). Trimming is
+ * approximate (`~`), so Redis only drops whole internal nodes and the write stays O(1).
+ */
+const TRIMMED_XADD = `
+local function trimmed_xadd(stream, kind, value, fields)
+  if kind == 'MAXLEN' then
+    return redis.call('XADD', stream, 'MAXLEN', '~', value, '*', unpack(fields))
+  elseif kind == 'MINID' then
+    local t = redis.call('TIME')
+    local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+    return redis.call('XADD', stream, 'MINID', '~', string.format('%.0f', math.max(0, now - tonumber(value))), '*', unpack(fields))
+  end
+  return redis.call('XADD', stream, '*', unpack(fields))
+end
+`;
+
+/**
  * Sells one seat atomically: refuses when the seat hash already names a holder, otherwise appends the
- * entry and records the seat, so no reader ever sees one without the other.
- * KEYS: stream, seats hash. ARGV: seat, then the entry's field/value pairs.
+ * entry (trimming the stream by the retention policy), records the seat and the screening, so no reader
+ * ever sees one without the other.
+ * KEYS: stream, seats hash, screenings set. ARGV: seat, screening ("movieId:sessionId"), trim kind, trim
+ * value, then the entry's field/value pairs.
  * Returns {1, newId} on success, {0, holderId} when the seat is taken.
  */
-export const SELL_TICKET = `
+export const SELL_TICKET = `${TRIMMED_XADD}
 local holder = redis.call('HGET', KEYS[2], ARGV[1])
 if holder then return {0, holder} end
-local id = redis.call('XADD', KEYS[1], '*', unpack(ARGV, 2))
+local id = trimmed_xadd(KEYS[1], ARGV[3], ARGV[4], {unpack(ARGV, 5)})
 redis.call('HSET', KEYS[2], ARGV[1], id)
+redis.call('SADD', KEYS[3], ARGV[2])
 return {1, id}
 `;
 
 /**
- * Records the seats of entries that other programs appended, first writer wins, and reports the ids
- * whose seat is held by a different entry (double bookings). Idempotent, so every instance may run it.
- * KEYS: the seat hashes of the batch. ARGV: triples of (index into KEYS, seat, entry id).
+ * Refunds one sale atomically. Checks that the entry exists and is a sale (no `type`, or `type` = sale),
+ * that no refund is recorded for it yet, appends the refund entry (`type refund` first, so a consumer
+ * can tell at once), records it in the refunds hash, frees the seat only when the seat hash still names
+ * this sale (a resale after a double booking or an earlier refund keeps its seat), and appends the audit
+ * entry. A sale and a refund of the same seat are each one script, so they never interleave.
+ * KEYS: stream, refunds hash, seats hash, audit stream. ARGV: sale id, actor, seat, trim kind, trim value.
+ * Returns {1, refundId}; {0, ""} when there is no such sale; {2, refundId} when it was already refunded.
  */
-export const INDEX_SEATS = `
+export const REFUND_TICKET = `${TRIMMED_XADD}
+local sale = ARGV[1]
+local entry = redis.call('XRANGE', KEYS[1], sale, sale)[1]
+if not entry then return {0, ''} end
+local f = {}
+for i = 1, #entry[2], 2 do f[entry[2][i]] = entry[2][i + 1] end
+if f.type and f.type ~= 'sale' then return {0, ''} end
+local prior = redis.call('HGET', KEYS[2], sale)
+if prior then return {2, prior} end
+local movie, session = f.movieId or '', f.sessionId or ''
+local id = trimmed_xadd(KEYS[1], ARGV[4], ARGV[5], {'type', 'refund', 'refundOf', sale, 'name', f.name or '',
+  'seat', f.seat or '', 'movieId', movie, 'sessionId', session, 'refundedBy', ARGV[2]})
+redis.call('HSET', KEYS[2], sale, id)
+local freed = '0'
+if redis.call('HGET', KEYS[3], ARGV[3]) == sale then
+  redis.call('HDEL', KEYS[3], ARGV[3])
+  freed = '1'
+end
+redis.call('XADD', KEYS[4], '*', 'actor', ARGV[2], 'action', 'ticket.refund', 'target', sale, 'refundId', id,
+  'seat', ARGV[3], 'movieId', movie, 'sessionId', session, 'seatFreed', freed, 'result', id)
+return {1, id}
+`;
+
+/**
+ * The feed's indexer, run by every instance on every batch it reads (and on the catch-up pages before
+ * its first live read). Idempotent for seats and screenings, exactly-once for the sales counters:
+ * - a sale records its seat, first entry wins, unless the sale was refunded; a sale whose seat another
+ *   entry holds is reported as a double booking. A refund never claims a seat: it records itself in the
+ *   refunds hash (when no refund is recorded for that sale yet) and frees the seat if it still names the
+ *   refunded sale, so refunds appended by other programs work too;
+ * - every screening is added to the screenings set;
+ * - counters: only entries newer than the stored cursor are counted, into per-minute and per-hour hashes
+ *   that expire (buckets already past their expiry are not counted), then the cursor moves to the last id
+ *   of the batch. Why this counts each entry once across any number of instances: the cursor only moves
+ *   forward, and an instance's batches are contiguous (each starts right after the last id that instance
+ *   indexed, which the cursor has already passed). So when a script moves the cursor from c to its last
+ *   id, every entry in between was in its own batch and counted by it, in one atomic step; an instance
+ *   that comes later with an overlapping batch skips everything up to the cursor.
+ * KEYS: screenings set, stats cursor, refunds hash, then S seat hashes, then B counter hashes.
+ * ARGV: S, B, id of the batch's last entry, S screenings ("movieId:sessionId", one per seat hash), B expiry
+ * times (ms), then for each sale or refund, 9 values: id, "sale" | "refund", seat hash index (1-based),
+ * seat, refunded sale id (or ""), minute hash index, minute start (ms), hour hash index, hour start (ms).
+ * Returns the ids of sales that double-book a seat.
+ */
+export const INDEX_ENTRIES = `
+local S, B = tonumber(ARGV[1]), tonumber(ARGV[2])
+local function newer(a, b)
+  local am, as = string.match(a, '^(%d+)-(%d+)$')
+  local bm, bs = string.match(b, '^(%d+)-(%d+)$')
+  if #am ~= #bm then return #am > #bm end
+  if am ~= bm then return am > bm end
+  if #as ~= #bs then return #as > #bs end
+  return as > bs
+end
+-- In slices: unpack refuses more than a few thousand values at once.
+for first = 4, 3 + S, 1000 do redis.call('SADD', KEYS[1], unpack(ARGV, first, math.min(first + 999, 3 + S))) end
+local cursor = redis.call('GET', KEYS[2])
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local expires = {}
+for j = 1, B do expires[j] = tonumber(ARGV[3 + S + j]) end
+local counts = {}
 local doubled = {}
-for i = 1, #ARGV, 3 do
-  local key = KEYS[tonumber(ARGV[i])]
-  local seat, id = ARGV[i + 1], ARGV[i + 2]
-  if redis.call('HSETNX', key, seat, id) == 0 and redis.call('HGET', key, seat) ~= id then
-    doubled[#doubled + 1] = id
+for i = 4 + S + B, #ARGV, 9 do
+  local id, kind = ARGV[i], ARGV[i + 1]
+  local seats, seat = KEYS[3 + tonumber(ARGV[i + 2])], ARGV[i + 3]
+  if kind == 'sale' then
+    if redis.call('HEXISTS', KEYS[3], id) == 0 and redis.call('HSETNX', seats, seat, id) == 0
+        and redis.call('HGET', seats, seat) ~= id then
+      doubled[#doubled + 1] = id
+    end
+  else
+    local of = ARGV[i + 4]
+    if redis.call('HSETNX', KEYS[3], of, id) == 1 and redis.call('HGET', seats, seat) == of then
+      redis.call('HDEL', seats, seat)
+    end
+  end
+  if not cursor or newer(id, cursor) then
+    local suffix = kind == 'sale' and ':sales' or ':refunds'
+    for _, k in ipairs({5, 7}) do
+      local b = tonumber(ARGV[i + k])
+      if expires[b] > now then
+        counts[b] = counts[b] or {}
+        local field = ARGV[i + k + 1] .. suffix
+        counts[b][field] = (counts[b][field] or 0) + 1
+      end
+    end
   end
 end
+for b, fields in pairs(counts) do
+  local key = KEYS[3 + S + b]
+  for field, n in pairs(fields) do redis.call('HINCRBY', key, field, n) end
+  redis.call('PEXPIREAT', key, expires[b])
+end
+if not cursor or newer(ARGV[3], cursor) then redis.call('SET', KEYS[2], ARGV[3]) end
 return doubled
 `;
 

@@ -1,16 +1,22 @@
 import { SeatTakenError, ValidationError } from "./errors";
 import type { StreamKeys } from "./keys";
 import { guard, type RedisClient } from "./redis";
+import { trimArgs, type RetentionPolicy } from "./retention";
 import { isStreamId, type StreamId } from "./stream-id";
 import { SEAT_PATTERN, type Sale } from "./validations/sale";
 
 export { parseSale, type Sale } from "./validations/sale";
 
-/** One stream entry as every reader sees it. `doubleBooked` marks a seat already held by another entry. */
+/**
+ * One stream entry as every reader sees it. `doubleBooked` marks a sale whose seat another entry holds;
+ * `refunded` marks a sale a refund entry has refunded; it is set on pages read back from the stream
+ * (history, search, the replay of `feed:resume`), never on live batches, where the refund arrives as its own entry.
+ */
 export interface TicketEntry {
   id: StreamId;
   fields: Record<string, string>;
   doubleBooked?: true;
+  refunded?: true;
 }
 
 /**
@@ -24,17 +30,30 @@ export async function sellTicket(
   keys: StreamKeys,
   sale: Sale,
   extra: Record<string, string> = {},
+  options: { retention?: RetentionPolicy } = {},
 ): Promise<StreamId> {
   const movieId = String(sale.movieId);
   const sessionId = String(sale.sessionId);
   const fields = ["name", sale.name, "seat", sale.seat, "movieId", movieId, "sessionId", sessionId];
   for (const [field, value] of Object.entries(extra)) fields.push(field, value);
-  const [ok, id] = await guard(redis.sdSellTicket(keys.stream, keys.seats(movieId, sessionId), sale.seat, ...fields));
+  const [ok, id] = await guard(
+    redis.sdSellTicket(keys.stream, keys.seats(movieId, sessionId), keys.screenings, sale.seat, `${movieId}:${sessionId}`, ...trimArgs(options.retention), ...fields),
+  );
   if (ok !== 1) throw new SeatTakenError(sale.seat, movieId, sessionId, id);
   return id;
 }
 
-/** The screening and seat an entry claims, when its fields name a valid one. */
+/** True for a refund entry (`type` = refund), which never claims a seat. */
+export function isRefund(fields: Record<string, string>): boolean {
+  return fields.type === "refund";
+}
+
+/** True for an entry that may hold a seat: no `type` (the seed's shape) or `type` = sale. */
+export function isSale(fields: Record<string, string>): boolean {
+  return fields.type === undefined || fields.type === "sale";
+}
+
+/** The screening and seat an entry names, when its fields name a valid one (sale or refund alike). */
 export function seatOf(fields: Record<string, string>): { movieId: string; sessionId: string; seat: string } | null {
   const movieId = fields.movieId?.trim();
   const sessionId = fields.sessionId?.trim();
@@ -44,7 +63,8 @@ export function seatOf(fields: Record<string, string>): { movieId: string; sessi
   return { movieId, sessionId, seat };
 }
 
-type RawEntry = [id: string, fieldsAndValues: string[]];
+/** An entry as XRANGE, XREVRANGE and XREAD return it. */
+export type RawEntry = [id: string, fieldsAndValues: string[]];
 
 function toEntry([id, flat]: RawEntry): TicketEntry {
   const fields: Record<string, string> = {};
@@ -58,47 +78,25 @@ export function toEntries(raw: RawEntry[]): TicketEntry[] {
 }
 
 /**
- * Records the seats taken by `entries` (which may come from any program) and marks the ones that
- * double-book a seat. Safe to repeat: the first entry to claim a seat keeps it.
+ * Marks sales whose seat is held by a different entry (`doubleBooked`) and sales that were refunded
+ * (`refunded`), from the seat index and the refunds hash alone (read-only, one round trip).
  */
-export async function indexSeats(redis: RedisClient, keys: StreamKeys, entries: TicketEntry[]): Promise<TicketEntry[]> {
-  const seatKeys = new Map<string, number>();
-  const args: string[] = [];
-  for (const entry of entries) {
-    const claim = seatOf(entry.fields);
-    if (!claim) continue;
-    const key = keys.seats(claim.movieId, claim.sessionId);
-    let index = seatKeys.get(key);
-    if (index === undefined) {
-      index = seatKeys.size + 1;
-      seatKeys.set(key, index);
-    }
-    args.push(String(index), claim.seat, entry.id);
-  }
-  if (args.length === 0) return entries;
-  const doubled = new Set(await guard(redis.sdIndexSeats(seatKeys.size, ...seatKeys.keys(), ...args)));
-  if (doubled.size === 0) return entries;
-  return entries.map((entry) => (doubled.has(entry.id) ? { ...entry, doubleBooked: true } : entry));
-}
-
-/** Marks entries whose seat is held by a different entry, from the seat index alone (read-only). */
-async function markDoubleBooked(redis: RedisClient, keys: StreamKeys, entries: TicketEntry[]): Promise<TicketEntry[]> {
-  const claims = entries.map((entry) => seatOf(entry.fields));
+export async function markEntries(redis: RedisClient, keys: StreamKeys, entries: TicketEntry[]): Promise<TicketEntry[]> {
+  const claims = entries.map((entry) => (isSale(entry.fields) ? seatOf(entry.fields) : null));
+  const sales = entries.filter((_, i) => claims[i]);
+  if (sales.length === 0) return entries;
   const pipeline = redis.pipeline();
-  let queued = 0;
-  for (const claim of claims) {
-    if (claim) {
-      pipeline.hget(keys.seats(claim.movieId, claim.sessionId), claim.seat);
-      queued++;
-    }
-  }
-  if (queued === 0) return entries;
+  pipeline.hmget(keys.refunds, ...sales.map((entry) => entry.id));
+  for (const claim of claims) if (claim) pipeline.hget(keys.seats(claim.movieId, claim.sessionId), claim.seat);
   const replies = (await guard(pipeline.exec())) ?? [];
+  for (const [error] of replies) if (error) throw error;
+  const refundIds = (replies[0]?.[1] ?? []) as (string | null)[];
   let next = 0;
   return entries.map((entry, i) => {
     if (!claims[i]) return entry;
-    const [error, holder] = replies[next++] ?? [null, null];
-    if (error) throw error;
+    const refunded = typeof refundIds[next] === "string";
+    const holder = replies[1 + next++]?.[1];
+    if (refunded) return { ...entry, refunded: true };
     return typeof holder === "string" && holder !== entry.id ? { ...entry, doubleBooked: true } : entry;
   });
 }
@@ -135,7 +133,7 @@ export async function readHistory(
       : await guard(
           redis.xrevrange(keys.stream, query.before === undefined ? "+" : `(${query.before}`, "-", "COUNT", count),
         );
-  const entries = await markDoubleBooked(redis, keys, toEntries(raw as RawEntry[]));
+  const entries = await markEntries(redis, keys, toEntries(raw as RawEntry[]));
   const last = entries.at(-1);
   return { entries, next: entries.length === count && last ? last.id : null };
 }
@@ -149,7 +147,7 @@ export async function readRange(
   count: number,
 ): Promise<TicketEntry[]> {
   const raw = await guard(redis.xrange(keys.stream, `(${after}`, until, "COUNT", count));
-  return markDoubleBooked(redis, keys, toEntries(raw as RawEntry[]));
+  return markEntries(redis, keys, toEntries(raw as RawEntry[]));
 }
 
 /** The id of the newest entry, or `0-0` for an empty or missing stream. */

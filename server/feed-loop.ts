@@ -2,7 +2,8 @@ import { EventEmitter } from "node:events";
 import type { StreamKeys } from "@/lib/keys";
 import type { RedisClient } from "@/lib/redis";
 import type { StreamId } from "@/lib/stream-id";
-import { indexSeats, lastEntryId, toEntries, type TicketEntry } from "@/lib/tickets";
+import { catchUpIndex, indexEntries } from "@/lib/indexer";
+import { lastEntryId, toEntries, type TicketEntry } from "@/lib/tickets";
 import type { FeedStatus } from "@/lib/events";
 import { backoff, sleep } from "./sleep";
 
@@ -13,6 +14,8 @@ export interface FeedLoopOptions {
   batch: number;
   blockMs: number;
   onError?: (error: unknown) => void;
+  /** Told how many entries the start-up catch-up indexed (entries appended while no instance ran). */
+  onCaughtUp?: (entries: number) => void;
 }
 
 interface FeedLoopEvents {
@@ -23,13 +26,17 @@ interface FeedLoopEvents {
 /**
  * The one reader of the tickets stream in this process. It blocks on `XREAD`, keeps the id of the last
  * entry it handed out, and after any failure resumes from exactly that id, so listeners see every entry
- * once, in order. Emits `batch` once per read, never once per entry.
+ * once, in order. Emits `batch` once per read, never once per entry. Every batch goes through the indexer
+ * (seats, screenings, sales counters); before its first live read the loop indexes, without emitting,
+ * whatever the indexer has not seen up to the end id it resolved, so the seat map, the screenings and
+ * the counters stay right after a time with no instance running.
  */
 export class FeedLoop extends EventEmitter<FeedLoopEvents> {
   #lastId: StreamId | undefined;
   #status: FeedStatus = { redis: "down", since: Date.now() };
   readonly #abort = new AbortController();
   #running: Promise<void> | undefined;
+  #caughtUp = false;
 
   constructor(private readonly options: FeedLoopOptions) {
     super();
@@ -96,6 +103,14 @@ export class FeedLoop extends EventEmitter<FeedLoopEvents> {
           this.#lastId = await lastEntryId(redis, keys);
           this.#setStatus("up");
         }
+        if (!this.#caughtUp) {
+          // Tabs may already resume up to #lastId meanwhile: they get live batches once reading starts.
+          // The catch-up restarts from the stored cursor after a failure, so an interrupted one loses nothing.
+          const indexed = await catchUpIndex(redis, keys, this.#lastId, Math.max(batch, 1000), signal);
+          if (signal.aborted) break;
+          this.#caughtUp = true;
+          this.options.onCaughtUp?.(indexed);
+        }
         next = read(this.#lastId);
         for (;;) {
           const reply = await next;
@@ -107,7 +122,7 @@ export class FeedLoop extends EventEmitter<FeedLoopEvents> {
             continue;
           }
           const entries = toEntries(raw);
-          const indexed = indexSeats(redis, keys, entries);
+          const indexed = indexEntries(redis, keys, entries);
           // Pipelined behind the seat script on the same connection: the next read is already on its way
           // while this batch is indexed and sent, which halves the round trips per batch.
           next = read(entries.at(-1)!.id);

@@ -1,4 +1,4 @@
-import { GroupExistsError, GroupMissingError, RedisUnavailableError, SeatTakenError, ValidationError } from "@/lib/errors";
+import { AlreadyRefundedError, GroupExistsError, GroupMissingError, RedisUnavailableError, SaleMissingError, SeatTakenError, ValidationError } from "@/lib/errors";
 import { TooManyAttemptsError } from "@/lib/rate-limit";
 import { isConnectionError } from "@/lib/redis";
 import { StaffExistsError, StaffMissingError } from "@/lib/staff";
@@ -31,6 +31,8 @@ export function errorResponse(
   if (error instanceof SeatTakenError) {
     return json({ error: error.message, field: "seat", holderId: error.holderId }, 409);
   }
+  if (error instanceof SaleMissingError) return json({ error: error.message }, 404);
+  if (error instanceof AlreadyRefundedError) return json({ error: error.message, refundId: error.refundId }, 409);
   if (error instanceof SignInRequiredError) return json({ error: error.message }, 401);
   if (error instanceof ForbiddenError) return json({ error: error.message }, 403);
   if (error instanceof TooManyAttemptsError) {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ValidationError } from "@/lib/errors";
-import { indexSeats, readHistory, readRange, sellTicket, lastEntryId, toEntries } from "@/lib/tickets";
+import { indexEntries } from "@/lib/indexer";
+import { readHistory, readRange, sellTicket, lastEntryId, toEntries } from "@/lib/tickets";
 import { redisFixture } from "./support/context";
 
 async function fill(redis: Awaited<ReturnType<typeof redisFixture>>["redis"], stream: string, n: number) {
@@ -59,14 +60,14 @@ describe("readHistory", () => {
   });
 });
 
-describe("indexSeats", () => {
+describe("indexEntries", () => {
   it("marks seats taken by entries other programs appended, first entry wins, and is safe to repeat", async () => {
     const { redis, keys } = await redisFixture();
     const a = await redis.xadd(keys.stream, "*", "name", "A", "seat", "c3", "movieId", "7", "sessionId", "9");
     const b = await redis.xadd(keys.stream, "*", "name", "B", "seat", "C3", "movieId", "7", "sessionId", "9");
     const raw = toEntries((await redis.xrange(keys.stream, "-", "+")) as [string, string[]][]);
-    const once = await indexSeats(redis, keys, raw);
-    const twice = await indexSeats(redis, keys, raw);
+    const once = await indexEntries(redis, keys, raw);
+    const twice = await indexEntries(redis, keys, raw);
     expect(once).toEqual(twice);
     expect(once.map((entry) => Boolean(entry.doubleBooked))).toEqual([false, true]);
     expect(await redis.hgetall(keys.seats("7", "9"))).toEqual({ C3: a });

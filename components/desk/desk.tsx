@@ -2,14 +2,15 @@
 
 import { useState } from "react";
 import { LiveFeed } from "@/components/feed/live-feed";
+import { SalesChart } from "@/components/sales-chart/sales-chart";
 import { SaleForm, type SaleFields } from "./sale-form";
 import { SeatMap } from "./seat-map";
 
 const POSITIVE = /^[1-9]\d{0,14}$/;
 
-/** The box-office desk: sale form and seat map beside the live feed. */
-export function Desk({ rows, seatsPerRow }: { rows: number; seatsPerRow: number }) {
-  const [fields, setFields] = useState<SaleFields>({ name: "", seat: "", movieId: "", sessionId: "" });
+/** The box-office desk: sale form and seat map beside the sales chart and the live feed. */
+export function Desk({ rows, seatsPerRow, initial }: { rows: number; seatsPerRow: number; initial?: Partial<SaleFields> }) {
+  const [fields, setFields] = useState<SaleFields>({ name: "", seat: "", movieId: "", sessionId: "", ...initial });
   const movieId = fields.movieId.trim();
   const sessionId = fields.sessionId.trim();
   const screeningChosen = POSITIVE.test(movieId) && POSITIVE.test(sessionId);
@@ -33,7 +34,8 @@ export function Desk({ rows, seatsPerRow }: { rows: number; seatsPerRow: number 
           )}
         </div>
       </div>
-      <div className="flex min-h-[24rem] min-w-0 flex-1 flex-col">
+      <div className="flex min-h-[24rem] min-w-0 flex-1 flex-col gap-4">
+        <SalesChart />
         <LiveFeed />
       </div>
     </div>

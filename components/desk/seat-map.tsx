@@ -1,6 +1,7 @@
 "use client";
 
 import { useEffect, useState } from "react";
+import { isRefund } from "@/components/feed/entry-kind";
 import { feedStore } from "@/components/feed/feed-store";
 import { seatLabel, rowLetters } from "./seats";
 
@@ -23,26 +24,34 @@ export function SeatMap({ movieId, sessionId, rows, seatsPerRow, selected, onPic
 
   useEffect(() => {
     let cancelled = false;
-    const add = (seats: Iterable<string>) =>
+    // Changes in stream order: a sale takes its seat, a refund frees it.
+    const apply = (changes: readonly (readonly [seat: string, taken: boolean])[]) =>
       setSold((current) => {
         const base = current.screening === screening ? current.seats : new Set<string>();
         const next = new Set(base);
-        for (const seat of seats) next.add(seat);
+        for (const [seat, taken] of changes) {
+          if (taken) next.add(seat);
+          else next.delete(seat);
+        }
         return { screening, seats: next };
       });
     // Live sales are merged with the fetched map, so one that lands while the fetch is in flight still shows.
     const unsubscribe = feedStore.onBatch((entries) => {
-      const seats = entries
-        .filter((entry) => entry.fields.movieId === movieId && entry.fields.sessionId === sessionId && entry.fields.seat)
-        .map((entry) => entry.fields.seat!.toUpperCase());
-      if (seats.length > 0) add(seats);
+      const changes: (readonly [string, boolean])[] = [];
+      for (const entry of entries) {
+        if (entry.fields.movieId !== movieId || entry.fields.sessionId !== sessionId || !entry.fields.seat) continue;
+        const refund = isRefund(entry);
+        if (!refund && entry.doubleBooked) continue;
+        changes.push([entry.fields.seat.toUpperCase(), !refund]);
+      }
+      if (changes.length > 0) apply(changes);
     });
     fetch(`/api/screenings/${encodeURIComponent(movieId)}/${encodeURIComponent(sessionId)}`, { cache: "no-store" })
       .then(async (response) => {
         const body = (await response.json()) as { sold?: Record<string, string>; error?: string };
         if (!response.ok || !body.sold) throw new Error(body.error ?? `The server answered ${response.status}.`);
         if (cancelled) return;
-        add(Object.keys(body.sold));
+        apply(Object.keys(body.sold).map((seat) => [seat, true] as const));
         setLoad({ screening, state: "ready" });
       })
       .catch((error: unknown) => {

@@ -1,19 +1,33 @@
 "use client";
 
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { useRef } from "react";
+import { useMemo, useRef, useState } from "react";
+import { RefundDialog } from "@/components/refund/refund-dialog";
+import { buttonStyles } from "@/components/ui/field";
+import { useRefunded } from "@/components/refund/refunded-store";
+import { useIsSupervisor } from "@/components/session/user-context";
 import type { TicketEntry } from "@/lib/tickets";
+import { isRefund } from "./entry-kind";
 import { feedStore, FEED_CAPACITY } from "./feed-store";
 import { formatEntryTime } from "./format";
 import { useFeed } from "./use-feed";
 
 const ROW_HEIGHT = 60;
-const KNOWN = new Set(["name", "seat", "movieId", "sessionId"]);
+const KNOWN = new Set(["name", "seat", "movieId", "sessionId", "type", "refundOf"]);
 
 /** Every entry of the stream, newest first, virtualised so thousands per second stay smooth. */
 export function LiveFeed() {
   const { entries, reachedStart, loadingOlder, error } = useFeed();
   const scrollRef = useRef<HTMLDivElement>(null);
+  const supervisor = useIsSupervisor();
+  const refundedLive = useRefunded();
+  const [refunding, setRefunding] = useState<TicketEntry | null>(null);
+  // Refunds among the loaded pages count too, not only the ones that arrived live.
+  const refundedHere = useMemo(() => {
+    const ids = new Set<string>();
+    for (const entry of entries) if (entry.fields.refundOf && isRefund(entry)) ids.add(entry.fields.refundOf);
+    return ids;
+  }, [entries]);
   // eslint-disable-next-line react-hooks/incompatible-library -- the virtualiser is read during render by design
   const virtualizer = useVirtualizer({
     count: entries.length,
@@ -52,7 +66,11 @@ export function LiveFeed() {
                   className="absolute inset-x-0"
                   style={{ transform: `translateY(${row.start}px)`, height: ROW_HEIGHT }}
                 >
-                  <FeedRow entry={entry} />
+                  <FeedRow
+                    entry={entry}
+                    refunded={entry.refunded === true || refundedHere.has(entry.id) || refundedLive.has(entry.id)}
+                    onRefund={supervisor ? setRefunding : null}
+                  />
                 </li>
               );
             })}
@@ -75,30 +93,43 @@ export function LiveFeed() {
           </div>
         ) : null}
       </div>
+      {supervisor ? <RefundDialog sale={refunding} onClose={() => setRefunding(null)} /> : null}
     </section>
   );
 }
 
-function FeedRow({ entry }: { entry: TicketEntry }) {
+function FeedRow({ entry, refunded, onRefund }: { entry: TicketEntry; refunded: boolean; onRefund: ((entry: TicketEntry) => void) | null }) {
   const { name, seat, movieId, sessionId } = entry.fields;
+  const refund = isRefund(entry);
   const extras = Object.entries(entry.fields).filter(([key]) => !KNOWN.has(key));
   return (
     <div
       data-testid="feed-entry"
       data-entry-id={entry.id}
-      className={`flex h-full items-center gap-4 border-b border-slate-100 px-4 ${entry.doubleBooked ? "bg-red-50" : ""}`}
+      data-kind={refund ? "refund" : "sale"}
+      className={`flex h-full items-center gap-4 border-b border-slate-100 px-4 ${entry.doubleBooked ? "bg-red-50" : refund ? "border-l-4 border-l-violet-400 bg-violet-50" : ""}`}
     >
       <time className="w-28 shrink-0 font-mono text-xs text-slate-500" title={entry.id}>
         {formatEntryTime(entry.id)}
       </time>
       <div className="min-w-0 flex-1">
         <div className="flex items-center gap-2">
-          <span className="truncate font-medium" data-testid="entry-name">
+          {refund ? (
+            <span className="shrink-0 rounded bg-violet-600 px-1.5 py-0.5 text-xs font-semibold text-white" data-testid="refund-of">
+              Refund of <span className="font-mono">{entry.fields.refundOf ?? "?"}</span>
+            </span>
+          ) : null}
+          <span className={`truncate font-medium ${refund ? "text-violet-900" : ""}`} data-testid="entry-name">
             {name ?? <em className="text-slate-400">no name</em>}
           </span>
           {entry.doubleBooked ? (
             <span className="shrink-0 rounded bg-red-600 px-1.5 py-0.5 text-xs font-semibold text-white" data-testid="double-booked">
               Double-booked
+            </span>
+          ) : null}
+          {refunded && !refund ? (
+            <span className="shrink-0 rounded bg-violet-100 px-1.5 py-0.5 text-xs font-semibold text-violet-800" data-testid="refunded">
+              Refunded
             </span>
           ) : null}
         </div>
@@ -110,7 +141,7 @@ function FeedRow({ entry }: { entry: TicketEntry }) {
       </div>
       <dl className="grid shrink-0 grid-cols-3 gap-x-4 text-right text-sm">
         <dt className="sr-only">Seat</dt>
-        <dd className="w-12 font-mono font-semibold" data-testid="entry-seat">
+        <dd className={`w-12 font-mono font-semibold ${refund ? "text-violet-700 line-through" : ""}`} data-testid="entry-seat">
           {seat ?? "—"}
         </dd>
         <dt className="sr-only">Movie</dt>
@@ -124,6 +155,15 @@ function FeedRow({ entry }: { entry: TicketEntry }) {
           {sessionId ?? "—"}
         </dd>
       </dl>
+      {onRefund ? (
+        <div className="w-16 shrink-0 text-right">
+          {!refund && !refunded && !entry.doubleBooked ? (
+            <button type="button" className={buttonStyles.small} onClick={() => onRefund(entry)} aria-label={`Refund ${seat ?? "sale"} ${entry.id}`}>
+              Refund
+            </button>
+          ) : null}
+        </div>
+      ) : null}
     </div>
   );
 }

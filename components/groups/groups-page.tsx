@@ -10,11 +10,14 @@ import { useIsSupervisor } from "@/components/session/user-context";
 import { groupsStore, useGroups } from "./groups-store";
 import { DeleteGroupDialog } from "./delete-group-dialog";
 import { StaleBanner } from "./stale-banner";
+import { RetentionWarning } from "@/components/retention/retention";
+import { useRetention } from "@/components/retention/use-retention";
 
 /** Every consumer group of the stream, live, with a form to create one. */
 export function GroupsPage() {
   const { groups, error } = useGroups();
   const supervisor = useIsSupervisor();
+  const retention = useRetention();
   return (
     <div className="mx-auto w-full max-w-6xl space-y-4 p-4">
       <div className="flex items-baseline justify-between">
@@ -22,6 +25,7 @@ export function GroupsPage() {
         <span className="text-sm text-slate-500">Updates live as printing, accounting and email read and acknowledge.</span>
       </div>
       <StaleBanner error={error} />
+      <RetentionWarning state={retention} />
       {supervisor ? <CreateGroupForm /> : null}
       {groups === null ? (
         <p className="text-slate-500">Loading groups…</p>

@@ -8,6 +8,8 @@ export function AppHeader({ user }: { user: StaffMember | null }) {
     ? []
     : [
         { href: "/", label: "Desk" },
+        { href: "/screenings", label: "Screenings" },
+        { href: "/search", label: "Find a sale" },
         { href: "/groups", label: "Groups" },
         ...(user?.role === "supervisor"
           ? [

@@ -8,9 +8,9 @@ export const dynamic = "force-dynamic";
 /** Sells a seat. */
 export const POST = route(
   "staff",
-  async (request, { redis, keys, session }) => {
+  async (request, { redis, keys, config, session }) => {
     const sale = parseSale(await readJson(request));
-    return json({ id: await sellTicket(redis, keys, sale, { soldBy: session.user.username }) }, 201);
+    return json({ id: await sellTicket(redis, keys, sale, { soldBy: session.user.username }, { retention: config.retention }) }, 201);
   },
   { unavailable: "Redis is not reachable right now, so nothing was sold. Try again in a moment." },
 );

@@ -1,0 +1,8 @@
+import { readSalesStats } from "@/lib/stats";
+import { json } from "@/server/http";
+import { route } from "@/server/routes";
+
+export const dynamic = "force-dynamic";
+
+/** Sales and refunds per minute (last 60) and per hour (last 24), oldest first. */
+export const GET = route("staff", async (_request, { redis, keys }) => json(await readSalesStats(redis, keys)));

@@ -1,0 +1,13 @@
+import { refundTicket } from "@/lib/refunds";
+import { json } from "@/server/http";
+import { route } from "@/server/routes";
+
+export const dynamic = "force-dynamic";
+
+/** Refunds a sale (supervisors): frees its seat and appends a refund entry. */
+export const POST = route<{ id: string }>(
+  "supervisor",
+  async (_request, { redis, keys, config, session }, { id }) =>
+    json({ id: await refundTicket(redis, keys, session.user.username, id, { retention: config.retention }) }, 201),
+  { unavailable: "Redis is not reachable right now, so nothing was refunded. Try again in a moment." },
+);

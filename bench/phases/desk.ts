@@ -1,0 +1,160 @@
+import { chromium, type CDPSession, type Page } from "@playwright/test";
+import { readFileSync } from "node:fs";
+import { processTree } from "../support/cpu";
+import { cores, measure, saturation, type Rig, type Saturation } from "./rig";
+import { startWriter } from "./workers";
+
+const CHROMIUM = "/usr/bin/chromium";
+const VIEWPORT = { width: 1440, height: 900 };
+/** The writer runs this long before frames are counted, so the pages are in their steady state. */
+const WARM_UP_MS = 3000;
+
+export interface PageFigures {
+  path: string;
+  /** requestAnimationFrame callbacks per second over the window. */
+  fps: number;
+  /** Frames that took longer than 50 ms (a visible stutter), and the longest, ms. */
+  longFrames: number;
+  maxFrameMs: number;
+  /** JSHeapUsedSize from CDP Performance.getMetrics: at the end, and the highest sample (once a second). */
+  heapMiB: number;
+  heapPeakMiB: number;
+}
+
+export interface DeskResult {
+  rate: number;
+  windowS: number;
+  written: number;
+  writerEntriesPerS: number;
+  /** Sales the desk's chart counted during the run: every entry written should be in it. */
+  chartCounted: number;
+  pages: PageFigures[];
+  target: { fps: number; heapMiB: number };
+  serverCores: number;
+  browserCores: number;
+  machineBusyCores: number;
+  saturation: Saturation;
+}
+
+export const DESK_TARGET = { fps: 50, heapMiB: 150 };
+
+/** Counts animation frames in the page for `ms`; runs inside the browser. */
+function countFrames(ms: number): Promise<{ frames: number; elapsed: number; longFrames: number; maxFrameMs: number }> {
+  return new Promise((resolve) => {
+    let frames = 0;
+    let longFrames = 0;
+    let maxFrameMs = 0;
+    const start = performance.now();
+    let last = start;
+    const step = (now: number) => {
+      const gap = now - last;
+      last = now;
+      if (frames > 0) {
+        if (gap > 50) longFrames++;
+        maxFrameMs = Math.max(maxFrameMs, gap);
+      }
+      frames++;
+      if (now - start < ms) requestAnimationFrame(step);
+      else resolve({ frames, elapsed: now - start, longFrames, maxFrameMs });
+    };
+    requestAnimationFrame(step);
+  });
+}
+
+async function heapMiB(cdp: CDPSession): Promise<number> {
+  const { metrics } = await cdp.send("Performance.getMetrics");
+  return (metrics.find((m) => m.name === "JSHeapUsedSize")?.value ?? NaN) / 2 ** 20;
+}
+
+const chartTotal = async (page: Page) => Number(((await page.getByTestId("chart-total-sales").textContent()) ?? "").replace(/\D/g, ""));
+
+/**
+ * The desk (`/`: sale form, sales chart, live feed) and the screenings board in Chromium, while a writer
+ * process XADDs `rate` entries a second: frame rate and JS heap of each page over `windowMs`. The browser
+ * and the writer are processes of their own; this process only reads the figures at the end.
+ */
+export async function desk(rig: Rig, { rate, windowMs }: { rate: number; windowMs: number }): Promise<DeskResult> {
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+  const writer = await startWriter();
+  try {
+    await writer.call("connect", { redisUrl: rig.redisUrl, stream: rig.stream });
+    const cookies = (rig.session.headers.cookie ?? "").split("; ").filter(Boolean).map((pair) => {
+      const eq = pair.indexOf("=");
+      return { name: pair.slice(0, eq), value: pair.slice(eq + 1), url: rig.appUrl };
+    });
+    const pages: { path: string; page: Page; cdp: CDPSession }[] = [];
+    for (const path of ["/", "/screenings"]) {
+      // A context each, like two staff members' screens: neither is a background tab.
+      const context = await browser.newContext({ viewport: VIEWPORT });
+      await context.addCookies(cookies);
+      const page = await context.newPage();
+      await page.goto(rig.appUrl + path);
+      await page.getByTestId("link-state").and(page.locator('[data-state="live"]')).waitFor({ timeout: 30_000 });
+      const cdp = await context.newCDPSession(page);
+      await cdp.send("Performance.enable");
+      pages.push({ path, page, cdp });
+    }
+    const deskPage = pages[0]!.page;
+    await deskPage.getByTestId("sales-chart").locator("canvas").waitFor({ timeout: 30_000 });
+    const before = await chartTotal(deskPage);
+
+    const movieId = rig.nextMovieId();
+    const writing = writer.call("paced", { rate, durationMs: WARM_UP_MS + windowMs + 500, movieId });
+    await new Promise((resolve) => setTimeout(resolve, WARM_UP_MS));
+    const window = measure(rig, { writer: [writer.pid], browser: browserPids() });
+    const peaks = pages.map(() => 0);
+    const sampler = setInterval(() => {
+      pages.forEach(({ cdp }, i) => void heapMiB(cdp).then((mib) => (peaks[i] = Math.max(peaks[i]!, mib)), () => {}));
+    }, 1000);
+    const frames = await Promise.all(pages.map(({ page }) => page.evaluate(countFrames, windowMs)));
+    clearInterval(sampler);
+    const m = window();
+    const heaps = await Promise.all(pages.map(({ cdp }) => heapMiB(cdp)));
+    const write = await writing;
+    // Let the last entries reach the chart before reading its count.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const after = await chartTotal(deskPage);
+
+    return {
+      rate,
+      windowS: windowMs / 1000,
+      written: write.written,
+      writerEntriesPerS: write.written / ((write.finishedAt - write.startedAt) / 1000),
+      chartCounted: after - before,
+      pages: pages.map(({ path }, i) => {
+        const f = frames[i]!;
+        return {
+          path,
+          fps: (f.frames - 1) / (f.elapsed / 1000),
+          longFrames: f.longFrames,
+          maxFrameMs: f.maxFrameMs,
+          heapMiB: heaps[i]!,
+          heapPeakMiB: Math.max(peaks[i]!, heaps[i]!),
+        };
+      }),
+      target: DESK_TARGET,
+      serverCores: cores(m, "server"),
+      browserCores: cores(m, "browser"),
+      machineBusyCores: m.cpu.machineBusyCores,
+      saturation: saturation([], m.cpu),
+    };
+  } finally {
+    await writer.stop();
+    await browser.close();
+  }
+}
+
+/** Chromium's processes (browser, renderers, GPU, utility) among everything this process started. */
+function browserPids(): number[] {
+  return processTree(process.pid).filter((pid) => {
+    try {
+      return /chrom/i.test(readFileSync(`/proc/${pid}/comm`, "utf8"));
+    } catch {
+      return false;
+    }
+  });
+}

@@ -1,0 +1,29 @@
+import type { TicketEntry } from "@/lib/tickets";
+import { SEAT_PATTERN as SEAT } from "@/lib/validations/sale";
+
+const POSITIVE = /^[1-9]\d{0,14}$/;
+
+/** The millisecond part of a stream id, without BigInt: this runs for every live entry. */
+export function idMs(id: string): number {
+  const dash = id.indexOf("-");
+  return Number(dash < 0 ? id : id.slice(0, dash));
+}
+
+/** A refund entry (`type=refund`, `refundOf=<sale id>`); everything else is a sale. */
+export function isRefund(entry: TicketEntry): boolean {
+  return entry.fields.type === "refund";
+}
+
+/** The screening and seat an entry names, normalised as the server does; null when it names none. */
+export function screeningOf(entry: TicketEntry): { movieId: string; sessionId: string; seat: string } | null {
+  const movieId = entry.fields.movieId?.trim() ?? "";
+  const sessionId = entry.fields.sessionId?.trim() ?? "";
+  const seat = entry.fields.seat?.trim().toUpperCase() ?? "";
+  if (!POSITIVE.test(movieId) || !POSITIVE.test(sessionId) || !SEAT.test(seat)) return null;
+  return { movieId, sessionId, seat };
+}
+
+/** "53/832": one key per screening. */
+export function screeningKey(movieId: string, sessionId: string): string {
+  return `${movieId}/${sessionId}`;
+}

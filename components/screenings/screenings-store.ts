@@ -1,0 +1,135 @@
+"use client";
+
+import { api } from "@/components/api";
+import { isRefund, screeningKey, screeningOf } from "@/components/feed/entry-kind";
+import { feedStore } from "@/components/feed/feed-store";
+import { getSocket } from "@/components/socket";
+import type { TicketEntry } from "@/lib/tickets";
+
+export interface Screening {
+  movieId: string;
+  sessionId: string;
+  sold: number;
+  capacity: number;
+}
+
+export interface BoardSnapshot {
+  /** Sorted by movie, then session (numerically); null until the first load. */
+  screenings: Screening[] | null;
+  error: string | null;
+  /** When the counts were last read from the server (ms since epoch). */
+  syncedAt: number | null;
+}
+
+/** How often the board reads every count again, so a missed or double-counted entry never lasts. */
+export const RESYNC_MS = 30_000;
+
+const byNumber = (a: string, b: string) => (a.length - b.length) || (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * Seats sold per screening: read from `GET /api/screenings`, then moved by the live feed (a sale +1, a
+ * refund −1, a double-booking nothing) and read again every {@link RESYNC_MS}, on every reconnect and
+ * when the tab becomes visible. Renders at most once per animation frame.
+ */
+export class ScreeningsBoard {
+  #counts = new Map<string, Screening>();
+  #snapshot: BoardSnapshot = { screenings: null, error: null, syncedAt: null };
+  #listeners = new Set<() => void>();
+  #frame: number | null = null;
+  #stops: (() => void)[] = [];
+  #sync: AbortController | null = null;
+
+  constructor(private readonly defaultCapacity: number) {}
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  };
+
+  getSnapshot = (): BoardSnapshot => this.#snapshot;
+
+  start(): void {
+    this.#stops.push(feedStore.onBatch((entries) => this.#apply(entries)));
+    const socket = getSocket();
+    const onConnect = () => void this.sync();
+    socket.on("connect", onConnect);
+    this.#stops.push(() => socket.off("connect", onConnect));
+    const timer = setInterval(() => void this.sync(), RESYNC_MS);
+    this.#stops.push(() => clearInterval(timer));
+    const onVisible = () => {
+      if (document.visibilityState === "visible") void this.sync();
+    };
+    document.addEventListener("visibilitychange", onVisible);
+    this.#stops.push(() => document.removeEventListener("visibilitychange", onVisible));
+    void this.sync();
+  }
+
+  stop(): void {
+    for (const stop of this.#stops.splice(0)) stop();
+    this.#sync?.abort();
+    if (this.#frame !== null) cancelAnimationFrame(this.#frame);
+    this.#frame = null;
+  }
+
+  /** Reads every count from the server; live changes that land while the read is in flight are in it. */
+  async sync(): Promise<void> {
+    this.#sync?.abort();
+    const controller = new AbortController();
+    this.#sync = controller;
+    const result = await api<{ screenings: Screening[] }>("/api/screenings", { signal: controller.signal });
+    if (controller.signal.aborted) return;
+    this.#sync = null;
+    if (!result.ok) {
+      this.#snapshot = { ...this.#snapshot, error: `Could not refresh the counts: ${result.error}` };
+      this.#emit();
+      return;
+    }
+    const counts = new Map<string, Screening>();
+    for (const s of result.data.screenings) {
+      const screening = { movieId: String(s.movieId), sessionId: String(s.sessionId), sold: s.sold, capacity: s.capacity };
+      counts.set(screeningKey(screening.movieId, screening.sessionId), screening);
+    }
+    this.#counts = counts;
+    this.#snapshot = { ...this.#snapshot, error: null, syncedAt: Date.now() };
+    this.#schedule();
+  }
+
+  #apply(entries: readonly TicketEntry[]): void {
+    // The server's seat index already holds whatever it sent while a read is in flight: counting it
+    // here as well would count it twice.
+    if (this.#sync !== null) return;
+    let changed = false;
+    for (const entry of entries) {
+      const refund = isRefund(entry);
+      if (!refund && entry.doubleBooked) continue;
+      const claim = screeningOf(entry);
+      if (!claim) continue;
+      const key = screeningKey(claim.movieId, claim.sessionId);
+      let screening = this.#counts.get(key);
+      if (!screening) {
+        screening = { movieId: claim.movieId, sessionId: claim.sessionId, sold: 0, capacity: this.defaultCapacity };
+        this.#counts.set(key, screening);
+      }
+      screening.sold = Math.max(0, screening.sold + (refund ? -1 : 1));
+      changed = true;
+    }
+    if (changed) this.#schedule();
+  }
+
+  #schedule(): void {
+    if (this.#frame === null) this.#frame = requestAnimationFrame(() => this.#flush());
+  }
+
+  #flush(): void {
+    this.#frame = null;
+    const screenings = [...this.#counts.values()]
+      .map((s) => ({ ...s }))
+      .sort((a, b) => byNumber(a.movieId, b.movieId) || byNumber(a.sessionId, b.sessionId));
+    this.#snapshot = { ...this.#snapshot, screenings };
+    this.#emit();
+  }
+
+  #emit(): void {
+    for (const listener of this.#listeners) listener();
+  }
+}

@@ -1,0 +1,86 @@
+import type { StreamKeys } from "./keys";
+import type { RedisClient } from "./redis";
+import { matches, scanNewestFirst, type SearchBounds, type SearchFilters } from "./search";
+import { idTime } from "./stream-id";
+import { isSale, seatOf, type TicketEntry } from "./tickets";
+
+/** The export's columns, in order. */
+export const CSV_COLUMNS = ["id", "time", "type", "name", "seat", "movieId", "sessionId", "soldBy", "refundOf"] as const;
+
+/**
+ * One cell, RFC 4180 quoted when it holds a comma, quote or line break. A cell a spreadsheet would run as
+ * a formula (starting with = + - @, a tab or a carriage return) gets a leading `'`, so a buyer named
+ * `=HYPERLINK(…)` stays text.
+ */
+export function csvCell(value: string): string {
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+}
+
+function typeOf(entry: TicketEntry): string {
+  if (entry.fields.type !== undefined) return entry.fields.type;
+  return isSale(entry.fields) && seatOf(entry.fields) ? "sale" : "";
+}
+
+/** One entry as a CSV line (CRLF-terminated), time as ISO 8601 from the id. */
+export function csvRow(entry: TicketEntry): string {
+  const f = entry.fields;
+  const values = [entry.id, idTime(entry.id).toISOString(), typeOf(entry), f.name, f.seat, f.movieId, f.sessionId, f.soldBy, f.refundOf];
+  return values.map((value) => csvCell(value ?? "")).join(",") + "\r\n";
+}
+
+/** `tickets-20261129-041612.csv`, from the time of the export (UTC). */
+export function exportFilename(now = new Date()): string {
+  const stamp = now.toISOString().slice(0, 19).replace(/[-:]/g, "").replace("T", "-");
+  return `tickets-${stamp}.csv`;
+}
+
+/**
+ * The CSV export as a byte stream: the header, then every entry between the bounds that matches the
+ * filters, newest first. It reads one page of the stream each time the consumer wants more, so memory
+ * stays flat for millions of rows, and stops reading when the consumer cancels (the download was
+ * abandoned) or `signal` aborts.
+ */
+export function csvStream(
+  redis: RedisClient,
+  keys: StreamKeys,
+  filters: SearchFilters,
+  bounds: SearchBounds,
+  signal?: AbortSignal,
+): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  const pages = bounds.to === "0-0" ? null : scanNewestFirst(redis, keys, bounds.to, bounds.from);
+  let headerSent = false;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (!headerSent) {
+        headerSent = true;
+        controller.enqueue(encoder.encode(CSV_COLUMNS.join(",") + "\r\n"));
+        return;
+      }
+      // Pages without a match enqueue nothing, and a pull that enqueues nothing is not called again: keep
+      // reading until there is something to hand over.
+      for (;;) {
+        if (!pages || signal?.aborted) {
+          controller.close();
+          await pages?.return(undefined);
+          return;
+        }
+        const next = await pages.next();
+        if (next.done) {
+          controller.close();
+          return;
+        }
+        const rows = next.value.entries.filter((entry) => matches(filters, entry)).map(csvRow);
+        if (rows.length > 0) {
+          controller.enqueue(encoder.encode(rows.join("")));
+          if (next.value.done) controller.close();
+          return;
+        }
+      }
+    },
+    async cancel() {
+      await pages?.return(undefined);
+    },
+  });
+}
