@@ -2,6 +2,7 @@ import type { FanoutResult } from "./phases/fanout";
 import type { LatencyResult } from "./phases/latency";
 import type { SalesResult } from "./phases/sales";
 import type { GroupsResult } from "./phases/groups";
+import type { SoakResult } from "./phases/soak";
 import type { DeskResult } from "./phases/desk";
 import type { SearchResult } from "./phases/search";
 import type { Machine } from "./support/machine";
@@ -27,6 +28,7 @@ export interface Results {
   latency: LatencyResult[];
   sales: SalesResult | null;
   groups: GroupsResult | null;
+  soak: SoakResult | null;
   desk: DeskResult | null;
   search: SearchResult | null;
   /** Seconds spent waiting for other processes on the machine to calm down before phases. */
@@ -191,6 +193,41 @@ function searchTable(r: SearchResult): string {
   );
 }
 
+function soakTable(r: SoakResult): string {
+  const zero = (n: number) => (n === 0 ? "0" : `**${int(n)}**`);
+  const failures = Object.entries(r.statuses)
+    .filter(([status]) => status !== "201")
+    .map(([status, n]) => `${int(n)} × ${status}`)
+    .join(", ");
+  return [
+    markdownTable(
+      ["sales asked/s", "sold/s (achieved)", "sold", "not sold", "sale p50 / p99 ms", "acknowledged but missing", "tabs (procs)", "lost", "duplicated", "out of order", "feed lag p50 / p99 / worst ms"],
+      [
+        [
+          int(r.options.rate),
+          int(r.soldPerS),
+          int(r.sold),
+          failures || "0",
+          `${ms(r.saleLatency.p50)} / ${ms(r.saleLatency.p99)}`,
+          zero(r.acknowledgedButMissing),
+          `${r.options.tabs} (${r.listenerProcesses})`,
+          zero(r.lost),
+          zero(r.duplicated),
+          zero(r.outOfOrder + r.unknown),
+          `${ms(r.lag.p50)} / ${ms(r.lag.p99)} / ${ms(r.lag.max)}`,
+        ],
+      ],
+      [true, true, true, false, true, true, false, true, true, true, true],
+    ),
+    "",
+    `Redis: ${r.restart}; down ${int(r.redisDownMs)} ms, \`GET /api/health\` answered 503 for ${r.healthDownMs === null ? "the rest of the run" : `${int(r.healthDownMs)} ms`}; ` +
+      `${r.tabsThatSawDown} of ${r.options.tabs} tabs were told the link was down, ${r.reconnects} socket reconnects, ` +
+      `${r.incompleteTabs} tabs incomplete at the end. Stream: ${int(r.streamEntries)} entries. Server ${fixed(r.serverCores, 2)} cores, ` +
+      `machine ${fixed(r.machineBusyCores, 2)} cores busy, tab processes' ELU up to ${fixed(r.listenerEluMax, 2)}, seller ELU ${fixed(r.sellerElu, 2)}.` +
+      (r.firstFailure ? ` First refusal: ${r.firstFailure.replace(/\s+/g, " ").slice(0, 140)}` : ""),
+  ].join("\n");
+}
+
 /** The whole run as Markdown. */
 export function render(results: Results): string {
   const m = results.machine;
@@ -234,6 +271,10 @@ export function render(results: Results): string {
       "",
       searchTable(s),
     );
+  }
+  if (results.soak) {
+    const o = results.soak.options;
+    parts.push("", `**Soak**: ${o.durationMs / 1000} s of POST /api/tickets at ${int(o.rate)}/s with ${o.tabs} tabs, Redis killed at ${o.killAtMs / 1000} s.`, "", soakTable(results.soak));
   }
   parts.push("", "≥: a measuring process or the whole machine was saturated, so the figure is a lower bound for the server.");
   for (const error of results.errors) parts.push("", `**Failed**: ${error}`);

@@ -90,3 +90,52 @@ export type SellerApi = {
     movieId: number;
   }): Promise<SalesReport>;
 };
+
+export interface PacedSalesReport {
+  /** Requests sent; each for a seat nobody else sells. */
+  attempted: number;
+  /** Ids of every sale answered 201, to check none of them is missing from the stream afterwards. */
+  soldIds: string[];
+  statuses: Record<string, number>;
+  firstFailure: string | null;
+  /** From the first request sent until the last answer. */
+  durationMs: number;
+  latency: HistogramData;
+  load: Load;
+}
+
+export type SellerPacedApi = {
+  /**
+   * `POST /api/tickets` at a fixed `rate` for `durationMs` (open loop: a request is sent when it is due,
+   * not when the previous one answered), never more than `maxInFlight` at once.
+   */
+  paced(arg: { url: string; headers: Record<string, string>; rate: number; durationMs: number; movieId: number; maxInFlight: number }): Promise<PacedSalesReport>;
+};
+
+export interface SoakListenerReport {
+  sockets: number;
+  /** Entries the stream holds in the soak's range: what every socket should have received. */
+  expected: number;
+  /** Entries received, summed over the sockets. */
+  received: number;
+  /** Summed over the sockets: stream entries a socket never got, got twice, got before an older one, or got but the stream lacks. */
+  lost: number;
+  duplicated: number;
+  outOfOrder: number;
+  unknown: number;
+  /** Sockets that never got the stream's last entry before the timeout. */
+  incompleteTabs: number;
+  reconnects: number;
+  /** Sockets that were told the server had lost Redis (`feed:status` down). */
+  tabsThatSawDown: number;
+  /** Receive time − the entry id's milliseconds (Redis's clock at XADD), every entry at every socket. */
+  lag: HistogramData;
+  load: Load;
+}
+
+export type SoakListenersApi = {
+  /** Opens `sockets` tabs (reconnecting like the desk's own) and resumes each after `afterId`. */
+  connect(arg: { url: string; sockets: number; afterId: string; headers: Record<string, string> }): Promise<void>;
+  /** Waits until every socket has `untilId` (or the timeout), then compares each with XRANGE (afterId, untilId]. */
+  collect(arg: { redisUrl: string; stream: string; afterId: string; untilId: string; timeoutMs: number }): Promise<SoakListenerReport>;
+};
