@@ -201,7 +201,7 @@ function soakTable(r: SoakResult): string {
     .join(", ");
   return [
     markdownTable(
-      ["sales asked/s", "sold/s (achieved)", "sold", "not sold", "sale p50 / p99 ms", "acknowledged but missing", "tabs (procs)", "lost", "duplicated", "out of order", "feed lag p50 / p99 / worst ms"],
+      ["sales asked/s", "sold/s (achieved)", "sold", "not sold", "sale p50 / p99 ms", "acknowledged but missing", "written, answered 503", "tabs (procs)", "lost", "duplicated", "out of order", "feed lag p50 / p99 / worst ms"],
       [
         [
           int(r.options.rate),
@@ -210,6 +210,7 @@ function soakTable(r: SoakResult): string {
           failures || "0",
           `${ms(r.saleLatency.p50)} / ${ms(r.saleLatency.p99)}`,
           zero(r.acknowledgedButMissing),
+          int(r.writtenButNotAcknowledged),
           `${r.options.tabs} (${r.listenerProcesses})`,
           zero(r.lost),
           zero(r.duplicated),
@@ -217,7 +218,7 @@ function soakTable(r: SoakResult): string {
           `${ms(r.lag.p50)} / ${ms(r.lag.p99)} / ${ms(r.lag.max)}`,
         ],
       ],
-      [true, true, true, false, true, true, false, true, true, true, true],
+      [true, true, true, false, true, true, true, false, true, true, true, true],
     ),
     "",
     `Redis: ${r.restart}; down ${int(r.redisDownMs)} ms, \`GET /api/health\` answered 503 for ${r.healthDownMs === null ? "the rest of the run" : `${int(r.healthDownMs)} ms`}; ` +

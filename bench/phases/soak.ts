@@ -36,6 +36,11 @@ export interface SoakResult {
   saleLatency: Summary;
   /** Sales answered 201 that the stream no longer holds after the restart (must be 0). */
   acknowledgedButMissing: number;
+  /**
+   * Sales in the stream that were not answered 201: written by Redis just before the kill, whose reply
+   * never came back, so the seller was told 503. Only sales can be in this stream.
+   */
+  writtenButNotAcknowledged: number;
   streamEntries: number;
   /** Summed over every tab (each must be 0). */
   lost: number;
@@ -143,6 +148,7 @@ export async function soak(options: SoakOptions, progress: (text: string) => voi
       firstFailure: sold.firstFailure,
       saleLatency: Histogram.from([sold.latency]).summary(),
       acknowledgedButMissing: sold.soldIds.filter((id) => !inStream.has(id)).length,
+      writtenButNotAcknowledged: inStream.size - sold.soldIds.filter((id) => inStream.has(id)).length,
       streamEntries: inStream.size,
       lost: sum("lost"),
       duplicated: sum("duplicated"),
