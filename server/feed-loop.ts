@@ -84,6 +84,21 @@ export class FeedLoop extends EventEmitter<FeedLoopEvents> {
     this.emit("status", this.#status);
   }
 
+  /**
+   * Waits `ms`, or less when the connection comes back: after an outage the backoff has grown to seconds,
+   * and a restarted Redis should be read the moment the client is connected again, not a backoff later.
+   */
+  async #pause(ms: number, signal: AbortSignal): Promise<void> {
+    const { redis } = this.options;
+    const wake = new AbortController();
+    const onWake = () => wake.abort();
+    redis.once("ready", onWake);
+    signal.addEventListener("abort", onWake, { once: true });
+    await sleep(ms, wake.signal);
+    redis.off("ready", onWake);
+    signal.removeEventListener("abort", onWake);
+  }
+
   async #run(): Promise<void> {
     const { redis, keys, batch, blockMs } = this.options;
     const signal = this.#abort.signal;
@@ -101,6 +116,10 @@ export class FeedLoop extends EventEmitter<FeedLoopEvents> {
         // first read can skip an entry that arrives between two reads.
         if (this.#lastId === undefined) {
           this.#lastId = await lastEntryId(redis, keys);
+          this.#setStatus("up");
+        } else if (failures > 0) {
+          // Back after a failure: say so now, not when the blocking read below times out on a quiet stream.
+          await redis.ping();
           this.#setStatus("up");
         }
         if (!this.#caughtUp) {
@@ -135,7 +154,7 @@ export class FeedLoop extends EventEmitter<FeedLoopEvents> {
         if (signal.aborted) break;
         this.#setStatus("down");
         this.options.onError?.(error);
-        await sleep(backoff(failures++), signal);
+        await this.#pause(backoff(failures++), signal);
       }
     }
   }

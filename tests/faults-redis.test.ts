@@ -1,11 +1,13 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import * as health from "@/app/api/health/route";
 import * as tickets from "@/app/api/tickets/route";
 import { listGroups, type GroupInfo } from "@/lib/groups";
-import type { StreamKeys } from "@/lib/keys";
-import type { RedisClient } from "@/lib/redis";
+import { streamKeys, type StreamKeys } from "@/lib/keys";
+import { createRedisClient, type RedisClient } from "@/lib/redis";
 import { seatOf } from "@/lib/tickets";
+import { FeedLoop } from "@/server/feed-loop";
 import { startTestApp } from "./support/app";
+import { uniqueStream } from "./support/context";
 import { startFaultyRedis } from "./support/faulty-redis";
 import { request, withContext } from "./support/session";
 import { compareFeed, openTab, streamIds } from "./support/tab";
@@ -127,6 +129,7 @@ describe("Redis killed with kill -9 mid-burst and restarted (append-only file, f
     expect((await health.GET()).status).toBe(503);
 
     await redisServer.start();
+    await until(() => tabs.every((tab) => tab.statuses.at(-1)?.redis === "up"), 10_000, "every tab to hear the link is up again");
     await writer.done;
     await until(() => desk.sold.size >= inFlightAtKill.size + 30, 10_000, "sales to go through again");
     await desk.stop();
@@ -172,3 +175,26 @@ describe("Redis killed with kill -9 mid-burst and restarted (append-only file, f
     expect(desk.refused.length).toBeGreaterThan(0);
   });
 });
+
+describe("the feed loop after a long Redis outage", () => {
+  it("reads again as soon as its connection is back, not a grown backoff later", async () => {
+    const redisServer = await startFaultyRedis();
+    const target = { mode: "single" as const, url: redisServer.url };
+    const feedRedis = createRedisClient(target, { name: "test:feed", blocking: true });
+    const loop = new FeedLoop({ redis: feedRedis, keys: streamKeys(uniqueStream()), batch: 100, blockMs: 500 });
+    onTestFinished(() => loop.stop());
+    loop.start();
+    await until(() => loop.status.redis === "up", 5000, "the loop to reach Redis");
+    await redisServer.kill();
+    // Long enough for the loop's own backoff to reach its cap of seconds.
+    await new Promise((resolve) => setTimeout(resolve, 4000));
+    expect(loop.status.redis).toBe("down");
+    let readyAt = 0;
+    feedRedis.once("ready", () => (readyAt = Date.now()));
+    await redisServer.start();
+    await until(() => loop.status.redis === "up", 10_000, "the loop to read again");
+    expect(readyAt).toBeGreaterThan(0);
+    expect(Date.now() - readyAt).toBeLessThan(300);
+  });
+});
+
