@@ -49,11 +49,12 @@ test("SIGTERM with a live page and sales in flight: every sale is answered and t
     expect(answer.status).toBe(201);
     expect(ids).toContain(answer.body.id);
   }
-  // Each of the burst was answered, or turned away at the door before the server read it, and then not sold.
+  // Each of the burst was answered, or turned away at the door (still in the listen backlog when the
+  // listener closed, so the kernel reset it) and then not sold.
   const answers = await Promise.all(burst);
   for (const answer of answers) {
     if (answer.status === 201) expect(ids).toContain(answer.id);
-    else expect(answer.error).toMatch(/ECONNREFUSED|(connect|write) ECONNRESET/);
+    else expect(answer.error).toMatch(/ECONNREFUSED|ECONNRESET/);
   }
   expect(ids).toHaveLength(slow.length + answers.filter((answer) => answer.status === 201).length);
   await close();

@@ -185,12 +185,12 @@ describe("SIGTERM", () => {
       expect(answer.status).toBe(201);
       expect(inStream.get(`Slow ${i + 1}`)).toBe(answer.body.id);
     }
-    // Each of the burst was either answered, or turned away at the door before the server read it (the
-    // listener had closed): then nothing was sold.
+    // Each of the burst was either answered, or turned away at the door (its connection was still in the
+    // listen backlog when the listener closed, so the kernel reset it): then nothing was sold.
     for (const answer of await Promise.all(burst)) {
       if (answer.status === 201) expect(inStream.get(answer.name)).toBe(answer.id);
       else {
-        expect(answer.error).toMatch(/ECONNREFUSED|(connect|write) ECONNRESET/);
+        expect(answer.error).toMatch(/ECONNREFUSED|ECONNRESET/);
         expect(inStream.has(answer.name)).toBe(false);
       }
     }
