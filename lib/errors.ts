@@ -25,7 +25,14 @@ export class SeatTakenError extends Error {
 /** Redis did not answer; the operation did not happen and may be retried. */
 export class RedisUnavailableError extends Error {
   override name = "RedisUnavailableError";
-  constructor(cause?: unknown) {
+  /**
+   * @param replyLost true when the command had been sent and the connection dropped before the reply: Redis
+   * may have applied it. False when it was never sent, so nothing changed.
+   */
+  constructor(
+    cause?: unknown,
+    readonly replyLost = false,
+  ) {
     super("The ticket store (Redis) is not reachable right now.", { cause });
   }
 }

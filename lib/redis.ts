@@ -51,7 +51,9 @@ export function createRedisClient(target: RedisTarget, options: ClientOptions): 
     connectionName: options.name,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
-    retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 6), 2000) + Math.floor(Math.random() * 100),
+    // Capped at half a second: a Redis that is back should be used within moments, and one attempt per
+    // half second per connection costs nothing while it is away.
+    retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 4), 500) + Math.floor(Math.random() * 100),
     ...(options.blocking ? { blockingTimeout: 30_000 } : { commandTimeout: 5_000 }),
   };
   let client: RedisClient;
@@ -98,6 +100,7 @@ const CONNECTION_MESSAGES = [
   "CLUSTERDOWN",
   "LOADING",
   "TRYAGAIN",
+  "Command aborted due to connection close",
 ];
 
 /** True when `error` means Redis could not be reached, as opposed to Redis refusing the command. */
@@ -111,11 +114,34 @@ export function isConnectionError(error: unknown): boolean {
   return CONNECTION_MESSAGES.some((text) => error.message.includes(text));
 }
 
+// Failures after the command went out: the connection closed or stalled while the reply was awaited.
+// With maxRetriesPerRequest 0, a command awaiting its reply when the connection drops fails with the
+// "max retries" error; a MULTI or pipeline in flight is aborted.
+const REPLY_LOST_MESSAGES = [
+  "Connection is closed",
+  "Command timed out",
+  "read ECONNRESET",
+  "Reached the max retries per request limit",
+  "Command aborted due to connection close",
+];
+
+/**
+ * True when `error` means the command may have reached Redis and been applied although no reply came
+ * back (with no offline queue, a command issued while disconnected fails with "Stream isn't writeable"
+ * before it is sent).
+ */
+export function replyMayBeLost(error: unknown): boolean {
+  if (error instanceof RedisUnavailableError) return error.replyLost;
+  if (!(error instanceof Error)) return false;
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === "ECONNRESET" || code === "EPIPE" || REPLY_LOST_MESSAGES.some((text) => error.message.includes(text));
+}
+
 /** Rethrows connection failures as {@link RedisUnavailableError}; other errors pass through unchanged. */
 export async function guard<T>(work: Promise<T>): Promise<T> {
   try {
     return await work;
   } catch (error) {
-    throw isConnectionError(error) ? new RedisUnavailableError(error) : error;
+    throw isConnectionError(error) ? new RedisUnavailableError(error, replyMayBeLost(error)) : error;
   }
 }

@@ -1,6 +1,6 @@
 import { AlreadyRefundedError, GroupExistsError, GroupMissingError, RedisUnavailableError, SaleMissingError, SeatTakenError, ValidationError } from "@/lib/errors";
 import { TooManyAttemptsError } from "@/lib/rate-limit";
-import { isConnectionError } from "@/lib/redis";
+import { isConnectionError, replyMayBeLost } from "@/lib/redis";
 import { StaffExistsError, StaffMissingError } from "@/lib/staff";
 import { ForbiddenError, SignInRequiredError } from "./auth";
 import { log } from "./log";
@@ -20,11 +20,17 @@ export function noContent(): Response {
  * Maps every error a handler can meet to a status and one sentence a person can act on. The single
  * place where domain errors become HTTP.
  */
-export function errorResponse(
-  error: unknown,
-  unavailable = "Redis is not reachable right now, so nothing was changed. Try again in a moment.",
-  requestId?: string | null,
-): Response {
+/** The sentences for a 503: when nothing was sent to Redis, and when the reply was lost after sending. */
+export interface Unavailable {
+  unavailable?: string;
+  uncertain?: string;
+}
+
+const UNAVAILABLE = "Redis is not reachable right now, so nothing was changed. Try again in a moment.";
+const UNCERTAIN =
+  "The connection to Redis dropped before it answered, so the change may or may not have been made. Reload to see the current state before trying again.";
+
+export function errorResponse(error: unknown, sentences: Unavailable = {}, requestId?: string | null): Response {
   if (error instanceof ValidationError) {
     return json({ error: error.message, ...(error.field ? { field: error.field } : {}) }, 400);
   }
@@ -43,7 +49,10 @@ export function errorResponse(
   if (error instanceof GroupMissingError) return json({ error: error.message }, 404);
   if (error instanceof GroupExistsError) return json({ error: error.message, field: "name" }, 409);
   if (error instanceof RedisUnavailableError || isConnectionError(error)) {
-    return json({ error: unavailable }, 503, { "retry-after": "1" });
+    // People tell the two apart by the sentence; scripts by `outcome: "unknown"` on the uncertain one.
+    return replyMayBeLost(error)
+      ? json({ error: sentences.uncertain ?? UNCERTAIN, outcome: "unknown" }, 503, { "retry-after": "1" })
+      : json({ error: sentences.unavailable ?? UNAVAILABLE }, 503, { "retry-after": "1" });
   }
   if (error instanceof Error && error.name === "ReplyError") {
     return json({ error: `Redis refused the request: ${error.message.replace(/\.?$/, ".")}` }, 409);

@@ -1,8 +1,9 @@
-import { ValidationError } from "@/lib/errors";
+import { RedisUnavailableError, ValidationError } from "@/lib/errors";
+import { isConnectionError } from "@/lib/redis";
 import type { Session } from "@/lib/sessions";
 import { checkOrigin, requireRole, sessionFromCookie, SignInRequiredError, ForbiddenError } from "./auth";
 import { getContext, type AppContext } from "./context";
-import { errorResponse } from "./http";
+import { errorResponse, type Unavailable } from "./http";
 
 type Params<P> = { params: Promise<P> };
 
@@ -13,9 +14,7 @@ export interface RouteContext extends AppContext {
   session: Session;
 }
 
-interface Options {
-  /** The sentence for a 503, when the default does not fit (a sale says nothing was sold). */
-  unavailable?: string;
+interface Options extends Unavailable {
   /** Lets a person who must change their password still call this route (the change itself, sign-out). */
   beforePasswordChange?: boolean;
 }
@@ -43,7 +42,10 @@ export function route<P extends Record<string, string>>(
     try {
       checkOrigin(request.method, request.headers.get("origin"), request.headers.get("host"));
       const context = getContext();
-      const session = await sessionFromCookie(context, request.headers.get("cookie"));
+      const session = await sessionFromCookie(context, request.headers.get("cookie")).catch((error: unknown) => {
+        // Nothing the route does has run yet: whatever was lost was the session's own touch.
+        throw isConnectionError(error) ? new RedisUnavailableError(error, false) : error;
+      });
       if (access !== "public") {
         if (!session) throw new SignInRequiredError();
         if (session.user.mustChangePassword && !options.beforePasswordChange) {
@@ -53,7 +55,7 @@ export function route<P extends Record<string, string>>(
       }
       return await handler(request, { ...context, session: session! }, await params);
     } catch (error) {
-      return errorResponse(error, options.unavailable, request.headers.get("x-streamdesk-request-id"));
+      return errorResponse(error, options, request.headers.get("x-streamdesk-request-id"));
     }
   };
 }

@@ -1,10 +1,14 @@
-import { describe, expect, it } from "vitest";
-import { createRedisClient } from "@/lib/redis";
+import { describe, expect, it, onTestFinished } from "vitest";
+import { RedisUnavailableError } from "@/lib/errors";
+import { streamKeys, type StreamKeys } from "@/lib/keys";
+import { createRedisClient, whenReady, type RedisClient } from "@/lib/redis";
+import { sellTicket } from "@/lib/tickets";
+import { errorResponse } from "@/server/http";
 import * as health from "@/app/api/health/route";
 import * as tickets from "@/app/api/tickets/route";
 import * as seats from "@/app/api/screenings/[movieId]/[sessionId]/route";
-import { redisFixture } from "./support/context";
-import { freePort } from "./support/redis-server";
+import { redisFixture, uniqueStream } from "./support/context";
+import { freePort, startRedisServer } from "./support/redis-server";
 import { request, signedIn, withContext } from "./support/session";
 
 const none = { params: Promise.resolve({}) };
@@ -56,6 +60,39 @@ describe("POST /api/tickets", () => {
     expect((await health.GET()).status).toBe(503);
     expect(await redis.exists(keys.stream)).toBe(0);
     dead.disconnect();
+  });
+});
+
+describe("when Redis dies while a sale awaits its reply", () => {
+  async function pausedThenKilled<T>(work: (redis: RedisClient, keys: StreamKeys, cookie: string) => Promise<T>): Promise<T> {
+    const server = await startRedisServer();
+    onTestFinished(() => server.dispose());
+    const redis = createRedisClient({ mode: "single", url: server.url }, { name: "test:mid-sale" });
+    onTestFinished(() => redis.disconnect());
+    await whenReady(redis, 5000);
+    const keys = streamKeys(uniqueStream());
+    withContext(redis, keys);
+    const cookie = await signedIn(redis, keys, "ann", "seller");
+    // Writes wait while Redis is paused: the next write is sent and awaits its reply when Redis is killed.
+    await redis.call("CLIENT", "PAUSE", "10000", "WRITE");
+    const pending = work(redis, keys, cookie);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await server.kill();
+    return pending;
+  }
+
+  it("tells the caller the sale may have gone through, not that nothing was sold", async () => {
+    const failure = await pausedThenKilled((redis, keys) => sellTicket(redis, keys, { name: "Beth Harmon", seat: "B11", movieId: 53, sessionId: 832 }).catch((e: unknown) => e));
+    expect(failure).toBeInstanceOf(RedisUnavailableError);
+    const response = errorResponse(failure, { uncertain: "The sale may have gone through." });
+    expect(response.status).toBe(503);
+    expect(await response.json()).toEqual({ error: "The sale may have gone through.", outcome: "unknown" });
+  });
+
+  it("answers 'nothing was sold' when it was the session check that lost its reply", async () => {
+    const response = await pausedThenKilled((_redis, _keys, cookie) => tickets.POST(request("/api/tickets", { body: sale, cookie }), none));
+    expect(response.status).toBe(503);
+    expect(await response.json()).toEqual({ error: expect.stringMatching(/nothing was sold/) });
   });
 });
 

@@ -50,7 +50,7 @@ export async function startRedisServer(options: { appendonly?: boolean } = {}): 
   };
   const kill = async () => {
     const proc = child;
-    if (!proc || proc.exitCode !== null) return;
+    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
     const exited = new Promise((r) => proc.once("exit", r));
     proc.kill("SIGKILL");
     await exited;

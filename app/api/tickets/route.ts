@@ -12,7 +12,11 @@ export const POST = route(
     const sale = parseSale(await readJson(request));
     return json({ id: await sellTicket(redis, keys, sale, { soldBy: session.user.username }, { retention: config.retention }) }, 201);
   },
-  { unavailable: "Redis is not reachable right now, so nothing was sold. Try again in a moment." },
+  {
+    unavailable: "Redis is not reachable right now, so nothing was sold. Try again in a moment.",
+    uncertain:
+      "The connection to Redis dropped while the sale was being written, so it may have gone through. Check the feed or the seat map; selling it again is safe, as a seat already sold is refused.",
+  },
 );
 
 /** Pages through history: `?before=<id>` newest first, or `?after=<id>` oldest first. */

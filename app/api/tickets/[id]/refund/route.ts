@@ -9,5 +9,9 @@ export const POST = route<{ id: string }>(
   "supervisor",
   async (_request, { redis, keys, config, session }, { id }) =>
     json({ id: await refundTicket(redis, keys, session.user.username, id, { retention: config.retention }) }, 201),
-  { unavailable: "Redis is not reachable right now, so nothing was refunded. Try again in a moment." },
+  {
+    unavailable: "Redis is not reachable right now, so nothing was refunded. Try again in a moment.",
+    uncertain:
+      "The connection to Redis dropped while the refund was being written, so it may have gone through. Check the feed; refunding again is safe, as a second refund is refused.",
+  },
 );
