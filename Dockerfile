@@ -1,4 +1,4 @@
-# StreamDesk: the Next.js build plus the custom server, run by tsx.
+# StreamDesk: the Next.js build plus the custom server, run by node with tsx as its TypeScript loader.
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 ENV NEXT_TELEMETRY_DISABLED=1
@@ -15,4 +15,6 @@ USER node
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/api/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-CMD ["node_modules/.bin/tsx", "server/index.ts"]
+# node itself runs the server (tsx only loads TypeScript), so SIGTERM from `docker stop` reaches the
+# server's own shutdown; the tsx CLI would turn it into SIGKILL when the server is busy for 30 ms.
+CMD ["node", "--import", "tsx", "server/index.ts"]

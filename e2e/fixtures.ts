@@ -1,6 +1,5 @@
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { resolve } from "node:path";
 import { test as base, expect, type APIRequest, type BrowserContext, type BrowserContextOptions, type Page } from "@playwright/test";
 import { e2eRedisPort, ROOT } from "./support/env";
 import { exited, freePort, groupAlive, redisCliArgs, redisCliTyped, signalGroup, waitFor } from "./support/processes";
@@ -42,8 +41,6 @@ export interface ServerOptions {
   port?: number;
   /** The stream it serves; a new one by default (pass another server's stream to run beside it). */
   stream?: string;
-  /** Run `node --import tsx server/index.ts` instead of the tsx CLI (see startApp). */
-  direct?: boolean;
   /** More environment, such as `{ TICKETS_RETENTION: "maxlen:100" }`. */
   env?: Record<string, string>;
 }
@@ -52,9 +49,9 @@ interface StartedApp {
   app: RunningApp;
   /** SIGTERM, then SIGKILL for whatever is left after the grace period. */
   stop: () => Promise<{ killed: boolean; code: number | null }>;
-  /** Sends `signal` to the tsx CLI alone (it passes SIGTERM and SIGINT on to the server) or, with `group`, to every process of it. */
+  /** Sends `signal` to the server process or, with `group`, to every process of its group. */
   signal: (signal: NodeJS.Signals, group?: boolean) => void;
-  /** Resolves with the exit code (or signal) once the tsx CLI has exited. */
+  /** Resolves with the exit code (or signal) once the server process has exited. */
   exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
@@ -79,13 +76,10 @@ async function startApp(requests: APIRequest, options: ServerOptions = {}): Prom
     ...options.env,
   });
 
-  // Its own process group, so the child node process tsx starts is killed with it.
-  // With `direct`, node itself runs the server (tsx as a loader only), so a signal reaches the server
-  // unrelayed; the tsx CLI turns a SIGTERM into SIGKILL when the server does not acknowledge it in 30 ms.
-  const [command, args] = options.direct
-    ? [process.execPath, ["--import", "tsx", "server/index.ts"]]
-    : [resolve(ROOT, "node_modules/.bin/tsx"), ["server/index.ts"]];
-  const child = spawn(command, args, {
+  // As `npm start` and the Dockerfile run it: node itself, with tsx as a loader only, so SIGTERM reaches the
+  // server's own shutdown (the tsx CLI turns it into SIGKILL when the server is busy for 30 ms).
+  // Its own process group, so anything it starts is killed with it.
+  const child = spawn(process.execPath, ["--import", "tsx", "server/index.ts"], {
     cwd: ROOT,
     env,
     detached: true,
@@ -122,8 +116,8 @@ async function startApp(requests: APIRequest, options: ServerOptions = {}): Prom
     if (child.pid === undefined) return { killed: false, code: child.exitCode };
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
     const clean = await exited(child, STOP_GRACE_MS);
-    // After a clean exit the group may still hold tsx's child for a moment as a zombie, waiting for
-    // init to reap it (kill -0 succeeds on zombies): that is not a server that failed to stop.
+    // After a clean exit the group may still hold a child for a moment as a zombie, waiting for init to
+    // reap it (kill -0 succeeds on zombies): that is not a server that failed to stop.
     const killed = !clean;
     if (groupAlive(child.pid)) signalGroup(child.pid, "SIGKILL");
     await exited(child, STOP_GRACE_MS);
@@ -183,7 +177,7 @@ export type OpenPage = (state: StorageState | null) => Promise<Page>;
 /** A server a test started itself with `launch`, which it may kill, stop and start again. */
 export interface LaunchedApp extends RunningApp {
   port: number;
-  /** kill -9 of the server and its tsx CLI, as a crash would: no shutdown code runs. Resolves once they are gone. */
+  /** kill -9 of the server's process group, as a crash would: no shutdown code runs. Resolves once it is gone. */
   crash(): Promise<void>;
   /** Sends SIGTERM as an operator would; resolves with how it exited and how long that took. */
   terminate(): Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }>;
@@ -246,7 +240,7 @@ export const test = base.extend<Fixtures>({
         async crash() {
           server.signal("SIGKILL", true);
           await server.exit;
-          // The server is tsx's child: wait until the port is free again, so it can be started there anew.
+          // Wait until nothing answers on the port, so the server can be started there anew.
           await waitFor(async () => !(await fetch(`${server.app.baseURL}/api/health`).then(() => true, () => false)), STOP_GRACE_MS, "the killed server still answers");
         },
         async terminate() {

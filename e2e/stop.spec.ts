@@ -9,9 +9,9 @@ import { cookieHeader, slowSale } from "./support/slow-request";
 test.use({ baseURL: undefined, storageState: undefined });
 
 test("SIGTERM with a live page and sales in flight: every sale is answered and the server exits 0 within 5 s", async ({ launch, browser }) => {
-  // node runs the server itself: through the tsx CLI, a SIGTERM the busy server does not acknowledge
-  // within 30 ms becomes a SIGKILL (exit 143), which is the CLI's doing, not the server's.
-  const server = await launch({ direct: true });
+  // Started as `npm start` runs it (node --import tsx): through the tsx CLI, a SIGTERM the busy server does
+  // not acknowledge within 30 ms would become a SIGKILL (exit 143).
+  const server = await launch();
   const { page, close } = await pageOn(browser, server);
   await openDesk(page);
   const link = page.getByTestId("link-state");

@@ -25,14 +25,14 @@ const STARTUP_LIMIT_MS = 90_000;
 const STOP_GRACE_MS = 8000;
 
 /**
- * Builds the production bundle when there is none. A stale one (sources changed since, by the rule
- * `npm start` uses) is only reported: rebuilding would pull `.next` from under any app or e2e run
- * that is using it, so that is left to whoever runs the bench.
+ * Builds the production bundle when there is none or it is older than the sources (the rule `npm start`
+ * uses): benchmarking stale code gives figures for code that no longer exists.
  * @returns whether it built, and whether what it will benchmark is older than the sources.
  */
 export async function ensureBuild(): Promise<{ built: boolean; stale: boolean }> {
-  if (existsSync(resolve(ROOT, ".next/BUILD_ID"))) return { built: false, stale: buildIsStale(ROOT) };
-  process.stderr.write("bench: no .next/BUILD_ID, running `npx next build` first\n");
+  const missing = !existsSync(resolve(ROOT, ".next/BUILD_ID"));
+  if (!missing && !buildIsStale(ROOT)) return { built: false, stale: false };
+  process.stderr.write(`bench: ${missing ? "no .next/BUILD_ID" : "the build is older than the sources"}, running \`npx next build\` first\n`);
   const child = spawn("npx", ["next", "build"], {
     cwd: ROOT,
     stdio: ["ignore", "inherit", "inherit"],
