@@ -63,7 +63,7 @@ async function startApp(requests: APIRequest, options: ServerOptions = {}): Prom
 
   // The app reads nothing else that matters; drop anything from the caller's shell that would redirect it.
   const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of ["REDIS_CLUSTER_NODES", "SEAT_ROWS", "SEATS_PER_ROW", "FEED_BATCH", "FEED_BLOCK_MS", "LOG_LEVEL", "TICKETS_RETENTION", "METRICS_TOKEN"]) delete env[name];
+  for (const name of ["REDIS_CLUSTER_NODES", "SEAT_ROWS", "SEATS_PER_ROW", "FEED_BATCH", "FEED_BLOCK_MS", "FEED_COALESCE_MS", "LOG_LEVEL", "TICKETS_RETENTION", "METRICS_TOKEN"]) delete env[name];
   Object.assign(env, {
     NODE_ENV: "production",
     NEXT_TELEMETRY_DISABLED: "1",

@@ -82,6 +82,7 @@ const schema = z.object({
   SEATS_PER_ROW: intIn(1, 99).default(20),
   FEED_BATCH: intIn(1, 10_000).default(1000),
   FEED_BLOCK_MS: intIn(10, 60_000).default(2000),
+  FEED_COALESCE_MS: intIn(0, 1000).default(5),
   GROUPS_POLL_MS: intIn(100, 60_000).default(500),
   DEAD_LETTER_DELIVERIES: intIn(1, 1_000_000).default(5),
   SESSION_IDLE_MINUTES: intIn(1, 7 * 24 * 60).default(480),
@@ -105,7 +106,7 @@ export interface Config {
   /** When set, `GET /metrics` needs it as a bearer token. */
   metricsToken: string | undefined;
   seatMap: { rows: number; seatsPerRow: number };
-  feed: { batch: number; blockMs: number };
+  feed: { batch: number; blockMs: number; coalesceMs: number };
   groups: { pollMs: number; deadLetterDeliveries: number };
   /** Seconds a session lives without use; every request slides it. */
   sessionIdleSeconds: number;
@@ -141,7 +142,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     secret: e.STREAMDESK_SECRET,
     metricsToken: e.METRICS_TOKEN,
     seatMap: { rows: e.SEAT_ROWS, seatsPerRow: e.SEATS_PER_ROW },
-    feed: { batch: e.FEED_BATCH, blockMs: e.FEED_BLOCK_MS },
+    feed: { batch: e.FEED_BATCH, blockMs: e.FEED_BLOCK_MS, coalesceMs: e.FEED_COALESCE_MS },
     groups: { pollMs: e.GROUPS_POLL_MS, deadLetterDeliveries: e.DEAD_LETTER_DELIVERIES },
     sessionIdleSeconds: e.SESSION_IDLE_MINUTES * 60,
     logLevel: e.LOG_LEVEL,

@@ -21,7 +21,7 @@ export interface AppDeps {
   /** Held by the feed loop alone. */
   feedRedis: RedisClient;
   keys: StreamKeys;
-  feed: { batch: number; blockMs: number };
+  feed: { batch: number; blockMs: number; coalesceMs?: number };
   groupsPollMs: number;
   /** Everything that is not Socket.IO: the Next.js handler in production, a stub in tests. */
   handler: (req: IncomingMessage, res: ServerResponse) => void;

@@ -13,6 +13,12 @@ export interface FeedLoopOptions {
   keys: StreamKeys;
   batch: number;
   blockMs: number;
+  /**
+   * After a batch shorter than `batch` (the loop has caught up with the writers), wait this long before
+   * reading on, so a steady trickle goes out as one broadcast every few ms rather than one per entry.
+   * 0 reads on at once.
+   */
+  coalesceMs?: number;
   onError?: (error: unknown) => void;
   /** Told how many entries the start-up catch-up indexed (entries appended while no instance ran). */
   onCaughtUp?: (entries: number) => void;
@@ -100,10 +106,13 @@ export class FeedLoop extends EventEmitter<FeedLoopEvents> {
   }
 
   async #run(): Promise<void> {
-    const { redis, keys, batch, blockMs } = this.options;
+    const { redis, keys, batch, blockMs, coalesceMs = 0 } = this.options;
     const signal = this.#abort.signal;
-    const read = (after: StreamId) => {
-      const reply = redis.xread("COUNT", batch, "BLOCK", blockMs, "STREAMS", keys.stream, after);
+    const read = (after: StreamId, delayMs = 0) => {
+      const reply =
+        delayMs > 0
+          ? sleep(delayMs, signal).then(() => redis.xread("COUNT", batch, "BLOCK", blockMs, "STREAMS", keys.stream, after))
+          : redis.xread("COUNT", batch, "BLOCK", blockMs, "STREAMS", keys.stream, after);
       // Awaited later; marked handled now so a failure while another command is awaited cannot crash us.
       reply.catch(() => {});
       return reply;
@@ -143,8 +152,10 @@ export class FeedLoop extends EventEmitter<FeedLoopEvents> {
           const entries = toEntries(raw);
           const indexed = indexEntries(redis, keys, entries);
           // Pipelined behind the seat script on the same connection: the next read is already on its way
-          // while this batch is indexed and sent, which halves the round trips per batch.
-          next = read(entries.at(-1)!.id);
+          // while this batch is indexed and sent, which halves the round trips per batch. After a short
+          // batch it waits `coalesceMs` first; a quiet stream is not delayed by that, since an entry that
+          // arrives while the read blocks is returned at once.
+          next = read(entries.at(-1)!.id, entries.length < batch ? coalesceMs : 0);
           const flagged = await indexed;
           // Only an emitted batch moves the resume point, so a failure re-reads exactly what was not sent.
           this.#lastId = flagged.at(-1)!.id;

@@ -12,14 +12,14 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function setup(blockMs = 500) {
+async function setup(blockMs = 500, coalesceMs = 5) {
   server = await startRedisServer({ appendonly: true });
   const target = { mode: "single" as const, url: server.url };
   const redis = createRedisClient(target, { name: "test:writer" });
   const feedRedis = createRedisClient(target, { name: "test:feed", blocking: true });
   await whenReady(redis, 5000);
   const keys = streamKeys(uniqueStream());
-  const loop = new FeedLoop({ redis: feedRedis, keys, batch: 200, blockMs });
+  const loop = new FeedLoop({ redis: feedRedis, keys, batch: 200, blockMs, coalesceMs });
   const delivered: string[] = [];
   const batchSizes: number[] = [];
   loop.on("batch", (entries) => {
@@ -42,6 +42,29 @@ describe("FeedLoop", () => {
     await until(() => delivered.length >= 500, 5000, "500 entries");
     expect(delivered).toEqual(ids);
     expect(batchSizes.length).toBeLessThan(500);
+    await loop.stop();
+    redis.disconnect();
+  });
+
+  it("sends a steady trickle in a few broadcasts rather than one per entry, without delaying a lone entry", async () => {
+    const { redis, keys, loop, delivered, batchSizes } = await setup(500, 25);
+    loop.start();
+    await until(() => loop.lastId !== undefined, 5000, "the loop to reach Redis");
+    const ids: string[] = [];
+    for (let i = 0; i < 200; i++) {
+      ids.push((await redis.xadd(keys.stream, "*", "name", `trickle ${i}`))!);
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    await until(() => delivered.length >= 200, 5000, "the trickle");
+    expect(delivered).toEqual(ids);
+    // One entry every millisecond or so, gathered for 25 ms after each batch: far fewer broadcasts than entries.
+    expect(batchSizes.length).toBeLessThan(60);
+
+    // A quiet stream: a lone entry goes out on its own as soon as it is read.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const lone = (await redis.xadd(keys.stream, "*", "name", "lone"))!;
+    await until(() => delivered.at(-1) === lone, 5000, "the lone entry");
+    expect(batchSizes.at(-1)).toBe(1);
     await loop.stop();
     redis.disconnect();
   });

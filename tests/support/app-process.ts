@@ -35,7 +35,7 @@ const app = createApp({
   redis,
   feedRedis,
   keys,
-  feed: { batch: 500, blockMs: 500 },
+  feed: { batch: 500, blockMs: 500, coalesceMs: 5 },
   groupsPollMs: options.groupsPollMs ?? 200,
   handler: serveRoutes({ "/api/tickets": tickets, "/api/groups": groups, "/api/health": health }),
   auth: { redis, keys, config, secret: TEST_SECRET },

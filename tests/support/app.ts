@@ -28,7 +28,7 @@ export async function startTestApp(
     redis,
     feedRedis,
     keys,
-    feed: { batch: 500, blockMs: 500 },
+    feed: { batch: 500, blockMs: 500, coalesceMs: 5 },
     groupsPollMs: options.groupsPollMs ?? 200,
     handler: options.handler ?? ((_req, res) => void res.writeHead(404).end()),
     auth: { redis, keys, config, secret: TEST_SECRET },
