@@ -1,7 +1,7 @@
 "use client";
 
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { useMemo, useRef, useState } from "react";
+import { memo, useMemo, useRef, useState } from "react";
 import { RefundDialog } from "@/components/refund/refund-dialog";
 import { buttonStyles } from "@/components/ui/field";
 import { useRefunded } from "@/components/refund/refunded-store";
@@ -98,7 +98,8 @@ export function LiveFeed() {
   );
 }
 
-function FeedRow({ entry, refunded, onRefund }: { entry: TicketEntry; refunded: boolean; onRefund: ((entry: TicketEntry) => void) | null }) {
+/** One entry; memoised, since new entries arrive every frame while the rows on screen mostly stay the same. */
+const FeedRow = memo(function FeedRow({ entry, refunded, onRefund }: { entry: TicketEntry; refunded: boolean; onRefund: ((entry: TicketEntry) => void) | null }) {
   const { name, seat, movieId, sessionId } = entry.fields;
   const refund = isRefund(entry);
   const extras = Object.entries(entry.fields).filter(([key]) => !KNOWN.has(key));
@@ -166,4 +167,4 @@ function FeedRow({ entry, refunded, onRefund }: { entry: TicketEntry; refunded: 
       ) : null}
     </div>
   );
-}
+});

@@ -33,6 +33,10 @@ const byNumber = (a: string, b: string) => (a.length - b.length) || (a < b ? -1 
  */
 export class ScreeningsBoard {
   #counts = new Map<string, Screening>();
+  /** Keys whose count changed since the last frame; the others keep their objects, so their cards skip rendering. */
+  #dirty = new Set<string>();
+  #order: string[] | null = null;
+  #shown = new Map<string, Screening>();
   #snapshot: BoardSnapshot = { screenings: null, error: null, syncedAt: null };
   #listeners = new Set<() => void>();
   #frame: number | null = null;
@@ -90,6 +94,8 @@ export class ScreeningsBoard {
       counts.set(screeningKey(screening.movieId, screening.sessionId), screening);
     }
     this.#counts = counts;
+    this.#order = null;
+    this.#shown.clear();
     this.#snapshot = { ...this.#snapshot, error: null, syncedAt: Date.now() };
     this.#schedule();
   }
@@ -109,8 +115,10 @@ export class ScreeningsBoard {
       if (!screening) {
         screening = { movieId: claim.movieId, sessionId: claim.sessionId, sold: 0, capacity: this.defaultCapacity };
         this.#counts.set(key, screening);
+        this.#order = null;
       }
       screening.sold = Math.max(0, screening.sold + (refund ? -1 : 1));
+      this.#dirty.add(key);
       changed = true;
     }
     if (changed) this.#schedule();
@@ -122,9 +130,17 @@ export class ScreeningsBoard {
 
   #flush(): void {
     this.#frame = null;
-    const screenings = [...this.#counts.values()]
-      .map((s) => ({ ...s }))
-      .sort((a, b) => byNumber(a.movieId, b.movieId) || byNumber(a.sessionId, b.sessionId));
+    this.#order ??= [...this.#counts.values()]
+      .sort((a, b) => byNumber(a.movieId, b.movieId) || byNumber(a.sessionId, b.sessionId))
+      .map((s) => screeningKey(s.movieId, s.sessionId));
+    const screenings = this.#order.map((key) => {
+      const shown = this.#shown.get(key);
+      if (shown && !this.#dirty.has(key)) return shown;
+      const fresh = { ...this.#counts.get(key)! };
+      this.#shown.set(key, fresh);
+      return fresh;
+    });
+    this.#dirty.clear();
     this.#snapshot = { ...this.#snapshot, screenings };
     this.#emit();
   }
