@@ -53,7 +53,7 @@ export function LiveFeed() {
           </span>
         ) : null}
       </header>
-      <div ref={scrollRef} className="min-h-0 flex-1 overflow-y-auto" data-testid="feed">
+      <div ref={scrollRef} className="min-h-0 flex-1 overflow-y-auto [contain:strict]" data-testid="feed">
         {entries.length === 0 ? (
           <p className="p-6 text-center text-slate-500">No sales yet. New sales appear here the moment they happen.</p>
         ) : (
