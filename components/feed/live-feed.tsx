@@ -110,7 +110,7 @@ const FeedRow = memo(function FeedRow({ entry, refunded, onRefund }: { entry: Ti
       data-kind={refund ? "refund" : "sale"}
       className={`flex h-full items-center gap-4 border-b border-slate-100 px-4 ${entry.doubleBooked ? "bg-red-50" : refund ? "border-l-4 border-l-violet-400 bg-violet-50" : ""}`}
     >
-      <time className="w-28 shrink-0 font-mono text-xs text-slate-500" title={entry.id}>
+      <time className="w-16 shrink-0 font-mono text-xs text-slate-500 sm:w-28" title={entry.id}>
         {formatEntryTime(entry.id)}
       </time>
       <div className="min-w-0 flex-1">
@@ -134,13 +134,16 @@ const FeedRow = memo(function FeedRow({ entry, refunded, onRefund }: { entry: Ti
             </span>
           ) : null}
         </div>
+        <div className="truncate text-xs text-slate-500 sm:hidden">
+          {seat ?? "—"} · movie {movieId ?? "—"}, session {sessionId ?? "—"}
+        </div>
         {extras.length > 0 ? (
           <div className="truncate text-xs text-slate-500" data-testid="entry-extras">
             {extras.map(([key, value]) => `${key}: ${value}`).join(" · ")}
           </div>
         ) : null}
       </div>
-      <dl className="grid shrink-0 grid-cols-3 gap-x-4 text-right text-sm">
+      <dl className="hidden shrink-0 grid-cols-3 gap-x-4 text-right text-sm sm:grid">
         <dt className="sr-only">Seat</dt>
         <dd className={`w-12 font-mono font-semibold ${refund ? "text-violet-700 line-through" : ""}`} data-testid="entry-seat">
           {seat ?? "—"}

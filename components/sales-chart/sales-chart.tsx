@@ -77,7 +77,8 @@ export function SalesChart() {
           height: HEIGHT,
           legend: { show: false },
           cursor: { show: true, x: true, y: false, points: { show: false } },
-          padding: [8, 8, 0, 0],
+          // Room on the right for the last time label, which is centred on the chart's edge.
+          padding: [8, 20, 0, 0],
           scales: {
             // Each bar starts at its bucket's start; the scale runs to the end of the current bucket.
             x: { time: true, range: (_u, min, max) => [min, max + BUCKET_S[resolution]] },
