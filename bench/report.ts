@@ -170,17 +170,20 @@ function deskTable(r: DeskResult): string {
   const verdict = (p: DeskResult["pages"][number]) =>
     p.fps >= r.target.fps && p.heapPeakMiB <= r.target.heapMiB ? "met" : `missed (≥ ${r.target.fps} fps, ≤ ${r.target.heapMiB} MB)`;
   return markdownTable(
-    ["page", "fps", "frames > 50 ms", "longest frame ms", "JS heap MB (peak)", "target", "notes"],
+    ["page", "fps", "fps at rest", "frames > 50 ms", "longest frame ms", "main thread busy", "of it JS", "JS heap MB (peak)", "target", "notes"],
     r.pages.map((p) => [
       p.path === "/" ? "desk (/): form, chart, feed" : `board (${p.path})`,
       fixed(p.fps, 1),
+      fixed(p.idleFps, 1),
       int(p.longFrames),
       ms(p.maxFrameMs),
+      `${fixed(p.mainThreadBusy * 100, 0)} %`,
+      `${fixed(p.scriptBusy * 100, 0)} %`,
       `${fixed(p.heapMiB, 1)} (${fixed(p.heapPeakMiB, 1)})`,
       verdict(p),
       notes(r, p.path === "/" ? [`chart counted ${int(r.chartCounted)} of ${int(r.written)} written`] : []),
     ]),
-    [false, true, true, true, true, false, false],
+    [false, true, true, true, true, true, true, true, false, false],
   );
 }
 

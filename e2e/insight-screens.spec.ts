@@ -57,6 +57,9 @@ test("a shift lead's laptop: the desk keeps the form, chart and feed in view; bo
   await expect(page.getByTestId("stream-length")).toHaveText("599");
   await expect(page.getByTestId("retention")).toContainText("500");
   await page.screenshot({ path: join(testInfo.project.outputDir, "screenings.png"), fullPage: true });
+  // The same warning heads the groups page, linking to the group.
+  await openLive(page, "/groups");
+  await expect(page.getByTestId("retention-warning").getByRole("link", { name: "printing" })).toHaveAttribute("href", "/groups/printing");
 
   // The desk on a 1440×900 laptop: form, seat map, chart and a screenful of feed, nothing pushed off.
   await page.goto("/?movieId=53&sessionId=832");

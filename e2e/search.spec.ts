@@ -96,3 +96,36 @@ test("Export CSV downloads the entries matching the filters, header first", asyn
   expect(lines[1]).toBe(`${beth},${iso(beth)},sale,"Beth, ""the"" Harmon",B11,53,832,,`);
   expect(lines[2]).toBe(`${jim},${iso(jim)},sale,Jim Crews,B12,53,832,,`);
 });
+
+test("From and To narrow the search by time, in the browser's time zone, for scanned and live entries alike", async ({ page, app, redisCli }) => {
+  const [old = ""] = await redisCli.typed(`XADD ${app.stream} * name "Jim Crews" seat "B12" movieId 53 sessionId 832`);
+  await openLive(page, "/search");
+  // datetime-local values as the browser would show them, an hour either side of now.
+  const [hourAgo, inAnHour] = await page.evaluate(() => {
+    const local = (ms: number) => {
+      const d = new Date(ms - new Date(ms).getTimezoneOffset() * 60_000);
+      return d.toISOString().slice(0, 16);
+    };
+    return [local(Date.now() - 3_600_000), local(Date.now() + 3_600_000)];
+  });
+
+  await page.getByLabel("From", { exact: true }).fill(inAnHour!);
+  await searchFor(page, { Name: "crews" });
+  await expectSearchDone(page);
+  await expect(page.getByTestId("no-matches")).toBeVisible();
+
+  await page.getByLabel("From", { exact: true }).fill(hourAgo!);
+  await page.getByLabel("To", { exact: true }).fill(inAnHour!);
+  await searchFor(page, {});
+  await expectSearchDone(page);
+  await expect(page.getByTestId("search-result")).toHaveCount(1);
+  await expect(searchResult(page, old)).toBeVisible();
+  // A live entry inside the range joins; To before From is refused before anything is sent.
+  const [fresh = ""] = await redisCli.typed(`XADD ${app.stream} * name "Arthur Crews" seat "B13" movieId 53 sessionId 832`);
+  await expect(searchResult(page, fresh)).toBeVisible();
+  await page.getByLabel("To", { exact: true }).fill(hourAgo!);
+  await page.getByLabel("From", { exact: true }).fill(inAnHour!);
+  await page.getByRole("button", { name: "Search", exact: true }).click();
+  await expect(page.locator('[role="alert"]').filter({ hasText: "To must be after From." })).toBeVisible();
+  await expect(page.getByLabel("To", { exact: true })).toHaveAttribute("aria-invalid", "true");
+});

@@ -16,6 +16,11 @@ export interface PageFigures {
   /** Frames that took longer than 50 ms (a visible stutter), and the longest, ms. */
   longFrames: number;
   maxFrameMs: number;
+  /** The same with no entries arriving: what this machine's Chromium manages for the page at rest. */
+  idleFps: number;
+  /** Share of the window the page's main thread ran tasks, and JavaScript within them (CDP TaskDuration, ScriptDuration). */
+  mainThreadBusy: number;
+  scriptBusy: number;
   /** JSHeapUsedSize from CDP Performance.getMetrics: at the end, and the highest sample (once a second). */
   heapMiB: number;
   heapPeakMiB: number;
@@ -38,32 +43,42 @@ export interface DeskResult {
 
 export const DESK_TARGET = { fps: 50, heapMiB: 150 };
 
-/** Counts animation frames in the page for `ms`; runs inside the browser. */
-function countFrames(ms: number): Promise<{ frames: number; elapsed: number; longFrames: number; maxFrameMs: number }> {
-  return new Promise((resolve) => {
-    let frames = 0;
-    let longFrames = 0;
-    let maxFrameMs = 0;
-    const start = performance.now();
-    let last = start;
-    const step = (now: number) => {
-      const gap = now - last;
-      last = now;
-      if (frames > 0) {
-        if (gap > 50) longFrames++;
-        maxFrameMs = Math.max(maxFrameMs, gap);
-      }
-      frames++;
-      if (now - start < ms) requestAnimationFrame(step);
-      else resolve({ frames, elapsed: now - start, longFrames, maxFrameMs });
-    };
-    requestAnimationFrame(step);
-  });
+interface Frames {
+  frames: number;
+  elapsed: number;
+  longFrames: number;
+  maxFrameMs: number;
+}
+
+/**
+ * Counts animation frames in the page for `ms`. Plain JavaScript in a string: a function from this file
+ * would reach the browser as tsx compiled it, helpers and all.
+ */
+const COUNT_FRAMES = `(ms) => new Promise((resolve) => {
+  let frames = 0, longFrames = 0, maxFrameMs = 0;
+  const start = performance.now();
+  let last = start;
+  const step = (now) => {
+    const gap = now - last;
+    last = now;
+    if (frames > 0) {
+      if (gap > 50) longFrames++;
+      maxFrameMs = Math.max(maxFrameMs, gap);
+    }
+    frames++;
+    if (now - start < ms) requestAnimationFrame(step);
+    else resolve({ frames, elapsed: now - start, longFrames, maxFrameMs });
+  };
+  requestAnimationFrame(step);
+})`;
+
+async function metrics(cdp: CDPSession): Promise<Record<string, number>> {
+  const { metrics } = await cdp.send("Performance.getMetrics");
+  return Object.fromEntries(metrics.map((m) => [m.name, m.value]));
 }
 
 async function heapMiB(cdp: CDPSession): Promise<number> {
-  const { metrics } = await cdp.send("Performance.getMetrics");
-  return (metrics.find((m) => m.name === "JSHeapUsedSize")?.value ?? NaN) / 2 ** 20;
+  return ((await metrics(cdp)).JSHeapUsedSize ?? NaN) / 2 ** 20;
 }
 
 const chartTotal = async (page: Page) => Number(((await page.getByTestId("chart-total-sales").textContent()) ?? "").replace(/\D/g, ""));
@@ -102,15 +117,23 @@ export async function desk(rig: Rig, { rate, windowMs }: { rate: number; windowM
     await deskPage.getByTestId("sales-chart").locator("canvas").waitFor({ timeout: 30_000 });
     const before = await chartTotal(deskPage);
 
+    // At rest first, one page at a time: the machine's own ceiling for these pages.
+    const idle: Frames[] = [];
+    for (const { page } of pages) idle.push(await page.evaluate<Frames>(`(${COUNT_FRAMES})(3000)`));
+
     const movieId = rig.nextMovieId();
     const writing = writer.call("paced", { rate, durationMs: WARM_UP_MS + windowMs + 500, movieId });
+    // Awaited below; until then a failure elsewhere must not turn the writer's stop into an unhandled rejection.
+    writing.catch(() => {});
     await new Promise((resolve) => setTimeout(resolve, WARM_UP_MS));
     const window = measure(rig, { writer: [writer.pid], browser: browserPids() });
     const peaks = pages.map(() => 0);
     const sampler = setInterval(() => {
       pages.forEach(({ cdp }, i) => void heapMiB(cdp).then((mib) => (peaks[i] = Math.max(peaks[i]!, mib)), () => {}));
     }, 1000);
-    const frames = await Promise.all(pages.map(({ page }) => page.evaluate(countFrames, windowMs)));
+    const startMetrics = await Promise.all(pages.map(({ cdp }) => metrics(cdp)));
+    const frames = await Promise.all(pages.map(({ page }) => page.evaluate<Frames>(`(${COUNT_FRAMES})(${windowMs})`)));
+    const endMetrics = await Promise.all(pages.map(({ cdp }) => metrics(cdp)));
     clearInterval(sampler);
     const m = window();
     const heaps = await Promise.all(pages.map(({ cdp }) => heapMiB(cdp)));
@@ -127,9 +150,13 @@ export async function desk(rig: Rig, { rate, windowMs }: { rate: number; windowM
       chartCounted: after - before,
       pages: pages.map(({ path }, i) => {
         const f = frames[i]!;
+        const busy = (name: string) => ((endMetrics[i]![name] ?? 0) - (startMetrics[i]![name] ?? 0)) / (f.elapsed / 1000);
         return {
           path,
           fps: (f.frames - 1) / (f.elapsed / 1000),
+          idleFps: (idle[i]!.frames - 1) / (idle[i]!.elapsed / 1000),
+          mainThreadBusy: busy("TaskDuration"),
+          scriptBusy: busy("ScriptDuration"),
           longFrames: f.longFrames,
           maxFrameMs: f.maxFrameMs,
           heapMiB: heaps[i]!,

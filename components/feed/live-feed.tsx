@@ -1,7 +1,7 @@
 "use client";
 
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { useMemo, useRef, useState } from "react";
+import { memo, useMemo, useRef, useState } from "react";
 import { RefundDialog } from "@/components/refund/refund-dialog";
 import { buttonStyles } from "@/components/ui/field";
 import { useRefunded } from "@/components/refund/refunded-store";
@@ -53,7 +53,7 @@ export function LiveFeed() {
           </span>
         ) : null}
       </header>
-      <div ref={scrollRef} className="min-h-0 flex-1 overflow-y-auto" data-testid="feed">
+      <div ref={scrollRef} className="min-h-0 flex-1 overflow-y-auto [contain:strict]" data-testid="feed">
         {entries.length === 0 ? (
           <p className="p-6 text-center text-slate-500">No sales yet. New sales appear here the moment they happen.</p>
         ) : (
@@ -98,7 +98,8 @@ export function LiveFeed() {
   );
 }
 
-function FeedRow({ entry, refunded, onRefund }: { entry: TicketEntry; refunded: boolean; onRefund: ((entry: TicketEntry) => void) | null }) {
+/** One entry; memoised, since new entries arrive every frame while the rows on screen mostly stay the same. */
+const FeedRow = memo(function FeedRow({ entry, refunded, onRefund }: { entry: TicketEntry; refunded: boolean; onRefund: ((entry: TicketEntry) => void) | null }) {
   const { name, seat, movieId, sessionId } = entry.fields;
   const refund = isRefund(entry);
   const extras = Object.entries(entry.fields).filter(([key]) => !KNOWN.has(key));
@@ -109,7 +110,7 @@ function FeedRow({ entry, refunded, onRefund }: { entry: TicketEntry; refunded: 
       data-kind={refund ? "refund" : "sale"}
       className={`flex h-full items-center gap-4 border-b border-slate-100 px-4 ${entry.doubleBooked ? "bg-red-50" : refund ? "border-l-4 border-l-violet-400 bg-violet-50" : ""}`}
     >
-      <time className="w-28 shrink-0 font-mono text-xs text-slate-500" title={entry.id}>
+      <time className="w-16 shrink-0 font-mono text-xs text-slate-500 sm:w-28" title={entry.id}>
         {formatEntryTime(entry.id)}
       </time>
       <div className="min-w-0 flex-1">
@@ -133,13 +134,16 @@ function FeedRow({ entry, refunded, onRefund }: { entry: TicketEntry; refunded: 
             </span>
           ) : null}
         </div>
+        <div className="truncate text-xs text-slate-500 sm:hidden">
+          {seat ?? "—"} · movie {movieId ?? "—"}, session {sessionId ?? "—"}
+        </div>
         {extras.length > 0 ? (
           <div className="truncate text-xs text-slate-500" data-testid="entry-extras">
             {extras.map(([key, value]) => `${key}: ${value}`).join(" · ")}
           </div>
         ) : null}
       </div>
-      <dl className="grid shrink-0 grid-cols-3 gap-x-4 text-right text-sm">
+      <dl className="hidden shrink-0 grid-cols-3 gap-x-4 text-right text-sm sm:grid">
         <dt className="sr-only">Seat</dt>
         <dd className={`w-12 font-mono font-semibold ${refund ? "text-violet-700 line-through" : ""}`} data-testid="entry-seat">
           {seat ?? "—"}
@@ -166,4 +170,4 @@ function FeedRow({ entry, refunded, onRefund }: { entry: TicketEntry; refunded: 
       ) : null}
     </div>
   );
-}
+});

@@ -19,20 +19,20 @@ export function AppHeader({ user }: { user: StaffMember | null }) {
           : []),
       ];
   return (
-    <header className="flex items-center gap-6 border-b border-slate-800 bg-slate-900 px-5 py-2.5 text-slate-100">
+    <header className="flex flex-wrap items-center gap-x-6 gap-y-2 border-b border-slate-800 bg-slate-900 px-5 py-2.5 text-slate-100">
       <Link href="/" className="text-lg font-semibold tracking-tight">
         Stream<span className="text-amber-400">Desk</span>
       </Link>
       {user ? (
         <>
-          <nav aria-label="Main" className="flex gap-4 text-sm text-slate-300">
+          <nav aria-label="Main" className="flex flex-wrap gap-x-4 gap-y-1 text-sm text-slate-300">
             {links.map((link) => (
-              <Link key={link.href} href={link.href} className="hover:text-white">
+              <Link key={link.href} href={link.href} className="whitespace-nowrap hover:text-white">
                 {link.label}
               </Link>
             ))}
           </nav>
-          <div className="ml-auto flex items-center gap-3">
+          <div className="ml-auto flex flex-wrap items-center gap-3">
             {user.mustChangePassword ? null : <ConnectionIndicator />}
             <span className="text-sm text-slate-300" data-testid="signed-in-as">
               {user.username} · {user.role}

@@ -28,9 +28,10 @@ interface StatsReply {
 export interface Series {
   resolution: Resolution;
   x: number[];
-  sales: number[];
-  /** Negative, so refunds hang below the zero line. */
-  refunds: number[];
+  /** Null for an empty bucket, so no flat bar is drawn along the zero line. */
+  sales: (number | null)[];
+  /** Negative, so refunds hang below the zero line; null when there were none. */
+  refunds: (number | null)[];
   current: { sales: number; refunds: number };
   total: { sales: number; refunds: number };
 }
@@ -133,15 +134,15 @@ class SalesStats {
     const buckets = resolution === "minute" ? this.#minutes : this.#hours;
     const last = now - (now % size);
     const x: number[] = [];
-    const sales: number[] = [];
-    const refunds: number[] = [];
+    const sales: (number | null)[] = [];
+    const refunds: (number | null)[] = [];
     const total = { sales: 0, refunds: 0 };
     for (let i = count - 1; i >= 0; i--) {
       const start = last - i * size;
       const bucket = buckets.get(start);
       x.push(start / 1000);
-      sales.push(bucket?.sales ?? 0);
-      refunds.push(-(bucket?.refunds ?? 0));
+      sales.push(bucket?.sales || null);
+      refunds.push(bucket?.refunds ? -bucket.refunds : null);
       total.sales += bucket?.sales ?? 0;
       total.refunds += bucket?.refunds ?? 0;
     }

@@ -21,6 +21,9 @@ export interface BoardSnapshot {
   syncedAt: number | null;
 }
 
+/** The board renders at most this often: at thousands of sales a second, ten times a second is plenty to read. */
+const MIN_RENDER_MS = 100;
+
 /** How often the board reads every count again, so a missed or double-counted entry never lasts. */
 export const RESYNC_MS = 30_000;
 
@@ -29,13 +32,19 @@ const byNumber = (a: string, b: string) => (a.length - b.length) || (a < b ? -1 
 /**
  * Seats sold per screening: read from `GET /api/screenings`, then moved by the live feed (a sale +1, a
  * refund −1, a double-booking nothing) and read again every {@link RESYNC_MS}, on every reconnect and
- * when the tab becomes visible. Renders at most once per animation frame.
+ * when the tab becomes visible. Renders in an animation frame, at most every {@link MIN_RENDER_MS}.
  */
 export class ScreeningsBoard {
   #counts = new Map<string, Screening>();
+  /** Keys whose count changed since the last frame; the others keep their objects, so their cards skip rendering. */
+  #dirty = new Set<string>();
+  #order: string[] | null = null;
+  #shown = new Map<string, Screening>();
   #snapshot: BoardSnapshot = { screenings: null, error: null, syncedAt: null };
   #listeners = new Set<() => void>();
   #frame: number | null = null;
+  #timer: ReturnType<typeof setTimeout> | null = null;
+  #lastFlush = -Infinity;
   #stops: (() => void)[] = [];
   #sync: AbortController | null = null;
 
@@ -68,7 +77,9 @@ export class ScreeningsBoard {
     for (const stop of this.#stops.splice(0)) stop();
     this.#sync?.abort();
     if (this.#frame !== null) cancelAnimationFrame(this.#frame);
+    if (this.#timer !== null) clearTimeout(this.#timer);
     this.#frame = null;
+    this.#timer = null;
   }
 
   /** Reads every count from the server; live changes that land while the read is in flight are in it. */
@@ -90,6 +101,8 @@ export class ScreeningsBoard {
       counts.set(screeningKey(screening.movieId, screening.sessionId), screening);
     }
     this.#counts = counts;
+    this.#order = null;
+    this.#shown.clear();
     this.#snapshot = { ...this.#snapshot, error: null, syncedAt: Date.now() };
     this.#schedule();
   }
@@ -109,22 +122,42 @@ export class ScreeningsBoard {
       if (!screening) {
         screening = { movieId: claim.movieId, sessionId: claim.sessionId, sold: 0, capacity: this.defaultCapacity };
         this.#counts.set(key, screening);
+        this.#order = null;
       }
       screening.sold = Math.max(0, screening.sold + (refund ? -1 : 1));
+      this.#dirty.add(key);
       changed = true;
     }
     if (changed) this.#schedule();
   }
 
   #schedule(): void {
-    if (this.#frame === null) this.#frame = requestAnimationFrame(() => this.#flush());
+    if (this.#frame !== null || this.#timer !== null) return;
+    const wait = this.#lastFlush + MIN_RENDER_MS - performance.now();
+    if (wait <= 0) {
+      this.#frame = requestAnimationFrame(() => this.#flush());
+      return;
+    }
+    this.#timer = setTimeout(() => {
+      this.#timer = null;
+      this.#frame = requestAnimationFrame(() => this.#flush());
+    }, wait);
   }
 
   #flush(): void {
     this.#frame = null;
-    const screenings = [...this.#counts.values()]
-      .map((s) => ({ ...s }))
-      .sort((a, b) => byNumber(a.movieId, b.movieId) || byNumber(a.sessionId, b.sessionId));
+    this.#lastFlush = performance.now();
+    this.#order ??= [...this.#counts.values()]
+      .sort((a, b) => byNumber(a.movieId, b.movieId) || byNumber(a.sessionId, b.sessionId))
+      .map((s) => screeningKey(s.movieId, s.sessionId));
+    const screenings = this.#order.map((key) => {
+      const shown = this.#shown.get(key);
+      if (shown && !this.#dirty.has(key)) return shown;
+      const fresh = { ...this.#counts.get(key)! };
+      this.#shown.set(key, fresh);
+      return fresh;
+    });
+    this.#dirty.clear();
     this.#snapshot = { ...this.#snapshot, screenings };
     this.#emit();
   }
