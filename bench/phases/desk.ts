@@ -1,7 +1,7 @@
 import { chromium, type CDPSession, type Page } from "@playwright/test";
 import { readFileSync } from "node:fs";
 import { processTree } from "../support/cpu";
-import { cores, measure, saturation, type Rig, type Saturation } from "./rig";
+import { cores, measure, saturation, waitForIndexer, type Rig, type Saturation } from "./rig";
 import { startWriter } from "./workers";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -101,6 +101,8 @@ export async function desk(rig: Rig, { rate, windowMs }: { rate: number; windowM
       const eq = pair.indexOf("=");
       return { name: pair.slice(0, eq), value: pair.slice(eq + 1), url: rig.appUrl };
     });
+    // Earlier phases wrote millions of entries: the pages go live only once the server has read them.
+    if ((await waitForIndexer(rig, 180_000)) === null) throw new Error("the server's feed indexer did not catch up within 180 s");
     const pages: { path: string; page: Page; cdp: CDPSession }[] = [];
     for (const path of ["/", "/screenings"]) {
       // A context each, like two staff members' screens: neither is a background tab.

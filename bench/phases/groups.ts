@@ -58,7 +58,9 @@ export async function groups(rig: Rig, plan: { pending: number; autoclaim: numbe
   let middleId = "";
   for (let written = 0; written < plan.pending; written += BATCH) {
     const pipeline = redis.pipeline();
-    for (let i = 0; i < BATCH; i++) pipeline.xadd(stream, "*", "name", "Guest", "seat", "A1", "movieId", "9", "sessionId", String(written + i));
+    // Not tickets: the feed indexer would record a seat and a screening for each, and later phases would
+    // measure a board of a million screenings rather than the desk.
+    for (let i = 0; i < BATCH; i++) pipeline.xadd(stream, "*", "name", "Guest", "note", "groups bench");
     const replies = (await pipeline.exec()) ?? [];
     if (written <= plan.pending / 2 && plan.pending / 2 < written + BATCH) middleId = replies[plan.pending / 2 - written]?.[1] as string;
   }

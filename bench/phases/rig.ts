@@ -94,3 +94,18 @@ export async function waitForQuiet(rig: Rig, limitMs: number): Promise<{ waitedM
 export function cores(m: Measure, group: string): number {
   return (m.cpu.cpuS[group] ?? 0) / Math.max(m.cpu.wallS, 1e-9);
 }
+
+/**
+ * Waits until the feed indexer's cursor reaches the stream's last entry, so a phase is not timed while the
+ * server still indexes what an earlier phase wrote. Resolves with the seconds it took, or null at the limit.
+ */
+export async function waitForIndexer(rig: Rig, limitMs: number): Promise<number | null> {
+  const started = performance.now();
+  const target = await lastId(rig);
+  const cursorKey = `{${rig.stream}}:stats:cursor`;
+  while (performance.now() - started < limitMs) {
+    if ((await rig.redis.get(cursorKey)) === target) return (performance.now() - started) / 1000;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return null;
+}

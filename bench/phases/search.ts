@@ -1,4 +1,4 @@
-import { lastId, type Rig } from "./rig";
+import { waitForIndexer, type Rig } from "./rig";
 import { startWriter } from "./workers";
 
 export interface SearchRun {
@@ -87,16 +87,4 @@ async function once(rig: Rig): Promise<SearchRun> {
   } while (cursor !== null);
   if (found !== 1) throw new Error(`the search found ${found} entries named ${NEEDLE}, not 1`);
   return { firstResultMs, totalMs: performance.now() - t0, firstAnswerMs, requests, scanned, found };
-}
-
-/** Waits until the feed indexer's cursor reaches the stream's last entry, so the search is timed alone. */
-async function waitForIndexer(rig: Rig, limitMs: number): Promise<number | null> {
-  const started = performance.now();
-  const target = await lastId(rig);
-  const cursorKey = `{${rig.stream}}:stats:cursor`;
-  while (performance.now() - started < limitMs) {
-    if ((await rig.redis.get(cursorKey)) === target) return (performance.now() - started) / 1000;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  return null;
 }
