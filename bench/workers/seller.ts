@@ -71,8 +71,9 @@ const seller: SellerApi & SellerPacedApi = {
           body: JSON.stringify(ticket(i, movieId)),
           signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
         });
-        const body = (await response.json().catch(() => ({}))) as { id?: string; error?: string };
-        status = String(response.status);
+        const body = (await response.json().catch(() => ({}))) as { id?: string; error?: string; outcome?: string };
+        // A 503 whose reply Redis never sent says the sale may have gone through: counted apart.
+        status = response.status === 503 && body.outcome === "unknown" ? "503 (may have gone through)" : String(response.status);
         if (response.status === 201 && body.id) soldIds.push(body.id);
         else firstFailure ??= `${response.status} ${body.error ?? ""}`;
       } catch (error) {
