@@ -5,6 +5,7 @@ import { compareIds } from "@/lib/stream-id";
 import type { TicketEntry } from "@/lib/tickets";
 import { reloadTo } from "@/components/session/reload-to";
 import { getSocket } from "@/components/socket";
+import { RenderThrottle } from "@/components/ui/render-throttle";
 
 /** How many entries a tab keeps; older ones are dropped as new ones arrive, and reloaded on demand. */
 export const FEED_CAPACITY = 10_000;
@@ -52,9 +53,7 @@ class FeedStore {
   #listeners = new Set<Listener>();
   #batchListeners = new Set<BatchListener>();
   #pending: TicketEntry[][] = [];
-  #frame: number | null = null;
-  #timer: ReturnType<typeof setTimeout> | null = null;
-  #lastFlush = -Infinity;
+  readonly #render = new RenderThrottle(MIN_RENDER_MS, () => this.#flush());
   #newestId = "0-0";
   #started = false;
   #socketUp = false;
@@ -171,25 +170,10 @@ class FeedStore {
     this.#newestId = fresh.at(-1)!.id;
     for (const listener of this.#batchListeners) listener(fresh);
     this.#pending.push(fresh);
-    this.#schedule();
-  }
-
-  #schedule(): void {
-    if (this.#frame !== null || this.#timer !== null) return;
-    const wait = this.#lastFlush + MIN_RENDER_MS - performance.now();
-    if (wait <= 0) {
-      this.#frame = requestAnimationFrame(() => this.#flush());
-      return;
-    }
-    this.#timer = setTimeout(() => {
-      this.#timer = null;
-      this.#frame = requestAnimationFrame(() => this.#flush());
-    }, wait);
+    this.#render.schedule();
   }
 
   #flush(): void {
-    this.#frame = null;
-    this.#lastFlush = performance.now();
     const incoming: TicketEntry[] = [];
     for (let b = this.#pending.length - 1; b >= 0; b--) {
       const batch = this.#pending[b]!;

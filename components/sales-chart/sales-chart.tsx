@@ -4,6 +4,7 @@ import "uplot/dist/uPlot.min.css";
 import type uPlot from "uplot";
 import { useEffect, useRef, useState, useSyncExternalStore } from "react";
 import { HOUR_MS, MINUTE_MS, salesStats, type Resolution, type Series } from "./sales-store";
+import { RenderThrottle } from "@/components/ui/render-throttle";
 
 const HEIGHT = 120;
 /**
@@ -38,14 +39,9 @@ export function SalesChart() {
     if (!container) return;
     let chart: uPlot | null = null;
     let disposed = false;
-    let frame: number | null = null;
-    let timer: ReturnType<typeof setTimeout> | null = null;
-    let lastDraw = -Infinity;
     let drawn = { version: -1, x0: -1 };
 
     const draw = () => {
-      frame = null;
-      lastDraw = performance.now();
       const series = salesStats.series(resolution, Date.now());
       const x0 = series.x[0] ?? 0;
       if (drawn.version === salesStats.version && drawn.x0 === x0 && chart) return;
@@ -53,16 +49,8 @@ export function SalesChart() {
       chart?.setData([series.x, series.sales, series.refunds]);
       setFigures((old) => (same(old, series) ? old : { current: series.current, total: series.total }));
     };
-    const schedule = () => {
-      if (frame !== null || timer !== null) return;
-      const wait = lastDraw + MIN_REDRAW_MS - performance.now();
-      if (wait <= 0) frame = requestAnimationFrame(draw);
-      else
-        timer = setTimeout(() => {
-          timer = null;
-          frame = requestAnimationFrame(draw);
-        }, wait);
-    };
+    const throttle = new RenderThrottle(MIN_REDRAW_MS, draw);
+    const schedule = () => throttle.schedule();
     const unsubscribe = salesStats.subscribe(schedule);
     // The window moves on with the clock even when nothing is sold.
     const tick = setInterval(schedule, 1000);
@@ -122,8 +110,7 @@ export function SalesChart() {
       unsubscribe();
       clearInterval(tick);
       resize.disconnect();
-      if (frame !== null) cancelAnimationFrame(frame);
-      if (timer !== null) clearTimeout(timer);
+      throttle.cancel();
       chart?.destroy();
     };
   }, [resolution]);

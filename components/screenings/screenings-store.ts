@@ -5,6 +5,7 @@ import { isRefund, screeningKey, screeningOf } from "@/components/feed/entry-kin
 import { feedStore } from "@/components/feed/feed-store";
 import { getSocket } from "@/components/socket";
 import type { TicketEntry } from "@/lib/tickets";
+import { RenderThrottle } from "@/components/ui/render-throttle";
 
 export interface Screening {
   movieId: string;
@@ -42,9 +43,7 @@ export class ScreeningsBoard {
   #shown = new Map<string, Screening>();
   #snapshot: BoardSnapshot = { screenings: null, error: null, syncedAt: null };
   #listeners = new Set<() => void>();
-  #frame: number | null = null;
-  #timer: ReturnType<typeof setTimeout> | null = null;
-  #lastFlush = -Infinity;
+  readonly #render = new RenderThrottle(MIN_RENDER_MS, () => this.#flush());
   #stops: (() => void)[] = [];
   #sync: AbortController | null = null;
 
@@ -76,10 +75,7 @@ export class ScreeningsBoard {
   stop(): void {
     for (const stop of this.#stops.splice(0)) stop();
     this.#sync?.abort();
-    if (this.#frame !== null) cancelAnimationFrame(this.#frame);
-    if (this.#timer !== null) clearTimeout(this.#timer);
-    this.#frame = null;
-    this.#timer = null;
+    this.#render.cancel();
   }
 
   /** Reads every count from the server; live changes that land while the read is in flight are in it. */
@@ -104,7 +100,7 @@ export class ScreeningsBoard {
     this.#order = null;
     this.#shown.clear();
     this.#snapshot = { ...this.#snapshot, error: null, syncedAt: Date.now() };
-    this.#schedule();
+    this.#render.schedule();
   }
 
   #apply(entries: readonly TicketEntry[]): void {
@@ -128,25 +124,10 @@ export class ScreeningsBoard {
       this.#dirty.add(key);
       changed = true;
     }
-    if (changed) this.#schedule();
-  }
-
-  #schedule(): void {
-    if (this.#frame !== null || this.#timer !== null) return;
-    const wait = this.#lastFlush + MIN_RENDER_MS - performance.now();
-    if (wait <= 0) {
-      this.#frame = requestAnimationFrame(() => this.#flush());
-      return;
-    }
-    this.#timer = setTimeout(() => {
-      this.#timer = null;
-      this.#frame = requestAnimationFrame(() => this.#flush());
-    }, wait);
+    if (changed) this.#render.schedule();
   }
 
   #flush(): void {
-    this.#frame = null;
-    this.#lastFlush = performance.now();
     this.#order ??= [...this.#counts.values()]
       .sort((a, b) => byNumber(a.movieId, b.movieId) || byNumber(a.sessionId, b.sessionId))
       .map((s) => screeningKey(s.movieId, s.sessionId));
