@@ -23,6 +23,7 @@ test("a sale made in one tab shows its id there and appears in another tab witho
     await expect(arrived).toBeVisible();
     await expect(arrived.getByTestId("entry-name")).toHaveText("Ada Lovelace");
     await expect(arrived.getByTestId("entry-seat")).toHaveText("C7");
+    await expect(arrived.getByTestId("entry-extras")).toHaveText("sold by admin");
     await expect(feedEntries(watcher)).toHaveCount(1);
     await expect(feedEntry(seller, id)).toBeVisible();
     expect(watcherNavigations).toBe(0);

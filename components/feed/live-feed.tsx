@@ -14,6 +14,8 @@ import { useFeed } from "./use-feed";
 
 const ROW_HEIGHT = 60;
 const KNOWN = new Set(["name", "seat", "movieId", "sessionId", "type", "refundOf"]);
+/** How StreamDesk's own extra fields read in a row; fields from other programs show as `key: value`. */
+const EXTRA_LABELS: Record<string, string> = { soldBy: "sold by", refundedBy: "refunded by" };
 
 /** Every entry of the stream, newest first, virtualised so thousands per second stay smooth. */
 export function LiveFeed() {
@@ -139,7 +141,7 @@ const FeedRow = memo(function FeedRow({ entry, refunded, onRefund }: { entry: Ti
         </div>
         {extras.length > 0 ? (
           <div className="truncate text-xs text-slate-500" data-testid="entry-extras">
-            {extras.map(([key, value]) => `${key}: ${value}`).join(" · ")}
+            {extras.map(([key, value]) => `${EXTRA_LABELS[key] ?? `${key}:`} ${value}`).join(" · ")}
           </div>
         ) : null}
       </div>
