@@ -73,8 +73,11 @@ function audited(
   return redis.sdAudited(keys.stream, keys.audit, summary, command.length, ...command, ...auditFields(record));
 }
 
-/** Every group of the stream with its consumers, in two round trips whatever the number of groups. */
-export async function listGroups(redis: RedisClient, keys: StreamKeys): Promise<GroupInfo[]> {
+/** A group as `XINFO GROUPS` describes it, without its consumers. */
+export type GroupSummary = Omit<GroupInfo, "consumers">;
+
+/** Every group of the stream from one `XINFO GROUPS`; none when the stream does not exist. */
+export async function groupSummaries(redis: RedisClient, keys: StreamKeys): Promise<GroupSummary[]> {
   let raw: Flat[];
   try {
     raw = (await guard(redis.xinfo("GROUPS", keys.stream))) as Flat[];
@@ -82,19 +85,26 @@ export async function listGroups(redis: RedisClient, keys: StreamKeys): Promise<
     if (isNoStream(error)) return [];
     throw error;
   }
-  const groups = raw.map(record);
+  return raw.map(record).map((group) => ({
+    name: String(group.name),
+    pending: num(group.pending),
+    lag: numOrNull(group.lag),
+    entriesRead: numOrNull(group["entries-read"]),
+    lastDeliveredId: String(group["last-delivered-id"]),
+  }));
+}
+
+/** Every group of the stream with its consumers, in two round trips whatever the number of groups. */
+export async function listGroups(redis: RedisClient, keys: StreamKeys): Promise<GroupInfo[]> {
+  const groups = await groupSummaries(redis, keys);
   if (groups.length === 0) return [];
   const pipeline = redis.pipeline();
-  for (const group of groups) pipeline.xinfo("CONSUMERS", keys.stream, String(group.name));
+  for (const group of groups) pipeline.xinfo("CONSUMERS", keys.stream, group.name);
   const consumerReplies = (await guard(pipeline.exec())) ?? [];
   return groups.map((group, i) => {
     const [error, consumers] = consumerReplies[i] ?? [null, []];
     return {
-      name: String(group.name),
-      pending: num(group.pending),
-      lag: numOrNull(group.lag),
-      entriesRead: numOrNull(group["entries-read"]),
-      lastDeliveredId: String(group["last-delivered-id"]),
+      ...group,
       // A group deleted between the two round trips simply shows no consumers.
       consumers: error
         ? []

@@ -1,7 +1,7 @@
 import type { StreamKeys } from "./keys";
 import { guard, type RedisClient } from "./redis";
 import { statsBuckets } from "./stats";
-import { isStreamId, type StreamId } from "./stream-id";
+import { idMs, isStreamId, type StreamId } from "./stream-id";
 import { isRefund, isSale, seatOf, toEntries, type RawEntry, type TicketEntry } from "./tickets";
 
 /** Numbers each distinct key once, 1-based, in order of first use. */
@@ -41,7 +41,7 @@ export async function indexEntries(redis: RedisClient, keys: StreamKeys, entries
     const kind = isRefund(entry.fields) && refundOf && isStreamId(refundOf) ? "refund" : isSale(entry.fields) ? "sale" : null;
     if (!kind) continue;
     const seats = seatKeys.add(keys.seats(claim.movieId, claim.sessionId), `${claim.movieId}:${claim.sessionId}`);
-    const { minute, hour } = statsBuckets(keys, Number(entry.id.slice(0, entry.id.indexOf("-"))));
+    const { minute, hour } = statsBuckets(keys, idMs(entry.id));
     const minuteIndex = bucketKeys.add(minute.key, minute.expireAt);
     const hourIndex = bucketKeys.add(hour.key, hour.expireAt);
     tuples.push(entry.id, kind, String(seats), claim.seat, kind === "refund" ? refundOf! : "", String(minuteIndex), minute.field, String(hourIndex), hour.field);

@@ -1,4 +1,5 @@
 import type { RetentionPolicy } from "./config";
+import { groupSummaries } from "./groups";
 import type { StreamKeys } from "./keys";
 import { guard, type RedisClient } from "./redis";
 import { compareIds, type StreamId } from "./stream-id";
@@ -68,14 +69,6 @@ export interface RetentionStatus {
 export const MAXLEN_LOOKAHEAD = 10_000;
 const AT_RISK_COUNT = 10_000;
 
-type Flat = (string | number | null)[];
-
-function record(flat: Flat): Record<string, string | number | null> {
-  const out: Record<string, string | number | null> = {};
-  for (let i = 0; i + 1 < flat.length; i += 2) out[String(flat[i])] = flat[i + 1] ?? null;
-  return out;
-}
-
 /** The newest id a trim under `policy` would drop now, or null when it would drop nothing. */
 async function trimBoundary(redis: RedisClient, keys: StreamKeys, policy: RetentionPolicy, length: number, firstId: StreamId | null, now: number): Promise<StreamId | null> {
   if (!policy || firstId === null) return null;
@@ -107,25 +100,19 @@ export async function retentionStatus(redis: RedisClient, keys: StreamKeys, poli
   const status: RetentionStatus = { policy, description: describeRetention(policy), length, firstId, trimThroughId: boundary, atRisk: [], lagAtRisk: [] };
   if (boundary === null) return status;
 
-  let groups: Record<string, string | number | null>[];
-  try {
-    groups = ((await guard(redis.xinfo("GROUPS", keys.stream))) as Flat[]).map(record);
-  } catch (error) {
-    if (error instanceof Error && /no such key/i.test(error.message)) return status;
-    throw error;
-  }
+  const groups = await groupSummaries(redis, keys);
   if (groups.length === 0) return status;
   // The summary form of XPENDING is cheap whatever the size of the list: it gives the count and the oldest
   // and newest pending ids. Only a group whose pending ids straddle the boundary needs them counted.
   const pipeline = redis.pipeline();
   for (const group of groups) {
-    pipeline.xpending(keys.stream, String(group.name));
-    pipeline.xrange(keys.stream, `(${String(group["last-delivered-id"])}`, boundary, "COUNT", 1);
+    pipeline.xpending(keys.stream, group.name);
+    pipeline.xrange(keys.stream, `(${group.lastDeliveredId}`, boundary, "COUNT", 1);
   }
   const replies = (await guard(pipeline.exec())) ?? [];
   const straddling: { group: string; oldest: StreamId }[] = [];
   groups.forEach((group, i) => {
-    const name = String(group.name);
+    const name = group.name;
     // A group deleted between the round trips simply is not at risk.
     const [summaryError, summary] = replies[2 * i] ?? [null, null];
     const [count, oldest, newest] = summaryError ? [0, null, null] : ((summary ?? []) as [number, string | null, string | null]);
@@ -136,7 +123,7 @@ export async function retentionStatus(redis: RedisClient, keys: StreamKeys, poli
     const [lagError, undelivered] = replies[2 * i + 1] ?? [null, []];
     const next = lagError ? undefined : (undelivered as [string, string[]][])[0]?.[0];
     if (next !== undefined && compareIds(next, boundary) <= 0) {
-      status.lagAtRisk.push({ group: name, lastDeliveredId: String(group["last-delivered-id"]), firstUndeliveredId: next });
+      status.lagAtRisk.push({ group: name, lastDeliveredId: group.lastDeliveredId, firstUndeliveredId: next });
     }
   });
   if (straddling.length > 0) {
@@ -148,7 +135,7 @@ export async function retentionStatus(redis: RedisClient, keys: StreamKeys, poli
       const pending = error ? 0 : (list as unknown[]).length;
       if (pending > 0) status.atRisk.push({ group, pending, oldestPendingId: oldest });
     });
-    const order = new Map(groups.map((group, i) => [String(group.name), i]));
+    const order = new Map(groups.map((group, i) => [group.name, i]));
     status.atRisk.sort((a, b) => order.get(a.group)! - order.get(b.group)!);
   }
   return status;

@@ -2,7 +2,7 @@ import type { StreamKeys } from "./keys";
 import { guard, type RedisClient } from "./redis";
 import { compareIds, type StreamId } from "./stream-id";
 import { markEntries, toEntries, type RawEntry, type TicketEntry } from "./tickets";
-import type { SearchFilters, SearchQuery } from "./validations/search";
+import { matchesFilters, type SearchFilters, type SearchQuery } from "./validations/search";
 
 export { parseSearchQuery, type SearchFilters, type SearchQuery } from "./validations/search";
 
@@ -35,12 +35,7 @@ export interface SearchPage {
 
 /** True when `entry` passes every filter given. */
 export function matches(filters: SearchFilters, entry: TicketEntry): boolean {
-  const { fields } = entry;
-  if (filters.name !== undefined && !(fields.name ?? "").toLowerCase().includes(filters.name)) return false;
-  if (filters.seat !== undefined && (fields.seat ?? "").trim().toUpperCase() !== filters.seat) return false;
-  if (filters.movieId !== undefined && (fields.movieId ?? "").trim() !== filters.movieId) return false;
-  if (filters.sessionId !== undefined && (fields.sessionId ?? "").trim() !== filters.sessionId) return false;
-  return true;
+  return matchesFilters(filters, entry.fields);
 }
 
 /**

@@ -101,7 +101,7 @@ export function createApp(deps: AppDeps): App {
   });
   deps.redis.on("reconnecting", () => metrics.reconnecting("commands"));
   deps.feedRedis.on("reconnecting", () => metrics.reconnecting("feed"));
-  loop.on("batch", (entries) => metrics.delivered(entries.map((entry) => entry.id), io.sockets.adapter.rooms.get(LIVE_ROOM)?.size ?? 0));
+  loop.on("batch", (entries) => metrics.delivered(entries, io.sockets.adapter.rooms.get(LIVE_ROOM)?.size ?? 0));
   const hub = new FeedHub(io, loop, (after, until, count) => readRange(deps.redis, deps.keys, after, until, count));
   const groups = new GroupWatcher(deps.redis, deps.keys, deps.groupsPollMs, () => io.engine.clientsCount > 0);
   groups.on("update", (snapshot) => io.emit("groups:update", snapshot));

@@ -1,10 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
-import type { StreamId } from "@/lib/stream-id";
-
-/** The milliseconds part of an id, without parsing it fully: this runs once per delivered entry. */
-function idMs(id: StreamId): number {
-  return Number(id.slice(0, id.indexOf("-")));
-}
+import { idMs, type StreamId } from "@/lib/stream-id";
 
 /** What the metrics read at scrape time; nothing here is stored twice. */
 export interface MetricsSources {
@@ -117,10 +112,10 @@ export class Metrics {
   }
 
   /** One call per broadcast batch: counts per batch, observes the delay per entry. */
-  delivered(ids: readonly StreamId[], tabs: number, now = Date.now()): void {
-    this.#entries.inc(ids.length);
-    this.#deliveries.inc(ids.length * tabs);
-    for (const id of ids) this.#deliveryDelay.observe(Math.max(0, now - idMs(id)) / 1000);
+  delivered(entries: readonly { id: StreamId }[], tabs: number, now = Date.now()): void {
+    this.#entries.inc(entries.length);
+    this.#deliveries.inc(entries.length * tabs);
+    for (const { id } of entries) this.#deliveryDelay.observe(Math.max(0, now - idMs(id)) / 1000);
   }
 
   reconnecting(connection: string): void {

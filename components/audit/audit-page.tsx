@@ -5,6 +5,7 @@ import { api } from "@/components/api";
 import { formatEntryTime } from "@/components/feed/format";
 import { buttonStyles, Field } from "@/components/ui/field";
 import type { TicketEntry } from "@/lib/tickets";
+import { ErrorText } from "@/components/ui/error-text";
 
 const SHOWN = new Set(["actor", "action", "target"]);
 
@@ -46,11 +47,7 @@ export function AuditPage() {
         <Field className="w-48" label="Person" value={actor} onChange={setActor} placeholder="any" autoComplete="off" />
         <Field className="w-56" label="Action" value={action} onChange={setAction} placeholder="e.g. group.claim" autoComplete="off" hint="Matches the start: group. finds every group change." />
       </div>
-      {error ? (
-        <p role="alert" className="text-sm text-red-700">
-          {error}
-        </p>
-      ) : null}
+      <ErrorText message={error} />
       <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
         <table className="w-full text-left text-sm">
           <thead className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500">

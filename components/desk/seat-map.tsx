@@ -4,6 +4,7 @@ import { useEffect, useState } from "react";
 import { isRefund } from "@/components/feed/entry-kind";
 import { feedStore } from "@/components/feed/feed-store";
 import { seatLabel, rowLetters } from "./seats";
+import { ErrorText } from "@/components/ui/error-text";
 
 interface Props {
   movieId: string;
@@ -78,11 +79,7 @@ export function SeatMap({ movieId, sessionId, rows, seatsPerRow, selected, onPic
           {load.state === "loading" ? "Loading…" : `${free} of ${rows * seatsPerRow} free`}
         </span>
       </div>
-      {load.state === "error" ? (
-        <p role="alert" className="text-sm text-red-700">
-          {load.message}
-        </p>
-      ) : null}
+      <ErrorText message={load.state === "error" ? load.message : null} />
       <div className="rounded-md bg-slate-200 py-1 text-center text-[10px] uppercase tracking-[0.3em] text-slate-500">Screen</div>
       <div
         className="grid gap-1"

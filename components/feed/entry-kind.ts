@@ -3,11 +3,7 @@ import { SEAT_PATTERN as SEAT } from "@/lib/validations/sale";
 
 const POSITIVE = /^[1-9]\d{0,14}$/;
 
-/** The millisecond part of a stream id, without BigInt: this runs for every live entry. */
-export function idMs(id: string): number {
-  const dash = id.indexOf("-");
-  return Number(dash < 0 ? id : id.slice(0, dash));
-}
+export { idMs } from "@/lib/stream-id";
 
 /** A refund entry (`type=refund`, `refundOf=<sale id>`); everything else is a sale. */
 export function isRefund(entry: TicketEntry): boolean {

@@ -6,6 +6,7 @@ import { Dialog } from "@/components/ui/dialog";
 import { buttonStyles } from "@/components/ui/field";
 import type { GroupInfo } from "@/lib/groups";
 import { groupsStore } from "./groups-store";
+import { ErrorText } from "@/components/ui/error-text";
 
 /** Asks before deleting a group, saying how many messages are still pending; `onDeleted` runs after. */
 export function DeleteGroupDialog({ group, open, onClose, onDeleted }: { group: GroupInfo; open: boolean; onClose: () => void; onDeleted: () => void }) {
@@ -23,11 +24,7 @@ export function DeleteGroupDialog({ group, open, onClose, onDeleted }: { group: 
           ? `${group.pending} message${group.pending === 1 ? " is" : "s are"} still pending in this group. Deleting it forgets them and every consumer's place; the stream itself is kept.`
           : "No messages are pending. Deleting it forgets every consumer's place; the stream itself is kept."}
       </p>
-      {error ? (
-        <p role="alert" className="text-sm text-red-700">
-          {error}
-        </p>
-      ) : null}
+      <ErrorText message={error} />
       <div className="flex justify-end gap-2">
         <button type="button" className={buttonStyles.secondary} onClick={onClose}>
           Keep it

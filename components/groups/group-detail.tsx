@@ -16,6 +16,7 @@ import { groupsStore, useGroups } from "./groups-store";
 import { PendingList } from "./pending-list";
 import { DeleteGroupDialog } from "./delete-group-dialog";
 import { StaleBanner } from "./stale-banner";
+import { ErrorText } from "@/components/ui/error-text";
 
 /** One group: its figures, consumers, a reader, and the pending list with every fix a supervisor needs. */
 export function GroupDetail({ name }: { name: string }) {
@@ -142,11 +143,7 @@ function Consumers({ group, receivedAt, canChange }: { group: GroupInfo; receive
             ? `${removing.name} still owns ${removing.pending} pending message${removing.pending === 1 ? "" : "s"}. Deleting it drops them from the pending list for good: claim them for another consumer first if they still need processing.`
             : "It owns no pending messages."}
         </p>
-        {error ? (
-          <p role="alert" className="text-sm text-red-700">
-            {error}
-          </p>
-        ) : null}
+        <ErrorText message={error} />
         <div className="flex justify-end gap-2">
           <button type="button" className={buttonStyles.secondary} onClick={() => setRemoving(null)}>
             Keep it

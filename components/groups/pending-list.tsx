@@ -7,6 +7,7 @@ import { buttonStyles, Field } from "@/components/ui/field";
 import { formatDuration, useNow } from "@/components/ui/use-now";
 import type { GroupInfo, PendingMessage } from "@/lib/groups";
 import { groupsStore } from "./groups-store";
+import { ErrorText } from "@/components/ui/error-text";
 
 const PAGE = 50;
 
@@ -121,11 +122,7 @@ export function PendingList({ group, canChange }: { group: GroupInfo; canChange:
           {message?.text ?? ""}
         </p>
       </div>
-      {error ? (
-        <p role="alert" className="text-sm text-red-700">
-          {error}
-        </p>
-      ) : null}
+      <ErrorText message={error} />
       <PendingTable
         rows={rows}
         loadedAt={page?.loadedAt ?? 0}
@@ -309,11 +306,7 @@ function ClaimDialog({
         </p>
         <Field label="Claim for consumer" value={consumer} onChange={setConsumer} placeholder="consumer-2" autoComplete="off" />
         <Field label="Minimum idle (ms)" value={minIdle} onChange={setMinIdle} inputMode="numeric" />
-        {error ? (
-          <p role="alert" className="text-sm text-red-700">
-            {error}
-          </p>
-        ) : null}
+        <ErrorText message={error} />
         <div className="flex justify-end gap-2">
           <button type="button" className={buttonStyles.secondary} onClick={onClose}>
             Cancel
@@ -388,11 +381,7 @@ function AutoclaimDialog({ open, group, onClose, onDone }: { open: boolean; grou
           </p>
         </div>
       ) : null}
-      {error ? (
-        <p role="alert" className="text-sm text-red-700">
-          {error}
-        </p>
-      ) : null}
+      <ErrorText message={error} />
       <div className="flex justify-end gap-2">
         {progress?.running ? (
           <button type="button" className={buttonStyles.secondary} onClick={() => abort.current?.abort()}>

@@ -7,6 +7,7 @@ import { Dialog } from "@/components/ui/dialog";
 import { buttonStyles } from "@/components/ui/field";
 import type { TicketEntry } from "@/lib/tickets";
 import { refundedStore } from "./refunded-store";
+import { ErrorText } from "@/components/ui/error-text";
 
 const CONFIRM =
   "rounded-lg bg-red-600 px-4 py-2 font-medium text-white hover:bg-red-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-red-500 disabled:opacity-60";
@@ -64,11 +65,7 @@ function RefundBody({ sale, onClose, onRefunded }: { sale: TicketEntry; onClose:
       <p className="text-sm text-slate-700">
         The sale stays in the stream; a refund entry is added after it and the seat becomes free to sell again.
       </p>
-      {error ? (
-        <p role="alert" className="text-sm text-red-700">
-          {error}
-        </p>
-      ) : null}
+      <ErrorText message={error} />
       <div className="flex justify-end gap-2">
         <button type="button" className={`${buttonStyles.secondary} px-4 py-2 text-base`} onClick={onClose}>
           Keep the sale

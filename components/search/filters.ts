@@ -1,5 +1,6 @@
 import { idMs } from "@/components/feed/entry-kind";
 import type { TicketEntry } from "@/lib/tickets";
+import { matchesFilters } from "@/lib/validations/search";
 
 /** The search form as typed: From and To are `datetime-local` values in the browser's time zone. */
 export interface FilterForm {
@@ -60,14 +61,9 @@ export function filterQuery(filters: Filters): URLSearchParams {
 
 /** The server's rules, for live entries: name a case-insensitive substring, seat case-insensitive, movie and session exact, time within From–To. */
 export function matcher(filters: Filters): (entry: TicketEntry) => boolean {
-  const name = filters.name.toLowerCase();
-  const seat = filters.seat.toUpperCase();
+  const fieldFilters = { name: filters.name.toLowerCase(), seat: filters.seat.toUpperCase(), movieId: filters.movieId, sessionId: filters.sessionId };
   return (entry) => {
-    const f = entry.fields;
-    if (name && !(f.name ?? "").toLowerCase().includes(name)) return false;
-    if (seat && (f.seat ?? "").trim().toUpperCase() !== seat) return false;
-    if (filters.movieId && (f.movieId ?? "").trim() !== filters.movieId) return false;
-    if (filters.sessionId && (f.sessionId ?? "").trim() !== filters.sessionId) return false;
+    if (!matchesFilters(fieldFilters, entry.fields)) return false;
     const ms = idMs(entry.id);
     if (filters.fromMs !== null && ms < filters.fromMs) return false;
     if (filters.toMs !== null && ms > filters.toMs) return false;

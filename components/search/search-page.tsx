@@ -11,6 +11,7 @@ import { buttonStyles, Field } from "@/components/ui/field";
 import type { TicketEntry } from "@/lib/tickets";
 import { EMPTY_FORM, filterQuery, matcher, parseFilters, type FilterForm, type Filters } from "./filters";
 import { scan, startProgress, type Progress } from "./search-run";
+import { ErrorText } from "@/components/ui/error-text";
 
 /** Live matches kept above the results; older ones are still found by searching again. */
 const LIVE_LIMIT = 500;
@@ -113,11 +114,7 @@ export function SearchPage() {
             <span className="ml-auto text-sm text-slate-500">Fix the filters to export.</span>
           )}
         </div>
-        {formError ? (
-          <p role="alert" className="text-sm text-red-700">
-            {formError.text}
-          </p>
-        ) : null}
+        <ErrorText message={formError?.text} />
       </form>
       {search ? (
         <Results

@@ -5,6 +5,7 @@ import { api } from "@/components/api";
 import { Dialog } from "@/components/ui/dialog";
 import { buttonStyles, Field } from "@/components/ui/field";
 import type { StaffMember } from "@/lib/staff";
+import { ErrorText } from "@/components/ui/error-text";
 
 /** Supervisors add people, reset passwords and disable accounts. */
 export function StaffPage({ me }: { me: string }) {
@@ -24,11 +25,7 @@ export function StaffPage({ me }: { me: string }) {
     <div className="mx-auto w-full max-w-4xl space-y-4 p-4">
       <h1 className="text-xl font-semibold">Staff</h1>
       <AddStaffForm onAdded={() => void load()} />
-      {error ? (
-        <p role="alert" className="text-sm text-red-700">
-          {error}
-        </p>
-      ) : null}
+      <ErrorText message={error} />
       <section className="rounded-xl border border-slate-200 bg-white shadow-sm" aria-label="Staff accounts">
         {staff === null ? (
           <p className="p-4 text-slate-500">Loading…</p>
@@ -143,11 +140,7 @@ function StaffRow({ member, isMe, onChanged }: { member: StaffMember; isMe: bool
           }}
         >
           <Field label="New password" value={password} onChange={setPassword} type="password" autoComplete="new-password" hint="They must change it at their next sign-in." />
-          {error ? (
-            <p role="alert" className="text-sm text-red-700">
-              {error}
-            </p>
-          ) : null}
+          <ErrorText message={error} />
           <div className="flex justify-end gap-2">
             <button type="button" className={buttonStyles.secondary} onClick={() => setResetting(false)}>
               Cancel

@@ -54,6 +54,18 @@ export interface SearchFilters {
   sessionId?: string;
 }
 
+/**
+ * True when an entry's fields pass every filter given (`name` already lower-cased, `seat` upper-cased):
+ * the one rule the server's scan, the CSV export and the browser's live matches share.
+ */
+export function matchesFilters(filters: SearchFilters, fields: Record<string, string>): boolean {
+  if (filters.name && !(fields.name ?? "").toLowerCase().includes(filters.name)) return false;
+  if (filters.seat && (fields.seat ?? "").trim().toUpperCase() !== filters.seat) return false;
+  if (filters.movieId && (fields.movieId ?? "").trim() !== filters.movieId) return false;
+  if (filters.sessionId && (fields.sessionId ?? "").trim() !== filters.sessionId) return false;
+  return true;
+}
+
 export interface SearchQuery {
   filters: SearchFilters;
   /** Oldest entry to consider (inclusive); the stream's start when omitted. */
