@@ -80,6 +80,8 @@ const schema = z.object({
   METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   SEAT_ROWS: intIn(1, 26).default(10),
   SEATS_PER_ROW: intIn(1, 99).default(20),
+  MAX_SEATS_PER_SALE: intIn(1, 100).default(10),
+  SALES_CLOSE_MINUTES: intIn(0, 24 * 60).default(15),
   FEED_BATCH: intIn(1, 10_000).default(1000),
   FEED_BLOCK_MS: intIn(10, 60_000).default(2000),
   FEED_COALESCE_MS: intIn(0, 1000).default(5),
@@ -105,7 +107,10 @@ export interface Config {
   secret: string | undefined;
   /** When set, `GET /metrics` needs it as a bearer token. */
   metricsToken: string | undefined;
+  /** The plan of showings that are not in the programme (SEAT_ROWS × SEATS_PER_ROW). */
   seatMap: { rows: number; seatsPerRow: number };
+  /** MAX_SEATS_PER_SALE and SALES_CLOSE_MINUTES (after a showing's start). */
+  sales: { maxSeats: number; closeMinutes: number };
   feed: { batch: number; blockMs: number; coalesceMs: number };
   groups: { pollMs: number; deadLetterDeliveries: number };
   /** Seconds a session lives without use; every request slides it. */
@@ -142,6 +147,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     secret: e.STREAMDESK_SECRET,
     metricsToken: e.METRICS_TOKEN,
     seatMap: { rows: e.SEAT_ROWS, seatsPerRow: e.SEATS_PER_ROW },
+    sales: { maxSeats: e.MAX_SEATS_PER_SALE, closeMinutes: e.SALES_CLOSE_MINUTES },
     feed: { batch: e.FEED_BATCH, blockMs: e.FEED_BLOCK_MS, coalesceMs: e.FEED_COALESCE_MS },
     groups: { pollMs: e.GROUPS_POLL_MS, deadLetterDeliveries: e.DEAD_LETTER_DELIVERIES },
     sessionIdleSeconds: e.SESSION_IDLE_MINUTES * 60,

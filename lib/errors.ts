@@ -9,16 +9,53 @@ export class ValidationError extends Error {
   }
 }
 
-/** The seat is already sold for that movie + session; nothing was written. */
+/** One or more seats of a sale are already sold for that movie + session; nothing was written. */
 export class SeatTakenError extends Error {
   override name = "SeatTakenError";
+  /** Every seat of the sale that was taken, with the id of the entry holding it. */
+  readonly taken: { seat: string; holderId: string }[];
   constructor(
     readonly seat: string,
     readonly movieId: string,
     readonly sessionId: string,
     readonly holderId: string,
+    taken?: { seat: string; holderId: string }[],
+    /** How the screening reads to a person: "Dune · 20:30 · Hall 2"; ids when it is not in the programme. */
+    screening = `movie ${movieId}, session ${sessionId}`,
   ) {
-    super(`Seat ${seat} is already sold for movie ${movieId}, session ${sessionId}. Pick another seat.`);
+    const all = taken ?? [{ seat, holderId }];
+    super(
+      all.length === 1
+        ? `Seat ${seat} is already sold for ${screening}. ${taken && taken.length === 1 ? "Nothing was sold; pick another seat." : "Pick another seat."}`
+        : `Seats ${all.map((t) => t.seat).join(", ")} are already sold for ${screening}. Nothing was sold; pick other seats.`,
+    );
+    this.taken = all;
+  }
+}
+
+/** The showing started more than SALES_CLOSE_MINUTES ago; nothing was written. */
+export class SalesClosedError extends Error {
+  override name = "SalesClosedError";
+  constructor(screening: string, closedAt: string) {
+    super(`Sales for ${screening} closed at ${closedAt}: the showing has started. Pick a later showing.`);
+  }
+}
+
+/** A programme change that would break a sale or another showing; nothing was written. */
+export class ProgramConflictError extends Error {
+  override name = "ProgramConflictError";
+}
+
+/** No film, hall or showing with that id in the programme. */
+export class ProgramItemMissingError extends Error {
+  override name = "ProgramItemMissingError";
+}
+
+/** A programme document or change breaks the programme's rules; `problems` says where, one by one. */
+export class ProgramInvalidError extends ValidationError {
+  override name = "ProgramInvalidError";
+  constructor(readonly problems: { path: string; message: string }[]) {
+    super(problems.length === 1 ? problems[0]!.message : `The programme has ${problems.length} problems; nothing was changed. Fix each one listed.`);
   }
 }
 
@@ -69,5 +106,13 @@ export class AlreadyRefundedError extends Error {
     readonly refundId: string,
   ) {
     super(`Sale ${saleId} was already refunded by entry ${refundId}; nothing was changed.`);
+  }
+}
+
+/** The programme changed between the check of a sale and its write; check the sale again against the new one. */
+export class ProgramChangedError extends Error {
+  override name = "ProgramChangedError";
+  constructor(readonly version: string) {
+    super("The programme changed several times while this sale was checked, so nothing was sold. Try again.");
   }
 }

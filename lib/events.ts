@@ -1,4 +1,5 @@
 import type { GroupInfo } from "./groups";
+import type { ProgramView } from "./validations/program";
 import type { TicketEntry } from "./tickets";
 
 /** Whether the server is reading the stream; `since` is when that last changed (ms since epoch). */
@@ -18,6 +19,8 @@ export interface ServerToClientEvents {
   "feed:status": (status: FeedStatus) => void;
   /** The same object as `GET /api/groups`; sent on connect and whenever a group changes. */
   "groups:update": (snapshot: { groups: GroupInfo[] }) => void;
+  /** The whole programme with sold counts, as `GET /api/program` shapes it; sent on connect and whenever it changes. */
+  "program:update": (program: ProgramView) => void;
 }
 
 /** Events browsers send to the server. */

@@ -16,6 +16,8 @@ export interface StreamKeys {
   statsMinutes(hourStartMs: number): string;
   /** Hash of per-hour counters for the UTC day starting at `dayStartMs` (fields `<hourStartMs>:sales`, `…:refunds`). */
   statsHours(dayStartMs: number): string;
+  /** Hash holding the programme (films, halls, showings) as one JSON `doc`, and its `version`. */
+  program: string;
   /** Dead letters moved out of the stream's consumer groups. */
   dead: string;
   /** Who did what: one entry per change made through StreamDesk. */
@@ -53,6 +55,7 @@ export function streamKeys(stream: string): StreamKeys {
     statsCursor: `${tag}:stats:cursor`,
     statsMinutes: (hourStartMs) => `${tag}:stats:minutes:${hourStartMs}`,
     statsHours: (dayStartMs) => `${tag}:stats:hours:${dayStartMs}`,
+    program: `${tag}:program`,
     dead: `${tag}:dead`,
     audit: `${tag}:audit`,
     staffIndex: `${tag}:staff`,

@@ -1,6 +1,6 @@
 import { Cluster, Redis, type RedisOptions, type Result } from "ioredis";
 import { RedisUnavailableError } from "./errors";
-import { AUDITED, CREATE_STAFF, INDEX_ENTRIES, MOVE_DEAD_LETTERS, REFUND_TICKET, SELL_TICKET } from "./scripts";
+import { AUDITED, CREATE_STAFF, INDEX_ENTRIES, MOVE_DEAD_LETTERS, REFUND_TICKET, SELL_SEATS, WRITE_PROGRAM } from "./scripts";
 
 /** A connection to a single Redis or to a Redis Cluster; every domain function takes one. */
 export type RedisClient = Redis | Cluster;
@@ -18,8 +18,10 @@ export interface ClientOptions {
 
 declare module "ioredis" {
   interface RedisCommander<Context> {
-    /** See {@link SELL_TICKET}. */
-    sdSellTicket(stream: string, seats: string, screenings: string, seat: string, screening: string, ...trimAndFields: string[]): Result<[number, string], Context>;
+    /** See {@link SELL_SEATS}. */
+    sdSellSeats(stream: string, seats: string, screenings: string, program: string, version: string, ...args: string[]): Result<[number, ...string[]], Context>;
+    /** See {@link WRITE_PROGRAM}. */
+    sdWriteProgram(numKeys: number, ...keysAndArgs: string[]): Result<[number, string, string?], Context>;
     /** See {@link REFUND_TICKET}. */
     sdRefundTicket(stream: string, refunds: string, seats: string, audit: string, saleId: string, actor: string, seat: string, ...trim: string[]): Result<[number, string], Context>;
     /** See {@link INDEX_ENTRIES}. */
@@ -34,7 +36,8 @@ declare module "ioredis" {
 }
 
 function defineScripts(client: RedisClient): void {
-  client.defineCommand("sdSellTicket", { numberOfKeys: 3, lua: SELL_TICKET });
+  client.defineCommand("sdSellSeats", { numberOfKeys: 4, lua: SELL_SEATS });
+  client.defineCommand("sdWriteProgram", { lua: WRITE_PROGRAM });
   client.defineCommand("sdRefundTicket", { numberOfKeys: 4, lua: REFUND_TICKET });
   client.defineCommand("sdIndexEntries", { lua: INDEX_ENTRIES });
   client.defineCommand("sdMoveDeadLetters", { numberOfKeys: 3, lua: MOVE_DEAD_LETTERS });

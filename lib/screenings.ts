@@ -1,7 +1,7 @@
 import type { StreamKeys } from "./keys";
 import { guard, type RedisClient } from "./redis";
 
-/** One screening that has sold at least once: seats held now, out of the seat map's capacity. */
+/** One screening that has sold at least once: seats held now, out of its hall's capacity (the default plan's outside the programme). */
 export interface ScreeningSummary {
   movieId: string;
   sessionId: string;
@@ -16,7 +16,11 @@ const byNumber = (a: string, b: string) => (a.length - b.length) || (a < b ? -1 
  * would miss keys on Redis Cluster), with the seats held now, sorted by movie then session, numerically.
  * Two round trips whatever the number of screenings.
  */
-export async function listScreenings(redis: RedisClient, keys: StreamKeys, capacity: number): Promise<ScreeningSummary[]> {
+export async function listScreenings(
+  redis: RedisClient,
+  keys: StreamKeys,
+  capacity: (movieId: string, sessionId: string) => number,
+): Promise<ScreeningSummary[]> {
   const members = await guard(redis.smembers(keys.screenings));
   const screenings = members
     .map((member) => {
@@ -32,6 +36,6 @@ export async function listScreenings(redis: RedisClient, keys: StreamKeys, capac
   return screenings.map((screening, i) => {
     const [error, sold] = replies[i] ?? [null, 0];
     if (error) throw error;
-    return { ...screening, sold: Number(sold), capacity };
+    return { ...screening, sold: Number(sold), capacity: capacity(screening.movieId, screening.sessionId) };
   });
 }

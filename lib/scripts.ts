@@ -18,20 +18,80 @@ end
 `;
 
 /**
- * Sells one seat atomically: refuses when the seat hash already names a holder, otherwise appends the
- * entry (trimming the stream by the retention policy), records the seat and the screening, so no reader
- * ever sees one without the other.
- * KEYS: stream, seats hash, screenings set. ARGV: seat, screening ("movieId:sessionId"), trim kind, trim
- * value, then the entry's field/value pairs.
- * Returns {1, newId} on success, {0, holderId} when the seat is taken.
+ * Sells one or more seats of one screening atomically: all or nothing. Refuses when the programme changed
+ * since the caller validated the seats against it (so a seat plan or a showing can never change between
+ * the check and the write), or when any seat already has a holder (naming every one). Otherwise appends
+ * one entry per seat in the seed's shape (trimming the stream by the retention policy), records each
+ * seat and the screening, so no reader ever sees one without the other.
+ * KEYS: stream, seats hash, screenings set, programme hash.
+ * ARGV: programme version the sale was checked against ("" skips the check), n, n seats, screening
+ * ("movieId:sessionId"), trim kind, trim value, name, movieId, sessionId, then extra field/value pairs.
+ * Returns {1, id…} on success, {0, seat, holder, seat, holder…} when seats are taken, {2, version} when the
+ * programme changed.
  */
-export const SELL_TICKET = `${TRIMMED_XADD}
-local holder = redis.call('HGET', KEYS[2], ARGV[1])
-if holder then return {0, holder} end
-local id = trimmed_xadd(KEYS[1], ARGV[3], ARGV[4], {unpack(ARGV, 5)})
-redis.call('HSET', KEYS[2], ARGV[1], id)
-redis.call('SADD', KEYS[3], ARGV[2])
-return {1, id}
+export const SELL_SEATS = `${TRIMMED_XADD}
+local n = tonumber(ARGV[2])
+if ARGV[1] ~= '' then
+  local version = redis.call('HGET', KEYS[4], 'version') or '0'
+  if version ~= ARGV[1] then return {2, version} end
+end
+local taken = {0}
+for i = 3, 2 + n do
+  local holder = redis.call('HGET', KEYS[2], ARGV[i])
+  if holder then
+    taken[#taken + 1] = ARGV[i]
+    taken[#taken + 1] = holder
+  end
+end
+if #taken > 1 then return taken end
+local base = 2 + n
+local extras = {}
+for i = base + 7, #ARGV do extras[#extras + 1] = ARGV[i] end
+local ids = {1}
+for i = 3, 2 + n do
+  local fields = {'name', ARGV[base + 4], 'seat', ARGV[i], 'movieId', ARGV[base + 5], 'sessionId', ARGV[base + 6]}
+  for _, v in ipairs(extras) do fields[#fields + 1] = v end
+  local id = trimmed_xadd(KEYS[1], ARGV[base + 2], ARGV[base + 3], fields)
+  redis.call('HSET', KEYS[2], ARGV[i], id)
+  ids[#ids + 1] = id
+end
+redis.call('SADD', KEYS[3], ARGV[base + 1])
+return ids
+`;
+
+/**
+ * Replaces the programme document, with its audit entry, when nobody changed it since the caller read it
+ * and no seat the change would strand is sold. The caller validated the new document; this script makes
+ * the "no sales" part of that check atomic with the write (a sale racing the change either lands first and
+ * is seen here, or finds the version moved and is checked again).
+ * KEYS: programme hash (fields `doc`, `version`), audit stream, then K seat hashes.
+ * ARGV: expected version, new document (JSON), K, K specs ("*": the hash must be empty; otherwise a comma
+ * list of seats that must not be sold), then the audit entry's field/value pairs.
+ * Returns {1, newVersion}; {0, version} when the programme moved on; {2, i, seat} when seat hash i holds a
+ * sale (seat is "" for a hash that must be empty).
+ */
+export const WRITE_PROGRAM = `
+local version = redis.call('HGET', KEYS[1], 'version') or '0'
+if version ~= ARGV[1] then return {0, version} end
+local k = tonumber(ARGV[3])
+for i = 1, k do
+  local spec, seats = ARGV[3 + i], KEYS[2 + i]
+  if spec == '*' then
+    if redis.call('HLEN', seats) > 0 then return {2, i, ''} end
+  else
+    for seat in string.gmatch(spec, '[^,]+') do
+      if redis.call('HEXISTS', seats, seat) == 1 then return {2, i, seat} end
+    end
+  end
+end
+local next = redis.call('HINCRBY', KEYS[1], 'version', 1)
+redis.call('HSET', KEYS[1], 'doc', ARGV[2])
+local fields = {}
+for i = 4 + k, #ARGV do fields[#fields + 1] = ARGV[i] end
+fields[#fields + 1] = 'result'
+fields[#fields + 1] = tostring(next)
+redis.call('XADD', KEYS[2], '*', unpack(fields))
+return {1, tostring(next)}
 `;
 
 /**

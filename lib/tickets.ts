@@ -1,11 +1,11 @@
-import { SeatTakenError, ValidationError } from "./errors";
+import { ProgramChangedError, SeatTakenError, ValidationError } from "./errors";
 import type { StreamKeys } from "./keys";
 import { guard, type RedisClient } from "./redis";
 import { trimArgs, type RetentionPolicy } from "./retention";
 import { isStreamId, type StreamId } from "./stream-id";
 import { SEAT_PATTERN, type Sale } from "./validations/sale";
 
-export { parseSale, type Sale } from "./validations/sale";
+export { parseSale, parseSaleRequest, type MultiSale, type Sale } from "./validations/sale";
 
 /**
  * One stream entry as every reader sees it. `doubleBooked` marks a sale whose seat another entry holds;
@@ -19,9 +19,60 @@ export interface TicketEntry {
   refunded?: true;
 }
 
+export interface SellOptions {
+  /** Extra fields after the seed's four, such as `soldBy` and `price`. */
+  extra?: Record<string, string>;
+  retention?: RetentionPolicy;
+  /** The programme version the seats were checked against; the write is refused if it moved on. */
+  programVersion?: string;
+  /** How the screening reads in an error ("Dune · 20:30 · Hall 2"). */
+  screening?: string;
+}
+
 /**
- * Appends a sale to the stream (fields in the seed's order: name, seat, movieId, sessionId, then any
- * extras such as `soldBy`) unless the seat is already held.
+ * Sells several seats of one screening in one atomic step: one stream entry per seat, in the seed's field
+ * order (name, seat, movieId, sessionId, then the extras), all or nothing.
+ * @returns the new entry ids, in the order of `sale.seats`.
+ * @throws SeatTakenError naming every seat already sold; nothing is written.
+ * @throws ProgramChangedError when `programVersion` is given and the programme has moved on.
+ */
+export async function sellTickets(
+  redis: RedisClient,
+  keys: StreamKeys,
+  sale: { name: string; seats: readonly string[]; movieId: number | string; sessionId: number | string },
+  options: SellOptions = {},
+): Promise<StreamId[]> {
+  const movieId = String(sale.movieId);
+  const sessionId = String(sale.sessionId);
+  const extras = Object.entries(options.extra ?? {}).flat();
+  const [ok, ...rest] = await guard(
+    redis.sdSellSeats(
+      keys.stream,
+      keys.seats(movieId, sessionId),
+      keys.screenings,
+      keys.program,
+      options.programVersion ?? "",
+      String(sale.seats.length),
+      ...sale.seats,
+      `${movieId}:${sessionId}`,
+      ...trimArgs(options.retention),
+      sale.name,
+      movieId,
+      sessionId,
+      ...extras,
+    ),
+  );
+  if (ok === 1) return rest;
+  if (ok === 2) throw new ProgramChangedError(rest[0] ?? "0");
+  const taken: { seat: string; holderId: string }[] = [];
+  for (let i = 0; i + 1 < rest.length; i += 2) taken.push({ seat: rest[i]!, holderId: rest[i + 1]! });
+  const first = taken[0]!;
+  throw new SeatTakenError(first.seat, movieId, sessionId, first.holderId, sale.seats.length > 1 ? taken : undefined, options.screening);
+}
+
+/**
+ * Appends a sale of one seat (fields in the seed's order: name, seat, movieId, sessionId, then any extras
+ * such as `soldBy`) unless the seat is already held.
  * @returns the new entry id.
  * @throws SeatTakenError when the seat is sold for that movie + session; nothing is written.
  */
@@ -32,15 +83,8 @@ export async function sellTicket(
   extra: Record<string, string> = {},
   options: { retention?: RetentionPolicy } = {},
 ): Promise<StreamId> {
-  const movieId = String(sale.movieId);
-  const sessionId = String(sale.sessionId);
-  const fields = ["name", sale.name, "seat", sale.seat, "movieId", movieId, "sessionId", sessionId];
-  for (const [field, value] of Object.entries(extra)) fields.push(field, value);
-  const [ok, id] = await guard(
-    redis.sdSellTicket(keys.stream, keys.seats(movieId, sessionId), keys.screenings, sale.seat, `${movieId}:${sessionId}`, ...trimArgs(options.retention), ...fields),
-  );
-  if (ok !== 1) throw new SeatTakenError(sale.seat, movieId, sessionId, id);
-  return id;
+  const [id] = await sellTickets(redis, keys, { ...sale, seats: [sale.seat] }, { extra, retention: options.retention });
+  return id!;
 }
 
 /** True for a refund entry (`type` = refund), which never claims a seat. */

@@ -10,6 +10,8 @@ import { sessionFromCookie, type AuthDeps } from "./auth";
 import { FeedHub, LIVE_ROOM } from "./feed-hub";
 import { FeedLoop } from "./feed-loop";
 import { GroupWatcher } from "./group-watcher";
+import { ProgramWatcher } from "./program-watcher";
+import { ProgramCache } from "@/lib/program";
 import { log } from "./log";
 import { Metrics } from "./metrics";
 import { guardPage } from "./page-guard";
@@ -42,6 +44,9 @@ export interface App {
   io: Server<ClientToServerEvents, ServerToClientEvents>;
   loop: FeedLoop;
   groups: GroupWatcher;
+  /** The programme sales are checked against, kept current across instances. */
+  programCache: ProgramCache;
+  program: ProgramWatcher;
   metrics: Metrics;
   /** Closes every open socket of one person (their account was disabled). */
   endUserSockets(username: string): void;
@@ -105,6 +110,9 @@ export function createApp(deps: AppDeps): App {
   const hub = new FeedHub(io, loop, (after, until, count) => readRange(deps.redis, deps.keys, after, until, count));
   const groups = new GroupWatcher(deps.redis, deps.keys, deps.groupsPollMs, () => io.engine.clientsCount > 0);
   groups.on("update", (snapshot) => io.emit("groups:update", snapshot));
+  const programCache = new ProgramCache(deps.redis, deps.keys);
+  const program = new ProgramWatcher(deps.redis, deps.keys, programCache, deps.groupsPollMs);
+  program.on("update", (view) => io.emit("program:update", view));
   io.use((socket, next) => {
     sessionFromCookie(deps.auth, socket.request.headers.cookie).then(
       (session) => {
@@ -133,16 +141,23 @@ export function createApp(deps: AppDeps): App {
     hub.attach(socket);
     if (groups.snapshot) socket.emit("groups:update", groups.snapshot);
     else groups.refresh();
+    program.view().then(
+      (view) => socket.emit("program:update", view),
+      () => {},
+    );
   });
   loop.on("status", (status) => log.info(`feed loop: Redis ${status.redis}`));
   loop.start();
   groups.start();
+  program.start();
 
   return {
     http,
     io,
     loop,
     groups,
+    programCache,
+    program,
     metrics,
     endUserSockets(username: string) {
       io.in(`user:${username}`).disconnectSockets(true);
@@ -156,7 +171,7 @@ export function createApp(deps: AppDeps): App {
       // must not keep the process from exiting.
       const force = setTimeout(() => http.closeAllConnections(), CLOSE_GRACE_MS);
       force.unref();
-      await Promise.all([loop.stop(), groups.stop(), io.close().catch(() => {}), closed]);
+      await Promise.all([loop.stop(), groups.stop(), program.stop(), io.close().catch(() => {}), closed]);
       clearTimeout(force);
     },
   };

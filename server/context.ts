@@ -2,6 +2,7 @@ import type { Config } from "@/lib/config";
 import type { StreamKeys } from "@/lib/keys";
 import type { RedisClient } from "@/lib/redis";
 import type { FeedStatus } from "@/lib/events";
+import type { ProgramCache } from "@/lib/program";
 
 /** What route handlers need from the running server. */
 export interface AppContext {
@@ -11,6 +12,10 @@ export interface AppContext {
   feedStatus: () => FeedStatus;
   /** Tells every tab about a group change made through StreamDesk at once, instead of at the next poll. */
   groupsChanged: () => void;
+  /** The programme sales are checked against. */
+  program: ProgramCache;
+  /** Tells every tab about a programme change made through StreamDesk at once. */
+  programChanged: () => void;
   /** Signs cookies: STREAMDESK_SECRET, or a random one for this run. */
   secret: string;
   /** Closes the open sockets of a person whose account was just disabled. */

@@ -1,4 +1,4 @@
-import { AlreadyRefundedError, GroupExistsError, GroupMissingError, RedisUnavailableError, SaleMissingError, SeatTakenError, ValidationError } from "@/lib/errors";
+import { AlreadyRefundedError, GroupExistsError, GroupMissingError, ProgramChangedError, ProgramConflictError, ProgramInvalidError, ProgramItemMissingError, RedisUnavailableError, SaleMissingError, SalesClosedError, SeatTakenError, ValidationError } from "@/lib/errors";
 import { TooManyAttemptsError } from "@/lib/rate-limit";
 import { isConnectionError, replyMayBeLost } from "@/lib/redis";
 import { StaffExistsError, StaffMissingError } from "@/lib/staff";
@@ -31,12 +31,16 @@ const UNCERTAIN =
   "The connection to Redis dropped before it answered, so the change may or may not have been made. Reload to see the current state before trying again.";
 
 export function errorResponse(error: unknown, sentences: Unavailable = {}, requestId?: string | null): Response {
+  if (error instanceof ProgramInvalidError) return json({ error: error.message, problems: error.problems }, 400);
   if (error instanceof ValidationError) {
     return json({ error: error.message, ...(error.field ? { field: error.field } : {}) }, 400);
   }
   if (error instanceof SeatTakenError) {
-    return json({ error: error.message, field: "seat", holderId: error.holderId }, 409);
+    return json({ error: error.message, field: error.taken.length > 1 ? "seats" : "seat", holderId: error.holderId, taken: error.taken }, 409);
   }
+  if (error instanceof SalesClosedError) return json({ error: error.message, field: "sessionId" }, 409);
+  if (error instanceof ProgramConflictError || error instanceof ProgramChangedError) return json({ error: error.message }, 409);
+  if (error instanceof ProgramItemMissingError) return json({ error: error.message }, 404);
   if (error instanceof SaleMissingError) return json({ error: error.message }, 404);
   if (error instanceof AlreadyRefundedError) return json({ error: error.message, refundId: error.refundId }, 409);
   if (error instanceof SignInRequiredError) return json({ error: error.message }, 401);
@@ -63,16 +67,16 @@ export function errorResponse(error: unknown, sentences: Unavailable = {}, reque
 }
 
 /** Reads a JSON body, refusing other content types, oversized bodies and malformed JSON with a 400. */
-export async function readJson(request: Request): Promise<unknown> {
+export async function readJson(request: Request, maxBytes = MAX_BODY_BYTES): Promise<unknown> {
   const type = request.headers.get("content-type") ?? "";
   if (!/^application\/json\b/i.test(type)) {
     throw new ValidationError("Send the body as JSON with Content-Type: application/json.");
   }
   const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > MAX_BODY_BYTES) throw new ValidationError(`The body is larger than ${MAX_BODY_BYTES / 1024} KB.`);
+  if (declared > maxBytes) throw new ValidationError(`The body is larger than ${maxBytes / 1024} KB.`);
   const text = await request.text();
-  if (Buffer.byteLength(text) > MAX_BODY_BYTES) {
-    throw new ValidationError(`The body is larger than ${MAX_BODY_BYTES / 1024} KB.`);
+  if (Buffer.byteLength(text) > maxBytes) {
+    throw new ValidationError(`The body is larger than ${maxBytes / 1024} KB.`);
   }
   try {
     return JSON.parse(text) as unknown;

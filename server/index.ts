@@ -84,6 +84,8 @@ async function main(): Promise<void> {
     secret,
     feedStatus: () => app.loop.status,
     groupsChanged: () => app.groups.refresh(),
+    program: app.programCache,
+    programChanged: () => app.program.refresh(),
     endUserSockets: (username) => app.endUserSockets(username),
   });
 

@@ -83,7 +83,7 @@ describe("screenings", () => {
 
   it("answers an empty list for a stream with no sales", async () => {
     const { redis, keys } = await redisFixture();
-    expect(await listScreenings(redis, keys, 200)).toEqual([]);
+    expect(await listScreenings(redis, keys, () => 200)).toEqual([]);
   });
 });
 
@@ -167,7 +167,7 @@ describe("after a restart", () => {
     const stats = await readSalesStats(redis, keys);
     expect(total(stats.minutes)).toEqual({ sales: 30 + 20 + 121 + 40, refunds: 0 });
     expect(total(stats.hours)).toEqual({ sales: 211, refunds: 0 });
-    expect(await listScreenings(redis, keys, 200)).toEqual([1, 2, 3, 4].map((session) => ({ movieId: "7", sessionId: String(session), sold: session === 1 ? 30 : session === 2 ? 20 : session === 3 ? 120 : 40, capacity: 200 })));
+    expect(await listScreenings(redis, keys, () => 200)).toEqual([1, 2, 3, 4].map((session) => ({ movieId: "7", sessionId: String(session), sold: session === 1 ? 30 : session === 2 ? 20 : session === 3 ? 120 : 40, capacity: 200 })));
     // The seat written while down went to the first entry; the duplicate did not take it.
     const holder = await redis.hget(keys.seats("7", "3"), "C1");
     const [firstOfSession3] = ((await redis.xrange(keys.stream, "-", "+")) as [string, string[]][]).filter(([, f]) => f[7] === "3");

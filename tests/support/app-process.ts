@@ -47,6 +47,8 @@ setContext({
   secret: TEST_SECRET,
   feedStatus: () => app.loop.status,
   groupsChanged: () => app.groups.refresh(),
+  program: app.programCache,
+  programChanged: () => app.program.refresh(),
   endUserSockets: (username) => app.endUserSockets(username),
 });
 

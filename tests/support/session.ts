@@ -1,4 +1,5 @@
 import { loadConfig } from "@/lib/config";
+import { ProgramCache } from "@/lib/program";
 import type { StreamKeys } from "@/lib/keys";
 import type { RedisClient } from "@/lib/redis";
 import { createSession, signSessionId } from "@/lib/sessions";
@@ -25,6 +26,8 @@ export function withContext(redis: RedisClient, keys: StreamKeys, overrides: Par
     secret: TEST_SECRET,
     feedStatus: () => ({ redis: "up", since: 0 }),
     groupsChanged: () => {},
+    program: new ProgramCache(redis, keys),
+    programChanged: () => {},
     endUserSockets: () => {},
     ...overrides,
   };

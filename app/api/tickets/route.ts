@@ -1,16 +1,35 @@
-import { ValidationError } from "@/lib/errors";
-import { parseSale, readHistory, sellTicket, MAX_PAGE } from "@/lib/tickets";
+import { ProgramChangedError, ValidationError } from "@/lib/errors";
+import { parseSaleRequest, readHistory, sellTickets, MAX_PAGE } from "@/lib/tickets";
+import { checkSale } from "@/lib/validations/program-index";
 import { intParam, json, readJson } from "@/server/http";
 import { route } from "@/server/routes";
 
 export const dynamic = "force-dynamic";
 
-/** Sells a seat. */
+/** How often a sale is checked again when the programme changed between its check and its write. */
+const PROGRAM_RETRIES = 3;
+
+/**
+ * Sells one seat (`seat`, answered with `{id}`) or several of one screening (`seats`, answered with
+ * `{ids}`), all or nothing, after checking them against the programme: the hall's plan, and that sales
+ * for the showing are still open.
+ */
 export const POST = route(
   "staff",
-  async (request, { redis, keys, config, session }) => {
-    const sale = parseSale(await readJson(request));
-    return json({ id: await sellTicket(redis, keys, sale, { soldBy: session.user.username }, { retention: config.retention }) }, 201);
+  async (request, { redis, keys, config, session, program }) => {
+    const sale = parseSaleRequest(await readJson(request), config.sales.maxSeats);
+    for (let attempt = 1; ; attempt++) {
+      const state = attempt === 1 ? await program.get() : await program.reload();
+      const { price, screening } = checkSale(state.index, sale, { nowMs: Date.now(), closeMinutes: config.sales.closeMinutes, defaultPlan: config.seatMap });
+      const extra: Record<string, string> = { soldBy: session.user.username };
+      if (price !== undefined) extra.price = String(price);
+      try {
+        const ids = await sellTickets(redis, keys, sale, { extra, retention: config.retention, programVersion: state.version, screening });
+        return json(sale.single ? { id: ids[0] } : { ids }, 201);
+      } catch (error) {
+        if (!(error instanceof ProgramChangedError) || attempt === PROGRAM_RETRIES) throw error;
+      }
+    }
   },
   {
     unavailable: "Redis is not reachable right now, so nothing was sold. Try again in a moment.",

@@ -1,0 +1,108 @@
+"use client";
+
+import { useEffect, useSyncExternalStore } from "react";
+import { api } from "@/components/api";
+import { isRefund } from "@/components/feed/entry-kind";
+import { feedStore } from "@/components/feed/feed-store";
+import { getSocket } from "@/components/socket";
+import { RenderThrottle } from "@/components/ui/render-throttle";
+import type { TicketEntry } from "@/lib/tickets";
+import type { ProgramView, ShowingSummary } from "@/lib/validations/program";
+import { indexProgram, type ProgramIndex } from "@/lib/validations/program-index";
+
+export interface ProgramSnapshot {
+  /** Null until the first programme arrived. */
+  view: ProgramView | null;
+  /** Lookups by id; empty until the first programme arrived. */
+  index: ProgramIndex;
+  /** Showings by session id, with their live sold counts. */
+  showings: ReadonlyMap<string, ShowingSummary>;
+  error: string | null;
+}
+
+/** Sold counts re-render at most this often, however busy the feed. */
+const MIN_RENDER_MS = 250;
+/** How often the sold counts are read again, so a drift never lasts. */
+const RESYNC_MS = 60_000;
+
+const EMPTY: ProgramSnapshot = { view: null, index: indexProgram({ movies: [], halls: [], showings: [] }), showings: new Map(), error: null };
+
+/**
+ * The tab's copy of the programme: every film, hall and showing, pushed by the server on connect and
+ * whenever it changes (`program:update`), with each showing's sold count moved by the live feed in
+ * between (a sale +1, a refund −1, a double booking nothing). Names are looked up here, never stored in entries.
+ */
+class ProgramStore {
+  #snapshot: ProgramSnapshot = EMPTY;
+  #listeners = new Set<() => void>();
+  #started = false;
+  #deltas = new Map<string, number>();
+  readonly #render = new RenderThrottle(MIN_RENDER_MS, () => this.#applyDeltas());
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  };
+
+  getSnapshot = (): ProgramSnapshot => this.#snapshot;
+
+  start(): void {
+    if (this.#started) return;
+    this.#started = true;
+    getSocket().on("program:update", (view) => this.#replace(view));
+    feedStore.onBatch((entries) => this.#count(entries));
+    setInterval(() => void this.reload(), RESYNC_MS);
+    void this.reload();
+  }
+
+  /** Reads the whole programme now; the programme page calls it after its own changes. */
+  async reload(): Promise<void> {
+    const result = await api<ProgramView>("/api/program?all=1");
+    if (result.ok) this.#replace(result.data);
+    else this.#set({ ...this.#snapshot, error: `Could not load the programme: ${result.error}` });
+  }
+
+  #replace(view: ProgramView): void {
+    this.#deltas.clear();
+    this.#set({ view, index: indexProgram(view), showings: new Map(view.showings.map((s) => [s.sessionId, s])), error: null });
+  }
+
+  #count(entries: readonly TicketEntry[]): void {
+    const showings = this.#snapshot.showings;
+    if (showings.size === 0) return;
+    for (const entry of entries) {
+      const { movieId, sessionId } = entry.fields;
+      const showing = sessionId ? showings.get(sessionId) : undefined;
+      if (!showing || showing.movieId !== movieId) continue;
+      const refund = isRefund(entry);
+      if (!refund && entry.doubleBooked) continue;
+      this.#deltas.set(showing.sessionId, (this.#deltas.get(showing.sessionId) ?? 0) + (refund ? -1 : 1));
+    }
+    if (this.#deltas.size > 0) this.#render.schedule();
+  }
+
+  #applyDeltas(): void {
+    const view = this.#snapshot.view;
+    if (!view || this.#deltas.size === 0) return;
+    const deltas = this.#deltas;
+    this.#deltas = new Map();
+    const showings = view.showings.map((s) => {
+      const delta = deltas.get(s.sessionId);
+      return delta ? { ...s, sold: Math.max(0, s.sold + delta) } : s;
+    });
+    this.#set({ ...this.#snapshot, view: { ...view, showings }, showings: new Map(showings.map((s) => [s.sessionId, s])) });
+  }
+
+  #set(snapshot: ProgramSnapshot): void {
+    this.#snapshot = snapshot;
+    for (const listener of this.#listeners) listener();
+  }
+}
+
+export const programStore = new ProgramStore();
+
+/** The programme, started on first use and shared by every component of the page. */
+export function useProgram(): ProgramSnapshot {
+  useEffect(() => programStore.start(), []);
+  return useSyncExternalStore(programStore.subscribe, programStore.getSnapshot, () => EMPTY);
+}
