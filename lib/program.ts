@@ -84,6 +84,8 @@ interface Applied {
   created: boolean;
   target: string;
   checks: SalesCheck[];
+  /** The showings the change adds or edits, which an overlap is reported on. */
+  changed?: (showing: Showing, index: number) => boolean;
 }
 
 const MAX_ATTEMPTS = 5;
@@ -100,7 +102,7 @@ export async function changeProgram(redis: RedisClient, keys: StreamKeys, actor:
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const state = await readProgram(redis, keys);
     const applied = apply(state.document, change);
-    const problems = programProblems(applied.next);
+    const problems = programProblems(applied.next, applied.changed);
     if (problems.length > 0) {
       if (change.kind === "import") throw new ProgramInvalidError(problems);
       // One item changed: a missing film or hall is the caller's mistake (400); an overlap is a conflict with another showing (409).
@@ -206,7 +208,13 @@ function apply(document: ProgramDocument, change: ProgramChange): Applied {
       const before = document.showings.find((s) => s.sessionId === change.showing.sessionId);
       const { list, created } = upsert(document.showings, change.showing, (s) => s.sessionId === change.showing.sessionId);
       const hall = document.halls.find((h) => h.hallId === change.showing.hallId);
-      return { next: { ...document, showings: list }, created, target: change.showing.sessionId, checks: [showingCheck(before, change.showing, hall, "hallId")] };
+      return {
+        next: { ...document, showings: list },
+        created,
+        target: change.showing.sessionId,
+        checks: [showingCheck(before, change.showing, hall, "hallId")],
+        changed: (showing) => showing.sessionId === change.showing.sessionId,
+      };
     }
     case "movie.delete": {
       const movie = document.movies.find((m) => m.movieId === change.movieId);
@@ -266,7 +274,8 @@ function applyImport(document: ProgramDocument, incoming: ProgramDocument): Appl
     for (const check of planChecks(next, hall, () => `halls[${h}].rows`)) if (!checked.has(check.sessionId)) checks.push(check);
   });
   // The resulting document is validated as a whole; its problems must point into what was sent.
-  return { next: remapForImport(next, incoming), created: false, target: "import", checks };
+  const imported = new Set(incoming.showings.map((s) => s.sessionId));
+  return { next: remapForImport(next, incoming), created: false, target: "import", checks, changed: (showing) => imported.has(showing.sessionId) };
 }
 
 /**

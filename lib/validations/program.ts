@@ -261,9 +261,10 @@ export function salesClosed(showing: Pick<Showing, "startsAt">, nowMs: number, c
 
 /**
  * The programme's own rules over a whole document: unique ids, showings naming a known film and hall,
- * and no two showings overlapping in one hall. Paths point into the document.
+ * and no two showings overlapping in one hall. Paths point into the document; an overlap is reported on the
+ * showing `changed` picks out (the one being added or edited), so the person changing it reads it there.
  */
-export function programProblems(document: ProgramDocument): ProgramProblem[] {
+export function programProblems(document: ProgramDocument, changed: (showing: Showing, index: number) => boolean = () => false): ProgramProblem[] {
   const problems: ProgramProblem[] = [];
   const unique = <T>(list: T[], id: (item: T) => string, kind: "movies" | "halls" | "showings", label: string) => {
     const seen = new Map<string, number>();
@@ -294,18 +295,22 @@ export function programProblems(document: ProgramDocument): ProgramProblem[] {
       const before = list[i - 1]!;
       const after = list[i]!;
       if (after.start < before.end) {
-        const later = after.index > before.index ? after : before;
+        // Blame the showing being changed; between two of those (or two stored ones), the later in the document.
+        const afterChanged = changed(after.showing, after.index);
+        const later = afterChanged !== changed(before.showing, before.index) ? (afterChanged ? after : before) : after.index > before.index ? after : before;
         const other = later === after ? before : after;
         const hall = halls.get(hallId)?.name ?? hallId;
         problems.push({
           path: `showings[${later.index}].startsAt`,
-          message: `Session ${later.showing.sessionId} overlaps session ${other.showing.sessionId} in ${hall} (${movies.get(other.showing.movieId)?.title ?? `movie ${other.showing.movieId}`} until ${new Date(other.end).toISOString().slice(11, 16)} UTC).`,
+          message: `Session ${later.showing.sessionId} overlaps session ${other.showing.sessionId} in ${hall} (${movies.get(other.showing.movieId)?.title ?? `movie ${other.showing.movieId}`}, ${utcClock(other.start)}–${utcClock(other.end)} UTC). Pick another time or hall.`,
         });
       }
     }
   }
   return problems;
 }
+
+const utcClock = (ms: number) => new Date(ms).toISOString().slice(11, 16);
 
 /** Seats a sale names that the plan does not sell, each with the sentence to show. */
 export function seatProblems(hall: Pick<Hall, "rows">, hallName: string, seats: readonly string[]): string[] {
