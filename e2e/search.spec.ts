@@ -89,12 +89,12 @@ test("Export CSV downloads the entries matching the filters, header first", asyn
   expect(download.suggestedFilename()).toMatch(/^tickets-\d{8}-\d{6}\.csv$/);
   const text = await readFile((await download.path())!, "utf8");
   const lines = text.trimEnd().split("\r\n");
-  expect(lines[0]).toBe("id,time,type,name,seat,movieId,sessionId,soldBy,refundOf");
+  expect(lines[0]).toBe("id,time,type,name,seat,movieId,sessionId,soldBy,refundOf,title,startsAt,hall,price");
   expect(lines).toHaveLength(3);
   const iso = (id: string) => new Date(Number(id.split("-")[0])).toISOString();
   // Newest first; a name with a comma and quotes is quoted as RFC 4180 says.
-  expect(lines[1]).toBe(`${beth},${iso(beth)},sale,"Beth, ""the"" Harmon",B11,53,832,,`);
-  expect(lines[2]).toBe(`${jim},${iso(jim)},sale,Jim Crews,B12,53,832,,`);
+  expect(lines[1]).toBe(`${beth},${iso(beth)},sale,"Beth, ""the"" Harmon",B11,53,832,,,,,,`);
+  expect(lines[2]).toBe(`${jim},${iso(jim)},sale,Jim Crews,B12,53,832,,,,,,`);
 });
 
 test("From and To narrow the search by time, in the browser's time zone, for scanned and live entries alike", async ({ page, app, redisCli }) => {

@@ -3,9 +3,13 @@ import type { RedisClient } from "./redis";
 import { matches, scanNewestFirst, type SearchBounds, type SearchFilters } from "./search";
 import { idTime } from "./stream-id";
 import { isSale, seatOf, type TicketEntry } from "./tickets";
+import { formatPrice, type ScreeningLabel } from "./validations/program-index";
 
 /** The export's columns, in order. */
-export const CSV_COLUMNS = ["id", "time", "type", "name", "seat", "movieId", "sessionId", "soldBy", "refundOf"] as const;
+export const CSV_COLUMNS = ["id", "time", "type", "name", "seat", "movieId", "sessionId", "soldBy", "refundOf", "title", "startsAt", "hall", "price"] as const;
+
+/** Names the screening of an entry from the programme; null for one the programme does not have. */
+export type DescribeScreening = (movieId: string | undefined, sessionId: string | undefined) => ScreeningLabel | null;
 
 /**
  * One cell, RFC 4180 quoted when it holds a comma, quote or line break. A cell a spreadsheet would run as
@@ -22,10 +26,15 @@ function typeOf(entry: TicketEntry): string {
   return isSale(entry.fields) && seatOf(entry.fields) ? "sale" : "";
 }
 
-/** One entry as a CSV line (CRLF-terminated), time as ISO 8601 from the id. */
-export function csvRow(entry: TicketEntry): string {
+/**
+ * One entry as a CSV line (CRLF-terminated), time as ISO 8601 from the id; the film, start and hall from the
+ * programme, and the price the sale carries (in currency units, like 12.50).
+ */
+export function csvRow(entry: TicketEntry, describe: DescribeScreening = () => null): string {
   const f = entry.fields;
-  const values = [entry.id, idTime(entry.id).toISOString(), typeOf(entry), f.name, f.seat, f.movieId, f.sessionId, f.soldBy, f.refundOf];
+  const label = describe(f.movieId, f.sessionId);
+  const price = f.price !== undefined && /^\d+$/.test(f.price) ? formatPrice(Number(f.price)) : f.price;
+  const values = [entry.id, idTime(entry.id).toISOString(), typeOf(entry), f.name, f.seat, f.movieId, f.sessionId, f.soldBy, f.refundOf, label?.title, label?.startsAt, label?.hall, price];
   return values.map((value) => csvCell(value ?? "")).join(",") + "\r\n";
 }
 
@@ -47,6 +56,7 @@ export function csvStream(
   filters: SearchFilters,
   bounds: SearchBounds,
   signal?: AbortSignal,
+  describe?: DescribeScreening,
 ): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   const pages = bounds.to === "0-0" ? null : scanNewestFirst(redis, keys, bounds.to, bounds.from);
@@ -71,7 +81,7 @@ export function csvStream(
           controller.close();
           return;
         }
-        const rows = next.value.entries.filter((entry) => matches(filters, entry)).map(csvRow);
+        const rows = next.value.entries.filter((entry) => matches(filters, entry)).map((entry) => csvRow(entry, describe));
         if (rows.length > 0) {
           controller.enqueue(encoder.encode(rows.join("")));
           if (next.value.done) controller.close();

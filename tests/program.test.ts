@@ -11,6 +11,7 @@ import * as showings from "@/app/api/program/showings/[sessionId]/route";
 import * as tickets from "@/app/api/tickets/route";
 import * as refund from "@/app/api/tickets/[id]/refund/route";
 import * as seatMap from "@/app/api/screenings/[movieId]/[sessionId]/route";
+import * as exportRoute from "@/app/api/tickets/export.csv/route";
 import { redisFixture } from "./support/context";
 import { request, signedIn, withContext } from "./support/session";
 
@@ -298,5 +299,24 @@ describe("selling from the programme", () => {
     const { status, body } = await sell(seller, { name: "Ada", seat: "B2", movieId: 53, sessionId: 832 });
     expect([status, body.error]).toEqual([400, expect.stringMatching(/B2 is an aisle in Hall 2/)]);
     expect(await redis.xlen(keys.stream)).toBe(1);
+  });
+});
+
+describe("names, not numbers", () => {
+  it("exports the film, its start, the hall and the price beside the ids, and ids alone for showings outside the programme", async () => {
+    const { redis, keys, supervisor, seller } = await desk();
+    await duneTonight(supervisor);
+    const { body } = await sell(seller, { name: "Ada", seats: ["B1", "B2"], movieId: 53, sessionId: 832 });
+    await sell(seller, { name: "Bob", seat: "A1", movieId: 7, sessionId: 9 });
+    const { document } = await readProgram(redis, keys);
+    const startsAt = document.showings[0]!.startsAt;
+    const csv = await (await exportRoute.GET(request("/api/tickets/export.csv", { cookie: seller }), none)).text();
+    const lines = csv.trimEnd().split("\r\n").map((line) => line.split(","));
+    expect(lines[0]!.slice(-4)).toEqual(["title", "startsAt", "hall", "price"]);
+    expect(lines.slice(1).map((line) => [line[0], line[3], line[4], ...line.slice(-4)])).toEqual([
+      [expect.any(String), "Bob", "A1", "", "", "", ""],
+      [body.ids![1], "Ada", "B2", "Dune", startsAt, "Hall 2", "12.50"],
+      [body.ids![0], "Ada", "B1", "Dune", startsAt, "Hall 2", "12.50"],
+    ]);
   });
 });

@@ -197,13 +197,13 @@ describe("CSV export", () => {
     expect(response.headers.get("content-type")).toBe("text/csv; charset=utf-8");
     expect(response.headers.get("content-disposition")).toMatch(/^attachment; filename="tickets-\d{8}-\d{6}\.csv"$/);
     const rows = parseCsv(await response.text());
-    expect(rows[0]).toEqual(["id", "time", "type", "name", "seat", "movieId", "sessionId", "soldBy", "refundOf"]);
+    expect(rows[0]).toEqual(["id", "time", "type", "name", "seat", "movieId", "sessionId", "soldBy", "refundOf", "title", "startsAt", "hall", "price"]);
     const expected = ids.filter((_, i) => i % 2 === 0);
     expect(rows).toHaveLength(1 + 2 + expected.length);
     expect(rows.slice(3).map((row) => row[0])).toEqual(expected.reverse());
-    expect(rows[1]).toEqual([refund, new Date(Number(refund.split("-")[0])).toISOString(), "refund", `'=HYPERLINK("http://x","y"), "Bob"`, "A1", "1", "5", "", tricky]);
-    expect(rows[2]).toEqual([tricky, expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/), "sale", `'=HYPERLINK("http://x","y"), "Bob"`, "A1", "1", "5", "ann", ""]);
-    expect(rows[3]!.slice(2)).toEqual(["sale", "Visitor 2498", "B19", "1", "5", "", ""]);
+    expect(rows[1]).toEqual([refund, new Date(Number(refund.split("-")[0])).toISOString(), "refund", `'=HYPERLINK("http://x","y"), "Bob"`, "A1", "1", "5", "", tricky, "", "", "", ""]);
+    expect(rows[2]).toEqual([tricky, expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/), "sale", `'=HYPERLINK("http://x","y"), "Bob"`, "A1", "1", "5", "ann", "", "", "", "", ""]);
+    expect(rows[3]!.slice(2)).toEqual(["sale", "Visitor 2498", "B19", "1", "5", "", "", "", "", "", ""]);
   });
 
   it("answers a header alone for an empty stream, and stops reading Redis when the download is abandoned", async () => {
@@ -211,7 +211,7 @@ describe("CSV export", () => {
     withContext(redis, keys);
     const cookie = await signedIn(redis, keys, "ann", "seller");
     const empty = await exportRoute.GET(request("/api/tickets/export.csv", { cookie }), none);
-    expect(await empty.text()).toBe("id,time,type,name,seat,movieId,sessionId,soldBy,refundOf\r\n");
+    expect(await empty.text()).toBe("id,time,type,name,seat,movieId,sessionId,soldBy,refundOf,title,startsAt,hall,price\r\n");
 
     const ids = await append(redis, keys.stream, 30_000, guest);
     // Count the pages read on this real client.

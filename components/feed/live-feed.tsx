@@ -6,6 +6,9 @@ import { RefundDialog } from "@/components/refund/refund-dialog";
 import { buttonStyles } from "@/components/ui/field";
 import { useRefunded } from "@/components/refund/refunded-store";
 import { useIsSupervisor } from "@/components/session/user-context";
+import { useProgram } from "@/components/program/program-store";
+import { ScreeningName } from "@/components/program/screening-name";
+import { formatPrice, type ProgramIndex } from "@/lib/validations/program-index";
 import type { TicketEntry } from "@/lib/tickets";
 import { isRefund } from "./entry-kind";
 import { feedStore, FEED_CAPACITY } from "./feed-store";
@@ -15,7 +18,11 @@ import { useFeed } from "./use-feed";
 const ROW_HEIGHT = 60;
 const KNOWN = new Set(["name", "seat", "movieId", "sessionId", "type", "refundOf"]);
 /** How StreamDesk's own extra fields read in a row; fields from other programs show as `key: value`. */
-const EXTRA_LABELS: Record<string, string> = { soldBy: "sold by", refundedBy: "refunded by" };
+const EXTRA_LABELS: Record<string, (value: string) => string> = {
+  soldBy: (value) => `sold by ${value}`,
+  refundedBy: (value) => `refunded by ${value}`,
+  price: (value) => (/^\d+$/.test(value) ? formatPrice(Number(value)) : `price: ${value}`),
+};
 
 /** Every entry of the stream, newest first, virtualised so thousands per second stay smooth. */
 export function LiveFeed() {
@@ -23,6 +30,7 @@ export function LiveFeed() {
   const scrollRef = useRef<HTMLDivElement>(null);
   const supervisor = useIsSupervisor();
   const refundedLive = useRefunded();
+  const { index } = useProgram();
   const [refunding, setRefunding] = useState<TicketEntry | null>(null);
   // Refunds among the loaded pages count too, not only the ones that arrived live.
   const refundedHere = useMemo(() => {
@@ -72,6 +80,7 @@ export function LiveFeed() {
                     entry={entry}
                     refunded={entry.refunded === true || refundedHere.has(entry.id) || refundedLive.has(entry.id)}
                     onRefund={supervisor ? setRefunding : null}
+                    program={index}
                   />
                 </li>
               );
@@ -101,7 +110,18 @@ export function LiveFeed() {
 }
 
 /** One entry; memoised, since new entries arrive every frame while the rows on screen mostly stay the same. */
-const FeedRow = memo(function FeedRow({ entry, refunded, onRefund }: { entry: TicketEntry; refunded: boolean; onRefund: ((entry: TicketEntry) => void) | null }) {
+const FeedRow = memo(function FeedRow({
+  entry,
+  refunded,
+  onRefund,
+  program,
+}: {
+  entry: TicketEntry;
+  refunded: boolean;
+  onRefund: ((entry: TicketEntry) => void) | null;
+  /** Changes only when the programme does, so rows re-render then and not on every sold count. */
+  program: ProgramIndex;
+}) {
   const { name, seat, movieId, sessionId } = entry.fields;
   const refund = isRefund(entry);
   const extras = Object.entries(entry.fields).filter(([key]) => !KNOWN.has(key));
@@ -137,28 +157,22 @@ const FeedRow = memo(function FeedRow({ entry, refunded, onRefund }: { entry: Ti
           ) : null}
         </div>
         <div className="truncate text-xs text-slate-500 sm:hidden">
-          {seat ?? "—"} · movie {movieId ?? "—"}, session {sessionId ?? "—"}
+          {seat ?? "—"} · <ScreeningName index={program} movieId={movieId} sessionId={sessionId} hooks={false} />
         </div>
         {extras.length > 0 ? (
           <div className="truncate text-xs text-slate-500" data-testid="entry-extras">
-            {extras.map(([key, value]) => `${EXTRA_LABELS[key] ?? `${key}:`} ${value}`).join(" · ")}
+            {extras.map(([key, value]) => EXTRA_LABELS[key]?.(value) ?? `${key}: ${value}`).join(" · ")}
           </div>
         ) : null}
       </div>
-      <dl className="hidden shrink-0 grid-cols-3 gap-x-4 text-right text-sm sm:grid">
+      <dl className="hidden shrink-0 grid-cols-[3rem_16rem] gap-x-4 text-right text-sm sm:grid">
         <dt className="sr-only">Seat</dt>
-        <dd className={`w-12 font-mono font-semibold ${refund ? "text-violet-700 line-through" : ""}`} data-testid="entry-seat">
+        <dd className={`font-mono font-semibold ${refund ? "text-violet-700 line-through" : ""}`} data-testid="entry-seat">
           {seat ?? "—"}
         </dd>
-        <dt className="sr-only">Movie</dt>
-        <dd className="w-20 text-slate-600">
-          <span className="text-xs text-slate-400">movie </span>
-          {movieId ?? "—"}
-        </dd>
-        <dt className="sr-only">Session</dt>
-        <dd className="w-24 text-slate-600">
-          <span className="text-xs text-slate-400">session </span>
-          {sessionId ?? "—"}
+        <dt className="sr-only">Screening</dt>
+        <dd className="truncate text-slate-600">
+          <ScreeningName index={program} movieId={movieId} sessionId={sessionId} />
         </dd>
       </dl>
       {onRefund ? (

@@ -7,6 +7,9 @@ import { formatEntryTime } from "@/components/feed/format";
 import { RefundDialog } from "@/components/refund/refund-dialog";
 import { refundedStore, useRefunded } from "@/components/refund/refunded-store";
 import { useIsSupervisor } from "@/components/session/user-context";
+import { useProgram } from "@/components/program/program-store";
+import { ScreeningName } from "@/components/program/screening-name";
+import type { ProgramIndex } from "@/lib/validations/program-index";
 import { buttonStyles, Field } from "@/components/ui/field";
 import type { TicketEntry } from "@/lib/tickets";
 import { EMPTY_FORM, filterQuery, matcher, parseFilters, type FilterForm, type Filters } from "./filters";
@@ -137,6 +140,7 @@ export function SearchPage() {
 function Results({ search, supervisor, onRefund, onMore }: { search: Search; supervisor: boolean; onRefund: (entry: TicketEntry) => void; onMore: () => void }) {
   const { progress, live } = search;
   const refundedLive = useRefunded();
+  const { index: program } = useProgram();
   // A live entry the scan also returned (it was written just before the scan reached it) is shown once.
   const shown = useMemo(() => {
     if (live.length === 0) return progress.entries;
@@ -173,8 +177,7 @@ function Results({ search, supervisor, onRefund, onMore }: { search: Search; sup
                 <th className="px-3 py-2 font-medium">Time</th>
                 <th className="px-3 py-2 font-medium">Name</th>
                 <th className="px-3 py-2 font-medium">Seat</th>
-                <th className="px-3 py-2 font-medium">Movie</th>
-                <th className="px-3 py-2 font-medium">Session</th>
+                <th className="px-3 py-2 font-medium">Screening</th>
                 <th className="px-3 py-2 font-medium">By</th>
                 <th className="px-3 py-2 font-medium">Id</th>
                 {supervisor ? <th className="px-3 py-2 font-medium"><span className="sr-only">Actions</span></th> : null}
@@ -182,7 +185,7 @@ function Results({ search, supervisor, onRefund, onMore }: { search: Search; sup
             </thead>
             <tbody>
               {shown.map((entry) => (
-                <ResultRow key={entry.id} entry={entry} refunded={entry.refunded === true || refunded.has(entry.id)} onRefund={supervisor ? onRefund : null} />
+                <ResultRow key={entry.id} entry={entry} refunded={entry.refunded === true || refunded.has(entry.id)} onRefund={supervisor ? onRefund : null} program={program} />
               ))}
             </tbody>
           </table>
@@ -245,7 +248,7 @@ function ScanProgress({ progress }: { progress: Progress }) {
   );
 }
 
-function ResultRow({ entry, refunded, onRefund }: { entry: TicketEntry; refunded: boolean; onRefund: ((entry: TicketEntry) => void) | null }) {
+function ResultRow({ entry, refunded, onRefund, program }: { entry: TicketEntry; refunded: boolean; onRefund: ((entry: TicketEntry) => void) | null; program: ProgramIndex }) {
   const f = entry.fields;
   const refund = isRefund(entry);
   return (
@@ -268,8 +271,9 @@ function ResultRow({ entry, refunded, onRefund }: { entry: TicketEntry; refunded
       <td className="px-3 py-2 font-mono font-semibold" data-testid="result-seat">
         {f.seat ?? "—"}
       </td>
-      <td className="px-3 py-2">{f.movieId ?? "—"}</td>
-      <td className="px-3 py-2">{f.sessionId ?? "—"}</td>
+      <td className="px-3 py-2 text-slate-600">
+        <ScreeningName index={program} movieId={f.movieId} sessionId={f.sessionId} />
+      </td>
       <td className="px-3 py-2 text-slate-600">
         {refund ? (f.refundedBy ? `refunded by ${f.refundedBy}` : "refund") : f.soldBy ? `sold by ${f.soldBy}` : <span className="text-slate-400">outside the app</span>}
       </td>

@@ -88,3 +88,12 @@ export function checkSale(
   }
   return { ...(showing?.price !== undefined ? { price: showing.price } : {}), screening };
 }
+
+/** "20:30" for a showing today, "Thu 4 Dec 20:30" otherwise (in the given time zone, the machine's when omitted). */
+export function formatShowingStart(iso: string, nowMs = Date.now(), timeZone?: string): string {
+  const day = (ms: number) => new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date(ms));
+  const time = formatShowtime(iso, timeZone);
+  if (day(Date.parse(iso)) === day(nowMs)) return time;
+  const date = new Intl.DateTimeFormat("en-GB", { weekday: "short", day: "numeric", month: "short", timeZone }).format(new Date(iso));
+  return `${date} ${time}`;
+}
