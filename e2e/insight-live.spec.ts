@@ -79,7 +79,7 @@ test("the screenings board counts sales live, ignores double-bookings and opens 
   await expect(soldCount(page, "53", "832")).toHaveText("2");
 
   await screeningCard(page, "53", "832").getByRole("button").click();
-  const dialog = page.getByRole("dialog", { name: "Movie 53, session 832" });
+  const dialog = page.getByRole("dialog", { name: "movie 53 · session 832" });
   await expect(dialog).toBeVisible();
   await expect(dialog.getByRole("button", { name: "B12 sold" })).toBeDisabled();
   await expect(dialog.getByRole("button", { name: "B13 sold" })).toBeDisabled();

@@ -10,6 +10,10 @@ import { RetentionSummary, RetentionWarning } from "@/components/retention/reten
 import { useRetention } from "@/components/retention/use-retention";
 import { Dialog } from "@/components/ui/dialog";
 import { buttonStyles } from "@/components/ui/field";
+import { useProgram } from "@/components/program/program-store";
+import { useNow } from "@/components/ui/use-now";
+import { describeShowing, formatPrice, formatShowtime } from "@/lib/validations/program-index";
+import type { ProgramView } from "@/lib/validations/program";
 import { ScreeningsBoard, type Screening } from "./screenings-store";
 
 /** Above this share of seats sold a screening is highlighted as filling up. */
@@ -27,15 +31,26 @@ export function ScreeningsPage({ rows, seatsPerRow }: { rows: number; seatsPerRo
   const [open, setOpen] = useState<Screening | null>(null);
   const onOpen = useCallback((screening: Screening) => setOpen(screening), []);
 
-  const movies = groupByMovie(screenings ?? []);
+  const { view } = useProgram();
+  const now = useNow(30_000);
+  const days = programmeDays(view, screenings ?? [], now);
+  const inProgramme = new Set((view?.showings ?? []).map((s) => `${s.movieId}/${s.sessionId}`));
+  const outside = (screenings ?? []).filter((s) => !inProgramme.has(`${s.movieId}/${s.sessionId}`));
+  const movies = groupByMovie(outside);
   const totalSold = (screenings ?? []).reduce((sum, s) => sum + s.sold, 0);
+  const takings = days.flatMap((d) => d.films.flatMap((f) => f.showings)).reduce((sum, s) => sum + (s.price ?? 0) * s.sold, 0);
 
   return (
     <div className="mx-auto w-full max-w-6xl space-y-4 p-4">
       <div className="flex flex-wrap items-baseline justify-between gap-2">
         <h1 className="text-xl font-semibold">Screenings</h1>
         <span className="text-sm text-slate-500">
-          {screenings ? `${screenings.length} screenings · ${totalSold.toLocaleString()} seats sold · ` : ""}
+          {screenings ? `${totalSold.toLocaleString()} seats sold · ` : ""}
+          {takings > 0 ? (
+            <>
+              takings <span data-testid="total-takings">{formatPrice(takings)}</span> ·{" "}
+            </>
+          ) : null}
           Live; counts re-read {syncedAt ? `at ${formatClock(syncedAt)}` : "every 30 s"}.
         </span>
       </div>
@@ -43,26 +58,181 @@ export function ScreeningsPage({ rows, seatsPerRow }: { rows: number; seatsPerRo
       <RetentionWarning state={retention} />
       {screenings === null ? (
         <p className="text-slate-500">Loading screenings…</p>
-      ) : screenings.length === 0 ? (
+      ) : days.length === 0 && outside.length === 0 ? (
         <p className="rounded-xl border border-dashed border-slate-300 bg-white p-8 text-center text-slate-500">
-          No seats sold yet. Screenings appear here with their first sale.
+          No showings yet. Add them under Programme, or sell a seat: screenings appear here with their first sale.
         </p>
-      ) : (
-        movies.map(([movieId, sessions]) => (
-          <section key={movieId} aria-labelledby={`movie-${movieId}`} className="grid gap-2 md:grid-cols-[7rem_1fr] md:gap-4">
-            <h2 id={`movie-${movieId}`} className="pt-2 text-sm font-semibold uppercase tracking-wide text-slate-500">
-              Movie {movieId}
-            </h2>
-            <ul className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3">
-              {sessions.map((screening) => (
-                <ScreeningCard key={screening.sessionId} screening={screening} onOpen={onOpen} />
-              ))}
-            </ul>
-          </section>
-        ))
-      )}
+      ) : null}
+      {days.map((day) => (
+        <section key={day.key} aria-labelledby={`day-${day.key}`} className="space-y-3" data-testid="programme-day">
+          <h2 id={`day-${day.key}`} className="border-b border-slate-200 pb-1 text-lg font-semibold text-slate-800">
+            {day.label}
+          </h2>
+          {day.films.map((film) => (
+            <div key={film.movieId} className="grid gap-2 md:grid-cols-[12rem_1fr] md:gap-4" data-testid="programme-film">
+              <h3 className="pt-2 text-sm font-semibold text-slate-700">
+                {film.title}
+                {film.runtimeMinutes ? <span className="block text-xs font-normal text-slate-500">{film.runtimeMinutes} min</span> : null}
+              </h3>
+              <ul className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3">
+                {film.showings.map((showing) => (
+                  <ShowingCard key={showing.sessionId} showing={showing} now={now} onOpen={onOpen} />
+                ))}
+              </ul>
+            </div>
+          ))}
+        </section>
+      ))}
+      {movies.length > 0 ? (
+        <section aria-labelledby="outside-programme" className="space-y-3">
+          <h2 id="outside-programme" className="border-b border-slate-200 pb-1 text-lg font-semibold text-slate-800">
+            Not in the programme
+          </h2>
+          {movies.map(([movieId, sessions]) => (
+            <div key={movieId} className="grid gap-2 md:grid-cols-[12rem_1fr] md:gap-4">
+              <h3 id={`movie-${movieId}`} className="pt-2 text-sm font-semibold uppercase tracking-wide text-slate-500">
+                Movie {movieId}
+              </h3>
+              <ul className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3">
+                {sessions.map((screening) => (
+                  <ScreeningCard key={screening.sessionId} screening={screening} onOpen={onOpen} />
+                ))}
+              </ul>
+            </div>
+          ))}
+        </section>
+      ) : null}
       <RetentionSummary state={retention} />
       <SeatsDialog screening={open} rows={rows} seatsPerRow={seatsPerRow} onClose={() => setOpen(null)} />
+    </div>
+  );
+}
+
+interface BoardShowing extends Screening {
+  startsAt: string;
+  hall: string;
+  price?: number;
+}
+
+/** Within this long before its start a showing is flagged, so the desk pushes its last seats. */
+const STARTS_SOON_MS = 10 * 60_000;
+
+/** The programme's showings from today on, by day, then film (in the order of its first showing), then start. */
+function programmeDays(view: ProgramView | null, screenings: Screening[], now: number) {
+  if (!view) return [];
+  const counts = new Map(screenings.map((s) => [`${s.movieId}/${s.sessionId}`, s]));
+  const movies = new Map(view.movies.map((m) => [m.movieId, m]));
+  const halls = new Map(view.halls.map((h) => [h.hallId, h]));
+  const today = new Date(now);
+  today.setHours(0, 0, 0, 0);
+  const dayKey = (ms: number) => {
+    const d = new Date(ms);
+    return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+  };
+  const tomorrow = new Date(today);
+  tomorrow.setDate(tomorrow.getDate() + 1);
+  const days = new Map<string, { key: string; label: string; films: Map<string, { movieId: string; title: string; runtimeMinutes?: number; showings: BoardShowing[] }> }>();
+  const showings = [...view.showings].filter((s) => Date.parse(s.startsAt) >= today.getTime()).sort((a, b) => a.startsAt.localeCompare(b.startsAt));
+  for (const s of showings) {
+    const start = Date.parse(s.startsAt);
+    const key = dayKey(start);
+    const label =
+      key === dayKey(today.getTime())
+        ? "Today"
+        : key === dayKey(tomorrow.getTime())
+          ? "Tomorrow"
+          : new Intl.DateTimeFormat("en-GB", { weekday: "long", day: "numeric", month: "long" }).format(new Date(start));
+    let day = days.get(key);
+    if (!day) days.set(key, (day = { key, label, films: new Map() }));
+    const movie = movies.get(s.movieId);
+    let film = day.films.get(s.movieId);
+    if (!film) day.films.set(s.movieId, (film = { movieId: s.movieId, title: movie?.title ?? `Movie ${s.movieId}`, runtimeMinutes: movie?.runtimeMinutes, showings: [] }));
+    const live = counts.get(`${s.movieId}/${s.sessionId}`);
+    film.showings.push({
+      movieId: s.movieId,
+      sessionId: s.sessionId,
+      sold: live?.sold ?? s.sold,
+      capacity: s.capacity,
+      startsAt: s.startsAt,
+      hall: halls.get(s.hallId)?.name ?? s.hallId,
+      ...(s.price !== undefined ? { price: s.price } : {}),
+    });
+  }
+  return [...days.values()].map((day) => ({ ...day, films: [...day.films.values()] }));
+}
+
+/** One showing of the programme: its time and hall, seats sold and left, takings, and how soon it starts. */
+const ShowingCard = memo(function ShowingCard({ showing, now, onOpen }: { showing: BoardShowing; now: number; onOpen: (screening: Screening) => void }) {
+  const { movieId, sessionId, sold, capacity, price } = showing;
+  const left = Math.max(0, capacity - sold);
+  const share = capacity > 0 ? Math.min(1, sold / capacity) : 0;
+  const soldOut = capacity > 0 && left === 0;
+  const almostFull = !soldOut && share > ALMOST_FULL;
+  const untilStart = Date.parse(showing.startsAt) - now;
+  const startsSoon = untilStart > 0 && untilStart <= STARTS_SOON_MS;
+  const started = untilStart <= 0;
+  return (
+    <li
+      data-testid="screening"
+      data-movie={movieId}
+      data-session={sessionId}
+      data-state={soldOut ? "sold-out" : almostFull ? "almost-full" : "open"}
+      className={`rounded-xl border bg-white shadow-sm [contain:content] ${soldOut ? "border-red-300" : almostFull ? "border-amber-400 ring-1 ring-amber-300" : "border-slate-200"} ${started ? "opacity-70" : ""}`}
+    >
+      <button
+        type="button"
+        onClick={() => onOpen(showing)}
+        className="w-full space-y-2 rounded-xl p-4 text-left hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-amber-500"
+        aria-label={`${formatShowtime(showing.startsAt)} in ${showing.hall}: ${sold} sold, ${left} left. Open the seat map.`}
+      >
+        <div className="flex items-start justify-between gap-2">
+          <span>
+            <span className="text-lg font-semibold text-slate-900 tabular-nums">{formatShowtime(showing.startsAt)}</span>
+            <span className="ml-2 text-sm text-slate-600">{showing.hall}</span>
+          </span>
+          {soldOut ? (
+            <span className="rounded bg-red-600 px-2 py-0.5 text-xs font-bold uppercase tracking-wide text-white">Sold out</span>
+          ) : startsSoon ? (
+            <span className="rounded bg-sky-600 px-2 py-0.5 text-xs font-semibold text-white" data-testid="starts-soon">
+              Starts in {Math.max(1, Math.ceil(untilStart / 60_000))} min
+            </span>
+          ) : started ? (
+            <span className="rounded bg-slate-200 px-2 py-0.5 text-xs font-semibold text-slate-700">Started</span>
+          ) : almostFull ? (
+            <span className="rounded bg-amber-400 px-2 py-0.5 text-xs font-semibold text-amber-950">{Math.round(share * 100)}% full</span>
+          ) : null}
+        </div>
+        <div className="flex items-baseline gap-2">
+          <span className="text-3xl font-semibold tabular-nums" data-testid="sold-count">
+            {sold}
+          </span>
+          <span className="text-sm text-slate-500">of {capacity} sold</span>
+          <span className="ml-auto text-sm tabular-nums text-slate-700">
+            <span data-testid="seats-left">{left}</span> left
+          </span>
+        </div>
+        <SoldMeter sold={sold} capacity={capacity} share={share} soldOut={soldOut} almostFull={almostFull} />
+        {price !== undefined ? (
+          <div className="flex justify-between text-xs text-slate-500">
+            <span>{formatPrice(price)} a seat</span>
+            <span>
+              takings <span className="font-semibold text-slate-800 tabular-nums" data-testid="takings">{formatPrice(price * sold)}</span>
+            </span>
+          </div>
+        ) : null}
+      </button>
+    </li>
+  );
+});
+
+function SoldMeter({ sold, capacity, share, soldOut, almostFull }: { sold: number; capacity: number; share: number; soldOut: boolean; almostFull: boolean }) {
+  return (
+    <div className="h-2 overflow-hidden rounded-full bg-slate-100" role="meter" aria-label="Seats sold" aria-valuemin={0} aria-valuemax={capacity} aria-valuenow={Math.min(sold, capacity)}>
+      <div
+        className={`h-full rounded-full ${soldOut ? "bg-red-600" : almostFull ? "bg-amber-500" : "bg-emerald-500"}`}
+        // Scaled rather than resized: a count that changes every frame then costs no layout.
+        style={{ width: "100%", transform: `scaleX(${share})`, transformOrigin: "left" }}
+      />
     </div>
   );
 }
@@ -105,20 +275,7 @@ const ScreeningCard = memo(function ScreeningCard({ screening, onOpen }: { scree
             <span data-testid="seats-left">{left}</span> left
           </span>
         </div>
-        <div
-          className="h-2 overflow-hidden rounded-full bg-slate-100"
-          role="meter"
-          aria-label="Seats sold"
-          aria-valuemin={0}
-          aria-valuemax={capacity}
-          aria-valuenow={Math.min(sold, capacity)}
-        >
-          <div
-            className={`h-full rounded-full ${soldOut ? "bg-red-600" : almostFull ? "bg-amber-500" : "bg-emerald-500"}`}
-            // Scaled rather than resized: a count that changes every frame then costs no layout.
-            style={{ width: "100%", transform: `scaleX(${share})`, transformOrigin: "left" }}
-          />
-        </div>
+        <SoldMeter sold={sold} capacity={capacity} share={share} soldOut={soldOut} almostFull={almostFull} />
       </button>
     </li>
   );
@@ -126,10 +283,11 @@ const ScreeningCard = memo(function ScreeningCard({ screening, onOpen }: { scree
 
 function SeatsDialog({ screening, rows, seatsPerRow, onClose }: { screening: Screening | null; rows: number; seatsPerRow: number; onClose: () => void }) {
   const router = useRouter();
+  const { index } = useProgram();
   const desk = (seat?: string) =>
     `/?${new URLSearchParams({ movieId: screening?.movieId ?? "", sessionId: screening?.sessionId ?? "", ...(seat ? { seat } : {}) })}`;
   return (
-    <Dialog title={screening ? `Movie ${screening.movieId}, session ${screening.sessionId}` : ""} open={screening !== null} onClose={onClose}>
+    <Dialog title={screening ? describeShowing(index, screening.movieId, screening.sessionId) : ""} open={screening !== null} onClose={onClose}>
       {screening ? (
         <>
           <SeatMap
