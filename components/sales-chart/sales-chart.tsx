@@ -5,6 +5,7 @@ import type uPlot from "uplot";
 import { useEffect, useRef, useState, useSyncExternalStore } from "react";
 import { HOUR_MS, MINUTE_MS, salesStats, type Resolution, type Series } from "./sales-store";
 import { RenderThrottle } from "@/components/ui/render-throttle";
+import { ChartTooltip, type Hover } from "./chart-tooltip";
 
 const HEIGHT = 120;
 /**
@@ -31,6 +32,7 @@ export function SalesChart() {
   const [resolution, setResolution] = useState<Resolution>("minute");
   const [figures, setFigures] = useState<Figures>({ current: { sales: 0, refunds: 0 }, total: { sales: 0, refunds: 0 } });
   const plotRef = useRef<HTMLDivElement>(null);
+  const [hover, setHover] = useState<Hover | null>(null);
   const { loaded, error } = useSyncExternalStore(salesStats.subscribe, salesStats.getState, salesStats.getState);
 
   useEffect(() => {
@@ -65,6 +67,16 @@ export function SalesChart() {
           height: HEIGHT,
           legend: { show: false },
           cursor: { show: true, x: true, y: false, points: { show: false } },
+          hooks: {
+            // The bucket under the pointer, for the tooltip; idx is null once the pointer leaves the plot.
+            setCursor: [
+              (u) => {
+                const idx = u.cursor.idx;
+                const start = idx === null || idx === undefined ? undefined : u.data[0][idx];
+                setHover(start === undefined ? null : { startMs: start * 1000, sizeMs: BUCKET_S[resolution] * 1000, left: u.cursor.left ?? 0, sales: u.data[1]?.[idx!] ?? 0, refunds: -(u.data[2]?.[idx!] ?? 0) });
+              },
+            ],
+          },
           // Room on the right for the last time label, which is centred on the chart's edge.
           padding: [8, 20, 0, 0],
           scales: {
@@ -168,6 +180,7 @@ export function SalesChart() {
           aria-label={`${label.bucket}, ${label.window.toLowerCase()}: ${figures.total.sales} sales (bars above the line), ${figures.total.refunds} refunds (bars below it).`}
           style={{ height: HEIGHT }}
         />
+        {hover ? <ChartTooltip hover={hover} /> : null}
         {!loaded ? (
           <p className={`absolute inset-0 flex items-center justify-center text-sm ${error ? "text-red-700" : "text-slate-500"}`} role={error ? "alert" : undefined}>
             {error ?? "Loading sales figures…"}
