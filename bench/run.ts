@@ -43,7 +43,8 @@ const PLAN = {
     ] satisfies { rate: number; clients: number; mode: ClientMode }[],
     durationMs: 10_000,
   },
-  sales: { concurrency: 50, maxRequests: 20_000, durationMs: 10_000 },
+  /** Single-seat sales, then 4 seats per sale (a family), in the same run. */
+  sales: { concurrency: 50, maxRequests: 20_000, durationMs: 10_000, multiSeats: 4 },
   groups: { pending: 1_000_000, autoclaim: 100_000, watchMs: 5_000 },
   /** A minute at 1,000 sales/s with 100 tabs, Redis killed and restarted half-way; on its own Redis and server. */
   soak: { rate: 1_000, durationMs: 60_000, tabs: 100, killAtMs: 30_000, downMs: 2_000, maxInFlight: 200 },
@@ -124,6 +125,7 @@ async function main(): Promise<void> {
     fanout: [],
     latency: [],
     sales: null,
+    multiSales: null,
     groups: null,
     soak: null,
     desk: null,
@@ -164,7 +166,11 @@ async function main(): Promise<void> {
     const result = await phase(name, () => latency(rig, { ...c, durationMs: PLAN.latency.durationMs }));
     if (result) results.latency.push(result);
   }
-  if (selected.has("sales")) results.sales = (await phase("POST /api/tickets", () => sales(rig, PLAN.sales))) ?? null;
+  if (selected.has("sales")) {
+    results.sales = (await phase("POST /api/tickets, one seat each", () => sales(rig, PLAN.sales))) ?? null;
+    const multi = { ...PLAN.sales, seatsPerSale: PLAN.sales.multiSeats };
+    results.multiSales = (await phase(`POST /api/tickets, ${multi.seatsPerSale} seats each`, () => sales(rig, multi))) ?? null;
+  }
   if (selected.has("groups")) results.groups = (await phase("consumer groups", () => groups(rig, PLAN.groups))) ?? null;
   if (selected.has("soak")) results.soak = (await phase("soak with a Redis restart", () => soak(PLAN.soak, progress))) ?? null;
   if (selected.has("desk")) results.desk = (await phase("desk and board in Chromium", () => desk(rig, PLAN.desk))) ?? null;

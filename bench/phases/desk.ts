@@ -33,6 +33,8 @@ export interface DeskResult {
   writerEntriesPerS: number;
   /** Sales the desk's chart counted during the run: every entry written should be in it. */
   chartCounted: number;
+  /** Feed rows on screen at the end that showed a film title from the programme (all of them should). */
+  titledRows?: number;
   pages: PageFigures[];
   target: { fps: number; heapMiB: number };
   serverCores: number;
@@ -115,6 +117,10 @@ export async function desk(rig: Rig, { rate, windowMs }: { rate: number; windowM
       await cdp.send("Performance.enable");
       pages.push({ path, page, cdp });
     }
+    // Every entry the writer sends names a showing of the programme, so every feed row, board card and
+    // chart tooltip resolves a title, a start and a hall: the desk is measured as a box office sees it.
+    const movieId = rig.nextMovieId();
+    await importProgramme(rig, movieId, Math.ceil((rate * (WARM_UP_MS + windowMs + 500)) / 1000 / 200) + 1);
     const deskPage = pages[0]!.page;
     await deskPage.getByTestId("sales-chart").locator("canvas").waitFor({ timeout: 30_000 });
     const before = await chartTotal(deskPage);
@@ -123,7 +129,6 @@ export async function desk(rig: Rig, { rate, windowMs }: { rate: number; windowM
     const idle: Frames[] = [];
     for (const { page } of pages) idle.push(await page.evaluate<Frames>(`(${COUNT_FRAMES})(3000)`));
 
-    const movieId = rig.nextMovieId();
     const writing = writer.call("paced", { rate, durationMs: WARM_UP_MS + windowMs + 500, movieId });
     // Awaited below; until then a failure elsewhere must not turn the writer's stop into an unhandled rejection.
     writing.catch(() => {});
@@ -143,6 +148,7 @@ export async function desk(rig: Rig, { rate, windowMs }: { rate: number; windowM
     // Let the last entries reach the chart before reading its count.
     await new Promise((resolve) => setTimeout(resolve, 1500));
     const after = await chartTotal(deskPage);
+    const titled = await deskPage.getByTestId("entry-title").count();
 
     return {
       rate,
@@ -150,6 +156,7 @@ export async function desk(rig: Rig, { rate, windowMs }: { rate: number; windowM
       written: write.written,
       writerEntriesPerS: write.written / ((write.finishedAt - write.startedAt) / 1000),
       chartCounted: after - before,
+      titledRows: titled,
       pages: pages.map(({ path }, i) => {
         const f = frames[i]!;
         const busy = (name: string) => ((endMetrics[i]![name] ?? 0) - (startMetrics[i]![name] ?? 0)) / (f.elapsed / 1000);
@@ -175,6 +182,25 @@ export async function desk(rig: Rig, { rate, windowMs }: { rate: number; windowM
     await writer.stop();
     await browser.close();
   }
+}
+
+/**
+ * A programme in which the writer's movie is "Bench Feature" and each of its `sessions` sessions (1, 2, …:
+ * the writer moves to the next one every 200 seats) is a showing in one 10 × 20 hall, three minutes apart.
+ */
+async function importProgramme(rig: Rig, movieId: number, sessions: number): Promise<void> {
+  const start = Date.now() + 60 * 60_000;
+  const document = {
+    movies: [{ movieId, title: "Bench Feature" }],
+    halls: [{ hallId: "bench", name: "Hall B", rows: Array.from({ length: 10 }, (_, i) => ({ row: String.fromCharCode(65 + i), seats: 20 })) }],
+    showings: Array.from({ length: sessions }, (_, i) => ({ sessionId: i + 1, movieId, hallId: "bench", startsAt: new Date(start + i * 3 * 60_000).toISOString(), price: 1000 })),
+  };
+  const response = await fetch(`${rig.appUrl}/api/program/import`, {
+    method: "POST",
+    headers: { ...rig.session.headers, "content-type": "application/json" },
+    body: JSON.stringify(document),
+  });
+  if (!response.ok) throw new Error(`importing the bench programme answered ${response.status}: ${await response.text()}`);
 }
 
 /** Chromium's processes (browser, renderers, GPU, utility) among everything this process started. */

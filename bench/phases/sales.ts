@@ -5,6 +5,8 @@ import { startSeller } from "./workers";
 
 export interface SalesResult {
   concurrency: number;
+  /** Seats per request: 1 is a single ticket, 4 a family's sale (one request, four entries). */
+  seatsPerSale: number;
   requests: number;
   durationS: number;
   requestsPerS: number;
@@ -26,11 +28,14 @@ export interface SalesResult {
 /** Unmeasured requests first, so the table shows a warm server rather than route compilation and JIT. */
 const WARM_UP = { concurrency: 10, maxRequests: 500, durationMs: 10_000 };
 
-/** POST /api/tickets from one process holding `concurrency` requests in flight, every seat distinct. */
-export async function sales(rig: Rig, { concurrency, maxRequests, durationMs }: { concurrency: number; maxRequests: number; durationMs: number }): Promise<SalesResult> {
+/** POST /api/tickets from one process holding `concurrency` requests in flight, every seat distinct; `seatsPerSale` seats per request. */
+export async function sales(
+  rig: Rig,
+  { concurrency, maxRequests, durationMs, seatsPerSale = 1 }: { concurrency: number; maxRequests: number; durationMs: number; seatsPerSale?: number },
+): Promise<SalesResult> {
   const seller = await startSeller();
   try {
-    await seller.call("run", { url: rig.appUrl, headers: rig.session.headers, movieId: rig.nextMovieId(), ...WARM_UP });
+    await seller.call("run", { url: rig.appUrl, headers: rig.session.headers, movieId: rig.nextMovieId(), seatsPerSale, ...WARM_UP });
     const window = measure(rig, { seller: [seller.pid] });
     const report = await seller.call("run", {
       url: rig.appUrl,
@@ -39,11 +44,13 @@ export async function sales(rig: Rig, { concurrency, maxRequests, durationMs }: 
       maxRequests,
       durationMs,
       movieId: rig.nextMovieId(),
+      seatsPerSale,
     });
     const m = window();
     const non201 = Object.entries(report.statuses).reduce((n, [status, count]) => n + (status === "201" ? 0 : count), 0);
     return {
       concurrency,
+      seatsPerSale,
       requests: report.requests,
       durationS: report.durationMs / 1000,
       requestsPerS: report.requests / (report.durationMs / 1000),

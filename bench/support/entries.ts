@@ -25,6 +25,15 @@ export function ticket(i: number, movieId: number): Ticket {
   };
 }
 
+/**
+ * The i-th sale of `seats` seats (4 for a family): seats i×n … i×n+n−1 in the order {@link ticket} numbers
+ * them, so a sale never spans two screenings (200 is a multiple of 1, 2, 4, 5 and 10) and no two sales meet.
+ */
+export function sale(i: number, movieId: number, seats: number): { name: string; seats: string[]; movieId: number; sessionId: number } {
+  const first = ticket(i * seats, movieId);
+  return { name: `Party ${i}`, seats: Array.from({ length: seats }, (_, k) => ticket(i * seats + k, movieId).seat), movieId, sessionId: first.sessionId };
+}
+
 /** The same ticket as XADD field/value pairs, in the seed's order. */
 export function ticketFields(i: number, movieId: number): string[] {
   const t = ticket(i, movieId);

@@ -88,6 +88,8 @@ export type SellerApi = {
     maxRequests: number;
     durationMs: number;
     movieId: number;
+    /** Seats per sale: 1 sends `seat`, more send `seats` (one request, one entry per seat). */
+    seatsPerSale?: number;
   }): Promise<SalesReport>;
 };
 

@@ -1,4 +1,4 @@
-import { ticket } from "../support/entries";
+import { sale, ticket } from "../support/entries";
 import { Histogram } from "../support/histogram";
 import { loadWindow } from "../support/load";
 import type { PacedSalesReport, SalesReport, SellerApi, SellerPacedApi } from "../support/protocol";
@@ -7,7 +7,7 @@ import { serve } from "../support/rpc";
 const REQUEST_TIMEOUT_MS = 10_000;
 
 const seller: SellerApi & SellerPacedApi = {
-  async run({ url, headers, concurrency, maxRequests, durationMs, movieId }) {
+  async run({ url, headers, concurrency, maxRequests, durationMs, movieId, seatsPerSale = 1 }) {
     const load = loadWindow();
     const latency = new Histogram();
     const statuses: Record<string, number> = {};
@@ -19,7 +19,8 @@ const seller: SellerApi & SellerPacedApi = {
     // Each of `concurrency` loops keeps one request in flight: a closed loop, as 50 busy sellers would.
     const sellerLoop = async () => {
       while (issued < maxRequests && performance.now() < stopAt) {
-        const body = JSON.stringify(ticket(issued++, movieId));
+        const i = issued++;
+        const body = JSON.stringify(seatsPerSale > 1 ? sale(i, movieId, seatsPerSale) : ticket(i, movieId));
         const sent = performance.now();
         let status = "error";
         try {
