@@ -11,22 +11,57 @@ export interface MetricsSources {
   connectedTabs(): number;
 }
 
-/** Route patterns for labels: one series per route, never one per group name or id. */
+/**
+ * Every API route, as `app/api` lays them out (a test holds this list against the folder). A request is
+ * labelled with its route's pattern, never its own path, so made-up paths cannot add series.
+ */
+export const API_ROUTES = [
+  "/api/audit",
+  "/api/groups",
+  "/api/groups/:group",
+  "/api/groups/:group/ack",
+  "/api/groups/:group/autoclaim",
+  "/api/groups/:group/claim",
+  "/api/groups/:group/consumers/:consumer",
+  "/api/groups/:group/dead-letters",
+  "/api/groups/:group/pending",
+  "/api/groups/:group/read",
+  "/api/groups/:group/setid",
+  "/api/health",
+  "/api/program",
+  "/api/program/halls/:hallId",
+  "/api/program/import",
+  "/api/program/movies/:movieId",
+  "/api/program/showings/:sessionId",
+  "/api/retention",
+  "/api/screenings",
+  "/api/screenings/:movieId/:sessionId",
+  "/api/session",
+  "/api/session/password",
+  "/api/staff",
+  "/api/staff/:username",
+  "/api/stats/sales",
+  "/api/tickets",
+  "/api/tickets/:id/refund",
+  "/api/tickets/export.csv",
+  "/api/tickets/search",
+] as const;
+
+const PAGES = new Set(["/", "/login", "/groups", "/staff", "/audit", "/screenings", "/search", "/program", "/account/password", "/metrics"]);
+
+// Static segments win over parameters (/api/tickets/search is not a ticket id), as in Next's own router.
 const ROUTES: [RegExp, string][] = [
-  [/^\/api\/groups\/[^/]+\/(read|pending|ack|claim|autoclaim|setid|dead-letters|consumers)(\/[^/]+)?$/, "/api/groups/:group/$1"],
-  [/^\/api\/groups\/[^/]+$/, "/api/groups/:group"],
-  [/^\/api\/staff\/[^/]+$/, "/api/staff/:username"],
-  [/^\/api\/screenings\/[^/]+\/[^/]+$/, "/api/screenings/:movieId/:sessionId"],
-  [/^\/api\/tickets\/[^/]+\/refund$/, "/api/tickets/:id/refund"],
+  ...[...API_ROUTES]
+    .sort((a, b) => Number(a.includes(":")) - Number(b.includes(":")))
+    .map((route): [RegExp, string] => [new RegExp(`^${route.replace(/\./g, "\\.").replace(/:\w+/g, "[^/]+")}$`), route]),
   [/^\/groups\/[^/]+$/, "/groups/:name"],
   [/^\/_next\/.*$/, "/_next/*"],
 ];
 
-/** The label for a request path: the API route pattern, or "other" for anything unknown. */
+/** The label for a request path: its route's pattern, a page's path, or "other" for anything unknown. */
 export function routeLabel(path: string): string {
-  for (const [pattern, label] of ROUTES) if (pattern.test(path)) return path.replace(pattern, label);
-  if (/^\/api\/[\w/.-]*$/.test(path) || /^\/(|login|groups|staff|audit|screenings|search|account\/password|metrics)$/.test(path)) return path;
-  return "other";
+  for (const [pattern, label] of ROUTES) if (pattern.test(path)) return label;
+  return PAGES.has(path) ? path : "other";
 }
 
 const SALE_OUTCOMES: Record<number, string> = { 201: "sold", 400: "invalid", 401: "signed_out", 403: "refused", 409: "seat_taken", 503: "redis_unavailable" };

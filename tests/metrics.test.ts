@@ -5,6 +5,7 @@ import { serveRoutes } from "./support/routes";
 import { startRedisServer } from "./support/redis-server";
 import { TEST_SECRET, withContext } from "./support/session";
 import { until } from "./support/writer";
+import { API_ROUTES, routeLabel } from "@/server/metrics";
 
 /** The value of one series in Prometheus text format, or undefined when it is absent. */
 function sample(text: string, series: string): number | undefined {
@@ -85,5 +86,31 @@ describe("request ids", () => {
     expect(kept.headers.get("x-request-id")).toBe("lb-7f3a.42");
     const replaced = await fetch(`${url}/api/anything`, { headers: { "x-request-id": "<script>" } });
     expect(replaced.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
+
+describe("route labels", () => {
+  it("name every route of app/api by its pattern", async () => {
+    const { readdir } = await import("node:fs/promises");
+    const files = (await readdir("app/api", { recursive: true })).filter((file) => file.endsWith("route.ts"));
+    const routes = files.map((file) => `/api/${file.replace(/\/?route\.ts$/, "")}`.replace(/\/$/, "").replace(/\[(\w+)\]/g, ":$1")).sort();
+    expect([...API_ROUTES].sort()).toEqual(routes);
+    expect(routeLabel("/api/tickets/search")).toBe("/api/tickets/search");
+    expect(routeLabel("/api/tickets/1700000000000-0/refund")).toBe("/api/tickets/:id/refund");
+    expect(routeLabel("/api/program/showings/832")).toBe("/api/program/showings/:sessionId");
+  });
+
+  it("keep the series count flat while made-up paths under /api/ are requested", async () => {
+    const redisServer = await startRedisServer();
+    onTestFinished(() => redisServer.dispose());
+    const { url } = await startTestApp(redisServer.url);
+    const series = async () => (await (await fetch(`${url}/metrics`)).text()).split("\n").filter((line) => line.startsWith("streamdesk_http_request_duration_seconds_count")).length;
+    for (let i = 0; i < 5; i++) await fetch(`${url}/api/r${i}`);
+    // The scrape itself is a request: let its own series exist before counting.
+    await series();
+    const before = await series();
+    for (let i = 5; i < 300; i++) await fetch(`${url}/api/r${i}/x.y`);
+    expect(await series()).toBe(before);
+    expect(await (await fetch(`${url}/metrics`)).text()).toContain('route="other"');
   });
 });
