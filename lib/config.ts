@@ -107,6 +107,11 @@ export interface Config {
   secret: string | undefined;
   /** When set, `GET /metrics` needs it as a bearer token. */
   metricsToken: string | undefined;
+  /**
+   * False when `HOST` is not a loopback address and no METRICS_TOKEN is set: `/metrics` is then off rather
+   * than open to the network (refusing to start would break `docker compose up`, which binds 0.0.0.0).
+   */
+  metricsServed: boolean;
   /** The plan of showings that are not in the programme (SEAT_ROWS × SEATS_PER_ROW). */
   seatMap: { rows: number; seatsPerRow: number };
   /** MAX_SEATS_PER_SALE and SALES_CLOSE_MINUTES (after a showing's start). */
@@ -119,6 +124,12 @@ export interface Config {
 }
 
 const DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
+
+/** True for a bind address only this machine can reach: 127.0.0.0/8, ::1, localhost. */
+export function isLoopback(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, "").toLowerCase();
+  return h === "localhost" || h === "::1" || /^127(\.\d{1,3}){3}$/.test(h);
+}
 
 /**
  * Parses the environment once at start-up.
@@ -146,6 +157,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     adminPassword: e.STREAMDESK_ADMIN_PASSWORD,
     secret: e.STREAMDESK_SECRET,
     metricsToken: e.METRICS_TOKEN,
+    metricsServed: e.METRICS_TOKEN !== undefined || isLoopback(e.HOST),
     seatMap: { rows: e.SEAT_ROWS, seatsPerRow: e.SEATS_PER_ROW },
     sales: { maxSeats: e.MAX_SEATS_PER_SALE, closeMinutes: e.SALES_CLOSE_MINUTES },
     feed: { batch: e.FEED_BATCH, blockMs: e.FEED_BLOCK_MS, coalesceMs: e.FEED_COALESCE_MS },

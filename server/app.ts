@@ -31,6 +31,8 @@ export interface AppDeps {
   auth: AuthDeps;
   /** When set, `GET /metrics` needs `Authorization: Bearer <token>`. */
   metricsToken?: string;
+  /** False turns `/metrics` off (served on a network address without a token). */
+  metricsServed?: boolean;
   dev?: boolean;
 }
 
@@ -77,7 +79,15 @@ export function createApp(deps: AppDeps): App {
     setSecurityHeaders(res, deps.dev ?? false);
     // Route handlers cannot see the socket; sign-in limits per address need it. Never trust a client's copy.
     req.headers["x-streamdesk-remote-address"] = req.socket.remoteAddress ?? "unknown";
-    if (path === "/metrics") return void serveMetrics(metrics, deps.metricsToken, req, res);
+    if (path === "/metrics") {
+      if (deps.metricsServed === false) {
+        res
+          .writeHead(404, { "content-type": "application/json" })
+          .end(JSON.stringify({ error: "/metrics is off: this server listens beyond this machine without METRICS_TOKEN. Set METRICS_TOKEN (16+ characters) to serve it." }));
+        return;
+      }
+      return void serveMetrics(metrics, deps.metricsToken, req, res);
+    }
     guardPage(deps.auth, req, res).then(
       (allowed) => allowed && deps.handler(req, res),
       (error: unknown) => {

@@ -66,6 +66,7 @@ async function main(): Promise<void> {
   const secret = config.secret ?? randomBytes(32).toString("base64url");
   if (!config.secret) log.warn("STREAMDESK_SECRET is not set: using a random one, so sessions end when this process restarts and are not shared with other instances");
   const auth = { redis, keys, config, secret };
+  if (!config.metricsServed) log.warn(`HOST ${config.host} is reachable from other machines and METRICS_TOKEN is not set: /metrics is off until METRICS_TOKEN is set`);
   const app = createApp({
     redis,
     feedRedis,
@@ -75,6 +76,7 @@ async function main(): Promise<void> {
     handler: (req, res) => void handle(req, res),
     auth,
     metricsToken: config.metricsToken,
+    metricsServed: config.metricsServed,
     dev,
   });
   setContext({

@@ -114,3 +114,21 @@ describe("route labels", () => {
     expect(await (await fetch(`${url}/metrics`)).text()).toContain('route="other"');
   });
 });
+
+describe("METRICS_TOKEN and HOST", () => {
+  it("serve /metrics openly only on a loopback address; on any other without a token it is off, and the server still starts", async () => {
+    const { isLoopback, loadConfig } = await import("@/lib/config");
+    for (const host of ["127.0.0.1", "127.3.2.1", "localhost", "::1", "[::1]"]) expect(isLoopback(host)).toBe(true);
+    for (const host of ["0.0.0.0", "::", "10.0.0.5", "desk.example"]) expect(isLoopback(host)).toBe(false);
+    expect(loadConfig({ HOST: "0.0.0.0" }).metricsServed).toBe(false);
+    expect(loadConfig({ HOST: "0.0.0.0", METRICS_TOKEN: "x".repeat(16) }).metricsServed).toBe(true);
+    expect(loadConfig({}).metricsServed).toBe(true);
+
+    const redisServer = await startRedisServer();
+    onTestFinished(() => redisServer.dispose());
+    const { url } = await startTestApp(redisServer.url, { metricsServed: false });
+    const response = await fetch(`${url}/metrics`);
+    expect(response.status).toBe(404);
+    expect(await response.json()).toEqual({ error: expect.stringMatching(/Set METRICS_TOKEN/) });
+  });
+});

@@ -17,7 +17,7 @@ export type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
  */
 export async function startTestApp(
   redisAt: string | RedisTarget,
-  options: { groupsPollMs?: number; handler?: AppDeps["handler"]; metricsToken?: string } = {},
+  options: { groupsPollMs?: number; handler?: AppDeps["handler"]; metricsToken?: string; metricsServed?: boolean } = {},
 ) {
   const target: RedisTarget = typeof redisAt === "string" ? { mode: "single", url: redisAt } : redisAt;
   const redis = createRedisClient(target, { name: "test:commands" });
@@ -33,6 +33,7 @@ export async function startTestApp(
     handler: options.handler ?? ((_req, res) => void res.writeHead(404).end()),
     auth: { redis, keys, config, secret: TEST_SECRET },
     metricsToken: options.metricsToken,
+    metricsServed: options.metricsServed,
   });
   await new Promise<void>((resolve) => app.http.listen(0, "127.0.0.1", resolve));
   onTestFinished(async () => {
