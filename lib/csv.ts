@@ -12,13 +12,14 @@ export const CSV_COLUMNS = ["id", "time", "type", "name", "seat", "movieId", "se
 export type DescribeScreening = (movieId: string | undefined, sessionId: string | undefined) => ScreeningLabel | null;
 
 /**
- * One cell, RFC 4180 quoted when it holds a comma, quote or line break. A cell a spreadsheet would run as
+ * One cell, RFC 4180 quoted when it holds a comma, semicolon, tab, quote or line break. A cell a spreadsheet would run as
  * a formula (starting with = + - @, a tab or a carriage return) gets a leading `'`, so a buyer named
  * `=HYPERLINK(…)` stays text.
  */
 export function csvCell(value: string): string {
   const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+  // A semicolon or a tab separates cells in some locales' spreadsheets: quote those too.
+  return /[",;\t\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }
 
 function typeOf(entry: TicketEntry): string {

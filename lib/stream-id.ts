@@ -3,9 +3,12 @@ export type StreamId = string;
 
 const ID = /^(\d{1,20})-(\d{1,20})$/;
 
-/** True for a complete stream id such as `1700000000000-0`. */
+const MAX_PART = 2n ** 64n - 1n;
+
+/** True for a complete stream id such as `1700000000000-0` whose parts Redis can hold (each below 2^64). */
 export function isStreamId(value: string): boolean {
-  return ID.test(value);
+  const match = ID.exec(value);
+  return !!match && BigInt(match[1]!) <= MAX_PART && BigInt(match[2]!) <= MAX_PART;
 }
 
 function parts(id: StreamId): [bigint, bigint] {

@@ -3,7 +3,8 @@ import type { StreamKeys } from "./keys";
 import { guard, type RedisClient } from "./redis";
 import { trimArgs, type RetentionPolicy } from "./retention";
 import { isStreamId, type StreamId } from "./stream-id";
-import { SEAT_PATTERN, type Sale } from "./validations/sale";
+import { isPositiveId, SEAT_PATTERN } from "./validations/ids";
+import type { Sale } from "./validations/sale";
 
 export { parseSale, parseSaleRequest, type MultiSale, type Sale } from "./validations/sale";
 
@@ -103,7 +104,7 @@ export function seatOf(fields: Record<string, string>): { movieId: string; sessi
   const sessionId = fields.sessionId?.trim();
   const seat = fields.seat?.trim().toUpperCase();
   if (!movieId || !sessionId || !seat) return null;
-  if (!/^[1-9]\d{0,14}$/.test(movieId) || !/^[1-9]\d{0,14}$/.test(sessionId) || !SEAT_PATTERN.test(seat)) return null;
+  if (!isPositiveId(movieId) || !isPositiveId(sessionId) || !SEAT_PATTERN.test(seat)) return null;
   return { movieId, sessionId, seat };
 }
 
@@ -111,7 +112,8 @@ export function seatOf(fields: Record<string, string>): { movieId: string; sessi
 export type RawEntry = [id: string, fieldsAndValues: string[]];
 
 function toEntry([id, flat]: RawEntry): TicketEntry {
-  const fields: Record<string, string> = {};
+  // No prototype: a field another program named `__proto__` or `constructor` is a field like any other.
+  const fields = Object.create(null) as Record<string, string>;
   for (let i = 0; i + 1 < flat.length; i += 2) fields[flat[i]!] = flat[i + 1]!;
   return { id, fields };
 }

@@ -58,11 +58,13 @@ export function errorResponse(error: unknown, sentences: Unavailable = {}, reque
       ? json({ error: sentences.uncertain ?? UNCERTAIN, outcome: "unknown" }, 503, { "retry-after": "1" })
       : json({ error: sentences.unavailable ?? UNAVAILABLE }, 503, { "retry-after": "1" });
   }
+  const reference = requestId ? ` (reference ${requestId})` : "";
   if (error instanceof Error && error.name === "ReplyError") {
-    return json({ error: `Redis refused the request: ${error.message.replace(/\.?$/, ".")}` }, 409);
+    // Redis's and Lua's own texts name keys and script lines: they go to the log, never to the caller.
+    (requestId ? log.forRequest(requestId) : log).warn("Redis refused a request", { error });
+    return json({ error: `Redis refused this request${reference}, so nothing was changed. Check the values you sent; if it keeps happening, tell your supervisor.` }, 409);
   }
   (requestId ? log.forRequest(requestId) : log).error("request failed", { error });
-  const reference = requestId ? ` (reference ${requestId})` : "";
   return json({ error: `Something went wrong on the server${reference}. Try again; if it keeps happening, tell your supervisor.` }, 500);
 }
 

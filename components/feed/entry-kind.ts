@@ -1,7 +1,5 @@
 import type { TicketEntry } from "@/lib/tickets";
-import { SEAT_PATTERN as SEAT } from "@/lib/validations/sale";
-
-const POSITIVE = /^[1-9]\d{0,14}$/;
+import { POSITIVE_ID as POSITIVE, SEAT_PATTERN as SEAT } from "@/lib/validations/ids";
 
 export { idMs } from "@/lib/stream-id";
 

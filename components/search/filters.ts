@@ -1,6 +1,7 @@
 import { idMs } from "@/components/feed/entry-kind";
 import type { TicketEntry } from "@/lib/tickets";
 import { matchesFilters } from "@/lib/validations/search";
+import { POSITIVE_ID as POSITIVE } from "@/lib/validations/ids";
 
 /** The search form as typed: From and To are `datetime-local` values in the browser's time zone. */
 export interface FilterForm {
@@ -23,8 +24,6 @@ export interface Filters {
 }
 
 export const EMPTY_FORM: FilterForm = { name: "", seat: "", movieId: "", sessionId: "", from: "", to: "" };
-
-const POSITIVE = /^[1-9]\d{0,14}$/;
 
 export type Parsed = { ok: true; filters: Filters } | { ok: false; field: keyof FilterForm; error: string };
 

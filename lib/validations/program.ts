@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ValidationError } from "../errors";
-import { SEAT_PATTERN } from "./sale";
+import { POSITIVE_ID, positiveIdSchema, SEAT_PATTERN } from "./ids";
 
 /**
  * The box office's programme: films, halls with their seat plans, and showings. Pure and browser-safe:
@@ -60,18 +60,13 @@ export interface ProgramView {
 
 export const EMPTY_PROGRAM: ProgramDocument = { movies: [], halls: [], showings: [] };
 
-/** A positive whole number such as a movie or session id, as a string (up to 15 digits, so it stays exact). */
-export const POSITIVE_ID = /^[1-9]\d{0,14}$/;
 export const HALL_ID = /^[a-z0-9][a-z0-9-]{0,31}$/;
 const ROW = /^[A-Z]{1,2}$/;
 /** A seat number the seat pattern allows (up to three digits); real halls stay far below it. */
 export const MAX_SEATS_PER_ROW = 200;
 export const MAX_ROWS = 52;
 
-const positiveId = (label: string) => {
-  const error = `${label} must be a positive whole number, like 53.`;
-  return z.union([z.number({ error }).int({ error }).positive({ error }).max(Number.MAX_SAFE_INTEGER, { error }).transform(String), z.string({ error }).trim().regex(POSITIVE_ID, { error })], { error });
-};
+const positiveId = positiveIdSchema;
 
 const hallId = z
   .string({ error: "Hall id is required, like 2 or main." })

@@ -1,18 +1,11 @@
 import { z } from "zod";
 import { ValidationError } from "../errors";
 
-export const SEAT_PATTERN = /^[A-Z]{1,2}[1-9]\d{0,2}$/;
+import { positiveIdSchema, SEAT_PATTERN } from "./ids";
 
-const positiveId = (label: string) => {
-  const error = `${label} must be a positive whole number, like 53.`;
-  return z.union(
-    [
-      z.number({ error }).int({ error }).positive({ error }).max(Number.MAX_SAFE_INTEGER, { error }),
-      z.string({ error }).trim().regex(/^[1-9]\d{0,14}$/, { error }).transform(Number),
-    ],
-    { error },
-  );
-};
+export { SEAT_PATTERN } from "./ids";
+
+const positiveId = (label: string) => positiveIdSchema(label).transform(Number);
 
 /** What the sale form and `POST /api/tickets` accept. */
 export const saleSchema = z.object({

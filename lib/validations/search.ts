@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { ValidationError } from "../errors";
 import { compareIds, isStreamId, type StreamId } from "../stream-id";
+import { POSITIVE_ID as POSITIVE } from "./ids";
 
 const MAX_SEQ = "18446744073709551615";
-const POSITIVE = /^[1-9]\d{0,14}$/;
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/;
 
 /**
