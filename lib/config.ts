@@ -75,7 +75,7 @@ const schema = z.object({
   REDIS_URL: redisUrl.optional(),
   REDIS_CLUSTER_NODES: clusterNodes.optional(),
   TICKETS_STREAM: streamKey.default("tickets"),
-  STREAMDESK_ADMIN_PASSWORD: z.string().min(8, "must be at least 8 characters").optional(),
+  STREAMDESK_ADMIN_PASSWORD: z.string().min(10, "must be at least 10 characters, like every password").optional(),
   STREAMDESK_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
   METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   SEAT_ROWS: intIn(1, 26).default(10),

@@ -74,10 +74,11 @@ export async function createStaff(
   redis: RedisClient,
   keys: StreamKeys,
   actor: string,
-  account: { username: string; password: string; role: Role; mustChangePassword: boolean },
+  account: { username: string; password: string; role: Role; mustChangePassword: boolean; passwordExpiresAt?: number },
 ): Promise<StaffMember> {
   const passwordHash = await hash(account.password, ARGON2);
   const fields = ["role", account.role, "hash", passwordHash, "disabled", "0", "mustChange", account.mustChangePassword ? "1" : "0", "created", String(Date.now())];
+  if (account.passwordExpiresAt !== undefined) fields.push("passwordExpires", String(account.passwordExpiresAt));
   const audit = auditFields({ actor, action: "staff.create", target: account.username, role: account.role });
   const created = await guard(
     redis.sdCreateStaff(keys.staff(account.username), keys.staffIndex, keys.audit, account.username, fields.length, ...fields, ...audit),
@@ -99,7 +100,9 @@ export async function verifyPassword(redis: RedisClient, keys: StreamKeys, usern
     return null;
   }
   const ok = await verify(fields.hash, password).catch(() => false);
-  return ok && !member.disabled ? member : null;
+  // A one-time password left unused past its expiry no longer opens the account.
+  const expired = fields.passwordExpires !== undefined && Date.now() > Number(fields.passwordExpires);
+  return ok && !member.disabled && !expired ? member : null;
 }
 
 /**
@@ -113,14 +116,17 @@ export async function setPassword(
   username: string,
   password: string,
   mustChangePassword: boolean,
+  /** Makes it a one-time password that stops working at this time unless changed before. */
+  expiresAt?: number,
 ): Promise<void> {
   if (!(await getStaff(redis, keys, username))) throw new StaffMissingError(username);
   const passwordHash = await hash(password, ARGON2);
   const action = actor === username ? "staff.password.change" : "staff.password.reset";
+  const multi = redis.multi().hset(keys.staff(username), "hash", passwordHash, "mustChange", mustChangePassword ? "1" : "0");
+  if (expiresAt === undefined) multi.hdel(keys.staff(username), "passwordExpires");
+  else multi.hset(keys.staff(username), "passwordExpires", String(expiresAt));
   const result = await guard(
-    redis
-      .multi()
-      .hset(keys.staff(username), "hash", passwordHash, "mustChange", mustChangePassword ? "1" : "0")
+    multi
       .xadd(keys.audit, "*", ...auditFields({ actor, action, target: username }))
       .exec(),
   );
@@ -147,4 +153,10 @@ export async function setDisabled(redis: RedisClient, keys: StreamKeys, actor: s
 /** True when no staff account exists yet (first start). */
 export async function noStaffYet(redis: RedisClient, keys: StreamKeys): Promise<boolean> {
   return (await guard(redis.scard(keys.staffIndex))) === 0;
+}
+
+/** True when `username`'s password is a one-time one that expired unused (first start, nobody signed in). */
+export async function oneTimePasswordExpired(redis: RedisClient, keys: StreamKeys, username: string): Promise<boolean> {
+  const [mustChange, expires] = await guard(redis.hmget(keys.staff(username), "mustChange", "passwordExpires"));
+  return mustChange === "1" && expires !== null && Date.now() > Number(expires);
 }

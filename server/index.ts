@@ -4,7 +4,7 @@ import { ConfigError, loadConfig, type Config } from "@/lib/config";
 import { streamKeys } from "@/lib/keys";
 import { createRedisClient, whenReady, type RedisTarget } from "@/lib/redis";
 import { randomBytes } from "node:crypto";
-import { createStaff, noStaffYet } from "@/lib/staff";
+import { createStaff, noStaffYet, oneTimePasswordExpired, setPassword } from "@/lib/staff";
 import type { RedisClient } from "@/lib/redis";
 import type { StreamKeys } from "@/lib/keys";
 import { createApp } from "./app";
@@ -26,19 +26,27 @@ async function ensureRedis(config: Config): Promise<{ target: RedisTarget; child
   return { target: config.redis, child };
 }
 
+/** How long the one-time password printed at first start works, unused. */
+const ONE_TIME_PASSWORD_MS = 24 * 60 * 60_000;
+
 /**
  * First start: with no staff account yet, creates the supervisor `admin` with STREAMDESK_ADMIN_PASSWORD
  * (the operator's choice: no change forced), or with a random password printed once that must be
- * changed at first sign-in.
+ * changed at first sign-in and expires after 24 hours unused; a start after that prints a fresh one.
  */
 async function ensureFirstSupervisor(redis: RedisClient, keys: StreamKeys, configured: string | undefined): Promise<void> {
   try {
-    if (!(await noStaffYet(redis, keys))) return;
+    const first = await noStaffYet(redis, keys);
+    if (!first && !(await oneTimePasswordExpired(redis, keys, "admin"))) return;
     const password = configured ?? randomBytes(12).toString("base64url");
-    await createStaff(redis, keys, "system", { username: "admin", password, role: "supervisor", mustChangePassword: !configured });
+    if (first) {
+      await createStaff(redis, keys, "system", { username: "admin", password, role: "supervisor", mustChangePassword: !configured, ...(configured ? {} : { passwordExpiresAt: Date.now() + ONE_TIME_PASSWORD_MS }) });
+    } else {
+      await setPassword(redis, keys, "system", "admin", password, !configured, configured ? undefined : Date.now() + ONE_TIME_PASSWORD_MS);
+    }
     if (configured) log.info("created the supervisor account admin with STREAMDESK_ADMIN_PASSWORD");
     // Printed once, on purpose, to the console of the person starting StreamDesk; never stored in clear.
-    else process.stdout.write(`\nStreamDesk created the supervisor account "admin" with the one-time password: ${password}\nSign in at /login and choose a new password.\n\n`);
+    else process.stdout.write(`\nStreamDesk ${first ? "created" : "renewed"} the supervisor account "admin" with the one-time password: ${password}\nSign in at /login within 24 hours and choose a new password.\n\n`);
   } catch (error) {
     if (error instanceof Error && error.name === "StaffExistsError") return;
     log.warn("could not check for a first supervisor account (Redis unreachable?); will not retry until restart", { error });

@@ -37,7 +37,7 @@ describe("loadConfig", () => {
   });
 
   it("never echoes a secret it refuses", () => {
-    expect(() => loadConfig({ STREAMDESK_ADMIN_PASSWORD: "hunter2" })).toThrow(/^STREAMDESK_ADMIN_PASSWORD must be at least 8 characters\.$/);
+    expect(() => loadConfig({ STREAMDESK_ADMIN_PASSWORD: "hunter2" })).toThrow(/^STREAMDESK_ADMIN_PASSWORD must be at least 10 characters, like every password\.$/);
   });
 });
 
