@@ -85,6 +85,7 @@ const schema = z.object({
   FEED_BATCH: intIn(1, 10_000).default(1000),
   FEED_BLOCK_MS: intIn(10, 60_000).default(2000),
   FEED_COALESCE_MS: intIn(0, 1000).default(5),
+  FEED_REPLAY_MAX: intIn(100, 10_000_000).default(10_000),
   GROUPS_POLL_MS: intIn(100, 60_000).default(500),
   DEAD_LETTER_DELIVERIES: intIn(1, 1_000_000).default(5),
   SESSION_IDLE_MINUTES: intIn(1, 7 * 24 * 60).default(480),
@@ -116,7 +117,8 @@ export interface Config {
   seatMap: { rows: number; seatsPerRow: number };
   /** MAX_SEATS_PER_SALE and SALES_CLOSE_MINUTES (after a showing's start). */
   sales: { maxSeats: number; closeMinutes: number };
-  feed: { batch: number; blockMs: number; coalesceMs: number };
+  /** `replayMax`: FEED_REPLAY_MAX, the most entries one reconnecting tab is replayed. */
+  feed: { batch: number; blockMs: number; coalesceMs: number; replayMax: number };
   groups: { pollMs: number; deadLetterDeliveries: number };
   /** Seconds a session lives without use; every request slides it. */
   sessionIdleSeconds: number;
@@ -160,7 +162,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     metricsServed: e.METRICS_TOKEN !== undefined || isLoopback(e.HOST),
     seatMap: { rows: e.SEAT_ROWS, seatsPerRow: e.SEATS_PER_ROW },
     sales: { maxSeats: e.MAX_SEATS_PER_SALE, closeMinutes: e.SALES_CLOSE_MINUTES },
-    feed: { batch: e.FEED_BATCH, blockMs: e.FEED_BLOCK_MS, coalesceMs: e.FEED_COALESCE_MS },
+    feed: { batch: e.FEED_BATCH, blockMs: e.FEED_BLOCK_MS, coalesceMs: e.FEED_COALESCE_MS, replayMax: e.FEED_REPLAY_MAX },
     groups: { pollMs: e.GROUPS_POLL_MS, deadLetterDeliveries: e.DEAD_LETTER_DELIVERIES },
     sessionIdleSeconds: e.SESSION_IDLE_MINUTES * 60,
     logLevel: e.LOG_LEVEL,

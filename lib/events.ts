@@ -25,5 +25,6 @@ export interface ServerToClientEvents {
 
 /** Events browsers send to the server. */
 export interface ClientToServerEvents {
-  "feed:resume": (payload: { afterId: string }, ack?: (reply: ResumeAck | { error: string }) => void) => void;
+  /** `reload` in the error reply: the tab missed more than FEED_REPLAY_MAX entries and should read the feed again over HTTP. */
+  "feed:resume": (payload: { afterId: string }, ack?: (reply: ResumeAck | { error: string; reload?: true }) => void) => void;
 }

@@ -23,7 +23,7 @@ export interface AppDeps {
   /** Held by the feed loop alone. */
   feedRedis: RedisClient;
   keys: StreamKeys;
-  feed: { batch: number; blockMs: number; coalesceMs?: number };
+  feed: { batch: number; blockMs: number; coalesceMs?: number; replayMax?: number };
   groupsPollMs: number;
   /** Everything that is not Socket.IO: the Next.js handler in production, a stub in tests. */
   handler: (req: IncomingMessage, res: ServerResponse) => void;
@@ -117,7 +117,7 @@ export function createApp(deps: AppDeps): App {
   deps.redis.on("reconnecting", () => metrics.reconnecting("commands"));
   deps.feedRedis.on("reconnecting", () => metrics.reconnecting("feed"));
   loop.on("batch", (entries) => metrics.delivered(entries, io.sockets.adapter.rooms.get(LIVE_ROOM)?.size ?? 0));
-  const hub = new FeedHub(io, loop, (after, until, count) => readRange(deps.redis, deps.keys, after, until, count));
+  const hub = new FeedHub(io, loop, (after, until, count) => readRange(deps.redis, deps.keys, after, until, count), deps.feed.replayMax);
   const groups = new GroupWatcher(deps.redis, deps.keys, deps.groupsPollMs, () => io.engine.clientsCount > 0);
   groups.on("update", (snapshot) => io.emit("groups:update", snapshot));
   const programCache = new ProgramCache(deps.redis, deps.keys);
@@ -174,6 +174,7 @@ export function createApp(deps: AppDeps): App {
     },
     async close() {
       clearInterval(recheck);
+      hub.close();
       const closed = new Promise<void>((resolve) => http.close(() => resolve()));
       http.closeIdleConnections();
       io.disconnectSockets(true);

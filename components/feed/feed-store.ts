@@ -117,14 +117,7 @@ class FeedStore {
       this.#socketUp = true;
       this.#caughtUp = false;
       this.#updateLink();
-      socket.emit("feed:resume", { afterId: this.#newestId }, (reply) => {
-        if ("error" in reply) {
-          this.#set({ error: reply.error });
-          return;
-        }
-        this.#caughtUp = true;
-        this.#updateLink();
-      });
+      this.#resume();
     });
     socket.on("disconnect", (reason) => {
       this.#socketUp = false;
@@ -142,6 +135,33 @@ class FeedStore {
     });
     socket.on("feed:entries", (entries) => this.#receive(entries));
     socket.connect();
+  }
+
+  /** Asks for everything after the newest entry held, then live ones. */
+  #resume(): void {
+    getSocket().emit("feed:resume", { afterId: this.#newestId }, (reply) => {
+      if ("error" in reply) {
+        // Too far behind to replay (FEED_REPLAY_MAX): read the newest page over HTTP and resume from there.
+        if (reply.reload) void this.#reload();
+        else this.#set({ error: reply.error });
+        return;
+      }
+      this.#caughtUp = true;
+      this.#updateLink();
+    });
+  }
+
+  async #reload(): Promise<void> {
+    try {
+      const page = await fetchPage(`count=${FIRST_PAGE}`);
+      this.#pending = [];
+      this.#newestId = page.entries[0]?.id ?? this.#newestId;
+      this.#set({ entries: page.entries, reachedStart: page.next === null, error: null });
+    } catch (error) {
+      this.#set({ error: messageOf(error) });
+      return;
+    }
+    if (this.#socketUp) this.#resume();
   }
 
   /** Sends a signed-out tab to the sign-in page; otherwise (a passing refusal) connects again. */

@@ -22,6 +22,8 @@ export interface ChildAppOptions {
   /** 0 for any free port. */
   port: number;
   groupsPollMs?: number;
+  /** FEED_REPLAY_MAX for this server. */
+  replayMax?: number;
 }
 
 const options = JSON.parse(process.argv[2] ?? "{}") as ChildAppOptions;
@@ -35,7 +37,7 @@ const app = createApp({
   redis,
   feedRedis,
   keys,
-  feed: { batch: 500, blockMs: 500, coalesceMs: 5 },
+  feed: { batch: 500, blockMs: 500, coalesceMs: 5, replayMax: options.replayMax },
   groupsPollMs: options.groupsPollMs ?? 200,
   handler: serveRoutes({ "/api/tickets": tickets, "/api/groups": groups, "/api/health": health }),
   auth: { redis, keys, config, secret: TEST_SECRET },

@@ -2,7 +2,7 @@ import type { AddressInfo } from "node:net";
 import { io as connect, type Socket } from "socket.io-client";
 import { onTestFinished } from "vitest";
 import type { ClientToServerEvents, ServerToClientEvents } from "@/lib/events";
-import { streamKeys } from "@/lib/keys";
+import { streamKeys, type StreamKeys } from "@/lib/keys";
 import { createRedisClient, whenReady, type RedisTarget } from "@/lib/redis";
 import { createApp, type AppDeps } from "@/server/app";
 import { uniqueStream } from "./context";
@@ -17,18 +17,18 @@ export type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
  */
 export async function startTestApp(
   redisAt: string | RedisTarget,
-  options: { groupsPollMs?: number; handler?: AppDeps["handler"]; metricsToken?: string; metricsServed?: boolean } = {},
+  options: { groupsPollMs?: number; handler?: AppDeps["handler"]; metricsToken?: string; metricsServed?: boolean; replayMax?: number; keys?: StreamKeys } = {},
 ) {
   const target: RedisTarget = typeof redisAt === "string" ? { mode: "single", url: redisAt } : redisAt;
   const redis = createRedisClient(target, { name: "test:commands" });
   const feedRedis = createRedisClient(target, { name: "test:feed", blocking: true });
   await whenReady(redis, 5000);
-  const keys = streamKeys(uniqueStream());
+  const keys = options.keys ?? streamKeys(uniqueStream());
   const app = createApp({
     redis,
     feedRedis,
     keys,
-    feed: { batch: 500, blockMs: 500, coalesceMs: 5 },
+    feed: { batch: 500, blockMs: 500, coalesceMs: 5, replayMax: options.replayMax },
     groupsPollMs: options.groupsPollMs ?? 200,
     handler: options.handler ?? ((_req, res) => void res.writeHead(404).end()),
     auth: { redis, keys, config, secret: TEST_SECRET },
