@@ -116,3 +116,11 @@ export class ProgramChangedError extends Error {
     super("The programme changed several times while this sale was checked, so nothing was sold. Try again.");
   }
 }
+
+/** A request body over the route's limit; reading stopped at the limit. */
+export class BodyTooLargeError extends Error {
+  override name = "BodyTooLargeError";
+  constructor(readonly limitBytes: number) {
+    super(`The body is larger than ${limitBytes >= 1024 * 1024 ? `${limitBytes / (1024 * 1024)} MB` : `${limitBytes / 1024} KB`}; send less.`);
+  }
+}

@@ -1,4 +1,4 @@
-import { AlreadyRefundedError, GroupExistsError, GroupMissingError, ProgramChangedError, ProgramConflictError, ProgramInvalidError, ProgramItemMissingError, RedisUnavailableError, SaleMissingError, SalesClosedError, SeatTakenError, ValidationError } from "@/lib/errors";
+import { AlreadyRefundedError, BodyTooLargeError, GroupExistsError, GroupMissingError, ProgramChangedError, ProgramConflictError, ProgramInvalidError, ProgramItemMissingError, RedisUnavailableError, SaleMissingError, SalesClosedError, SeatTakenError, ValidationError } from "@/lib/errors";
 import { TooManyAttemptsError } from "@/lib/rate-limit";
 import { isConnectionError, replyMayBeLost } from "@/lib/redis";
 import { StaffExistsError, StaffMissingError } from "@/lib/staff";
@@ -31,6 +31,7 @@ const UNCERTAIN =
   "The connection to Redis dropped before it answered, so the change may or may not have been made. Reload to see the current state before trying again.";
 
 export function errorResponse(error: unknown, sentences: Unavailable = {}, requestId?: string | null): Response {
+  if (error instanceof BodyTooLargeError) return json({ error: error.message }, 413, { connection: "close" });
   if (error instanceof ProgramInvalidError) return json({ error: error.message, problems: error.problems }, 400);
   if (error instanceof ValidationError) {
     return json({ error: error.message, ...(error.field ? { field: error.field } : {}) }, 400);
@@ -68,23 +69,42 @@ export function errorResponse(error: unknown, sentences: Unavailable = {}, reque
   return json({ error: `Something went wrong on the server${reference}. Try again; if it keeps happening, tell your supervisor.` }, 500);
 }
 
-/** Reads a JSON body, refusing other content types, oversized bodies and malformed JSON with a 400. */
+/**
+ * Reads a JSON body, refusing other content types and malformed JSON with a 400 and bodies over `maxBytes`
+ * with a 413. The body is read as a stream and reading stops at the limit, so a chunked upload of any
+ * size costs at most `maxBytes` of memory.
+ */
 export async function readJson(request: Request, maxBytes = MAX_BODY_BYTES): Promise<unknown> {
   const type = request.headers.get("content-type") ?? "";
   if (!/^application\/json\b/i.test(type)) {
     throw new ValidationError("Send the body as JSON with Content-Type: application/json.");
   }
-  const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > maxBytes) throw new ValidationError(`The body is larger than ${maxBytes / 1024} KB.`);
-  const text = await request.text();
-  if (Buffer.byteLength(text) > maxBytes) {
-    throw new ValidationError(`The body is larger than ${maxBytes / 1024} KB.`);
-  }
+  const text = await readText(request, maxBytes);
   try {
     return JSON.parse(text) as unknown;
   } catch {
     throw new ValidationError("The body is not valid JSON.");
   }
+}
+
+async function readText(request: Request, maxBytes: number): Promise<string> {
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > maxBytes) throw new BodyTooLargeError(maxBytes);
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => {});
+      throw new BodyTooLargeError(maxBytes);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
 }
 
 /** Parses an optional whole-number query parameter within bounds. */
