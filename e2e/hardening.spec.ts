@@ -68,3 +68,43 @@ test("chunked request bodies of 200 MB, four at once and with no sign-in, are re
   const signIn = await fetch(`${app.baseURL}/api/session`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username: "admin", password: "wrong-password" }) });
   expect(signIn.status).toBe(401);
 });
+
+test("pages run only scripts carrying their response's nonce; pages, API answers and /socket.io carry the security headers", async ({ page }) => {
+  const response = await page.goto("/");
+  await expect(page.getByTestId("link-state")).toHaveAttribute("data-state", "live");
+  const csp = response!.headers()["content-security-policy"]!;
+  const nonce = /'nonce-([^']+)'/.exec(csp)?.[1];
+  expect(nonce).toBeTruthy();
+  expect(csp).toMatch(/script-src 'self' 'nonce-[^']+'(;|$)/);
+  expect(csp.split("; ").find((d) => d.startsWith("script-src"))).not.toContain("unsafe-inline");
+  expect(csp).toContain("connect-src 'self'");
+  // Every inline script of the page carries the nonce (the page went live above, so they ran).
+  const inline = await page.locator("script:not([src])").evaluateAll((scripts) => scripts.map((s) => (s as HTMLScriptElement).nonce));
+  expect(inline.length).toBeGreaterThan(0);
+  expect(new Set(inline)).toEqual(new Set([nonce]));
+  // A second load gets another nonce.
+  const again = (await page.request.get("/")).headers()["content-security-policy"];
+  expect(again).not.toContain(nonce!);
+
+  const api = await page.request.get("/api/health");
+  const polling = await page.request.get("/socket.io/?EIO=4&transport=polling");
+  for (const headers of [response!.headers(), api.headers(), polling.headers()]) {
+    expect(headers["content-security-policy"]).toContain("frame-ancestors 'none'");
+    expect(headers["x-content-type-options"]).toBe("nosniff");
+    expect(headers["x-frame-options"]).toBe("DENY");
+    expect(headers["referrer-policy"]).toBe("same-origin");
+    expect(headers["strict-transport-security"]).toBeUndefined();
+  }
+  // Behind an HTTPS proxy, HSTS too.
+  const https = await page.request.get("/api/health", { headers: { "x-forwarded-proto": "https" } });
+  expect(https.headers()["strict-transport-security"]).toBe("max-age=31536000");
+});
+
+test("a live link opened from another site's page is refused at the handshake", async ({ app, page }) => {
+  const cookie = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
+  const handshake = (origin: string) => fetch(`${app.baseURL}/socket.io/?EIO=4&transport=polling`, { headers: { origin, cookie } });
+  const foreign = await handshake("https://evil.example");
+  expect(foreign.status).toBe(403);
+  const own = await handshake(app.baseURL);
+  expect(own.status).toBe(200);
+});

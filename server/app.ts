@@ -6,7 +6,7 @@ import type { StreamKeys } from "@/lib/keys";
 import type { RedisClient } from "@/lib/redis";
 import { lastEntryId, readRange } from "@/lib/tickets";
 import type { Session } from "@/lib/sessions";
-import { sessionFromCookie, type AuthDeps } from "./auth";
+import { checkOrigin, sessionFromCookie, type AuthDeps } from "./auth";
 import { FeedHub, LIVE_ROOM } from "./feed-hub";
 import { FeedLoop } from "./feed-loop";
 import { GroupWatcher } from "./group-watcher";
@@ -15,7 +15,7 @@ import { ProgramCache } from "@/lib/program";
 import { log } from "./log";
 import { Metrics } from "./metrics";
 import { guardPage } from "./page-guard";
-import { setSecurityHeaders } from "./security";
+import { contentSecurityPolicy, newNonce, securityHeaders, setSecurityHeaders } from "./security";
 
 export interface AppDeps {
   /** Commands for requests and catch-up reads. */
@@ -38,6 +38,8 @@ export interface AppDeps {
 
 /** How often open sockets are re-checked, so an ended or disabled session loses its live link. */
 const SOCKET_RECHECK_MS = 15_000;
+/** How long a connection whose upload was refused (413) is read and discarded before it is dropped. */
+const REFUSED_UPLOAD_LINGER_MS = 1000;
 /** How long in-flight requests may take to finish when the server stops. */
 const CLOSE_GRACE_MS = 1500;
 
@@ -70,13 +72,23 @@ export function createApp(deps: AppDeps): App {
     res.setHeader("x-request-id", requestId);
     const path = (req.url ?? "/").split("?")[0]!;
     res.once("finish", () => {
+      // A refused upload may still be arriving: stop answering on this connection and give the client a
+      // moment to read the 413 (closing at once would reset it, losing the answer), then drop it.
+      if (res.statusCode === 413 && !req.complete) {
+        req.socket.end();
+        setTimeout(() => req.socket.destroy(), REFUSED_UPLOAD_LINGER_MS).unref();
+      }
       const seconds = (performance.now() - began) / 1000;
       metrics.request(req.method ?? "GET", path, res.statusCode, seconds);
       const line = { requestId, method: req.method, path, status: res.statusCode, ms: Math.round(seconds * 1000) };
       if (path.startsWith("/api/")) log.info("request", line);
       else log.debug("request", line);
     });
-    setSecurityHeaders(res, deps.dev ?? false);
+    // Pages get a nonce for their inline scripts: Next.js finds it in the request's CSP header.
+    const page = !path.startsWith("/api/") && !path.startsWith("/_next/") && path !== "/metrics";
+    const nonce = page ? newNonce() : undefined;
+    setSecurityHeaders(req, res, deps.dev ?? false, nonce);
+    if (nonce) req.headers["content-security-policy"] = contentSecurityPolicy(nonce, deps.dev ?? false);
     // Route handlers cannot see the socket; sign-in limits per address need it. Never trust a client's copy.
     req.headers["x-streamdesk-remote-address"] = req.socket.remoteAddress ?? "unknown";
     if (path === "/metrics") {
@@ -101,7 +113,18 @@ export function createApp(deps: AppDeps): App {
     serveClient: false,
     // WebSocket first: no sticky sessions needed behind a load balancer; polling stays as the fallback.
     transports: ["websocket", "polling"],
+    // The same rule as for state-changing requests: a page of another site may not open a live link.
+    allowRequest: (req, callback) => {
+      try {
+        checkOrigin("POST", req.headers.origin ?? null, req.headers.host ?? null);
+        callback(null, true);
+      } catch {
+        callback("This live link was opened from another site, so it was refused.", false);
+      }
+    },
   });
+  // Socket.IO answers its own requests (polling, the WebSocket handshake): give them the same headers.
+  io.engine.on("headers", (headers: Record<string, string>, req: IncomingMessage) => Object.assign(headers, securityHeaders(req, deps.dev ?? false)));
   const loop = new FeedLoop({
     redis: deps.feedRedis,
     keys: deps.keys,

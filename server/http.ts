@@ -31,7 +31,7 @@ const UNCERTAIN =
   "The connection to Redis dropped before it answered, so the change may or may not have been made. Reload to see the current state before trying again.";
 
 export function errorResponse(error: unknown, sentences: Unavailable = {}, requestId?: string | null): Response {
-  if (error instanceof BodyTooLargeError) return json({ error: error.message }, 413, { connection: "close" });
+  if (error instanceof BodyTooLargeError) return json({ error: error.message }, 413);
   if (error instanceof ProgramInvalidError) return json({ error: error.message, problems: error.problems }, 400);
   if (error instanceof ValidationError) {
     return json({ error: error.message, ...(error.field ? { field: error.field } : {}) }, 400);
