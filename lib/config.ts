@@ -86,6 +86,7 @@ const schema = z.object({
   FEED_BLOCK_MS: intIn(10, 60_000).default(2000),
   FEED_COALESCE_MS: intIn(0, 1000).default(5),
   FEED_REPLAY_MAX: intIn(100, 10_000_000).default(10_000),
+  EXPORT_MAX_ENTRIES: intIn(1000, 100_000_000).default(1_000_000),
   GROUPS_POLL_MS: intIn(100, 60_000).default(500),
   DEAD_LETTER_DELIVERIES: intIn(1, 1_000_000).default(5),
   SESSION_IDLE_MINUTES: intIn(1, 7 * 24 * 60).default(480),
@@ -120,6 +121,8 @@ export interface Config {
   /** `replayMax`: FEED_REPLAY_MAX, the most entries one reconnecting tab is replayed. */
   feed: { batch: number; blockMs: number; coalesceMs: number; replayMax: number };
   groups: { pollMs: number; deadLetterDeliveries: number };
+  /** EXPORT_MAX_ENTRIES: the most entries one CSV export scans, newest first. */
+  exportMaxEntries: number;
   /** Seconds a session lives without use; every request slides it. */
   sessionIdleSeconds: number;
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
@@ -164,6 +167,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sales: { maxSeats: e.MAX_SEATS_PER_SALE, closeMinutes: e.SALES_CLOSE_MINUTES },
     feed: { batch: e.FEED_BATCH, blockMs: e.FEED_BLOCK_MS, coalesceMs: e.FEED_COALESCE_MS, replayMax: e.FEED_REPLAY_MAX },
     groups: { pollMs: e.GROUPS_POLL_MS, deadLetterDeliveries: e.DEAD_LETTER_DELIVERIES },
+    exportMaxEntries: e.EXPORT_MAX_ENTRIES,
     sessionIdleSeconds: e.SESSION_IDLE_MINUTES * 60,
     logLevel: e.LOG_LEVEL,
   };

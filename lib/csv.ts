@@ -56,12 +56,26 @@ export function csvStream(
   keys: StreamKeys,
   filters: SearchFilters,
   bounds: SearchBounds,
-  signal?: AbortSignal,
-  describe?: DescribeScreening,
+  options: {
+    signal?: AbortSignal;
+    describe?: DescribeScreening;
+    /** EXPORT_MAX_ENTRIES: the scan stops after this many entries, whatever matched. */
+    maxScanned?: number;
+    /** Called once when the stream ends, fails or is cancelled. */
+    onEnd?: () => void | Promise<void>;
+  } = {},
 ): ReadableStream<Uint8Array> {
+  const { signal, describe, maxScanned = Infinity } = options;
   const encoder = new TextEncoder();
   const pages = bounds.to === "0-0" ? null : scanNewestFirst(redis, keys, bounds.to, bounds.from);
   let headerSent = false;
+  let scanned = 0;
+  let ended = false;
+  const end = async () => {
+    if (ended) return;
+    ended = true;
+    await options.onEnd?.();
+  };
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       if (!headerSent) {
@@ -69,29 +83,42 @@ export function csvStream(
         controller.enqueue(encoder.encode(CSV_COLUMNS.join(",") + "\r\n"));
         return;
       }
-      // Pages without a match enqueue nothing, and a pull that enqueues nothing is not called again: keep
-      // reading until there is something to hand over.
-      for (;;) {
-        if (!pages || signal?.aborted) {
-          controller.close();
-          await pages?.return(undefined);
-          return;
+      try {
+        // Pages without a match enqueue nothing, and a pull that enqueues nothing is not called again: keep
+        // reading until there is something to hand over.
+        for (;;) {
+          if (!pages || signal?.aborted || scanned >= maxScanned) {
+            controller.close();
+            await pages?.return(undefined);
+            await end();
+            return;
+          }
+          const next = await pages.next();
+          if (next.done) {
+            controller.close();
+            await end();
+            return;
+          }
+          const page = next.value.entries.slice(0, maxScanned - scanned);
+          scanned += page.length;
+          const rows = page.filter((entry) => matches(filters, entry)).map((entry) => csvRow(entry, describe));
+          if (rows.length > 0) {
+            controller.enqueue(encoder.encode(rows.join("")));
+            if (next.value.done) {
+              controller.close();
+              await end();
+            }
+            return;
+          }
         }
-        const next = await pages.next();
-        if (next.done) {
-          controller.close();
-          return;
-        }
-        const rows = next.value.entries.filter((entry) => matches(filters, entry)).map((entry) => csvRow(entry, describe));
-        if (rows.length > 0) {
-          controller.enqueue(encoder.encode(rows.join("")));
-          if (next.value.done) controller.close();
-          return;
-        }
+      } catch (error) {
+        await end();
+        throw error;
       }
     },
     async cancel() {
       await pages?.return(undefined);
+      await end();
     },
   });
 }

@@ -30,6 +30,8 @@ export interface StreamKeys {
   session(id: string): string;
   /** Set of a person's session ids, so disabling the account ends every one of them. */
   userSessions(username: string): string;
+  /** How many searches and exports a person is running now. */
+  scanSlots(username: string): string;
   /** Sign-in attempt counters, per username and per address. */
   signinAttempts(kind: "user" | "ip", value: string): string;
 }
@@ -62,6 +64,7 @@ export function streamKeys(stream: string): StreamKeys {
     staff: (username) => `${tag}:staff:${username}`,
     session: (id) => `${tag}:session:${id}`,
     userSessions: (username) => `${tag}:sessions:${username}`,
+    scanSlots: (username) => `${tag}:scans:${username}`,
     signinAttempts: (kind, value) => `${tag}:signin:${kind}:${value}`,
   };
 }

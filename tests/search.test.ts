@@ -232,7 +232,7 @@ describe("CSV export", () => {
     expect(pages).toBe(afterCancel);
 
     const aborted = new AbortController();
-    const stream = csvStream(redis, keys, {}, { from: ids[0]!, to: ids.at(-1)! }, aborted.signal).getReader();
+    const stream = csvStream(redis, keys, {}, { from: ids[0]!, to: ids.at(-1)! }, { signal: aborted.signal }).getReader();
     await stream.read();
     await stream.read();
     aborted.abort();
