@@ -9,8 +9,8 @@ const one = (value: string | string[] | undefined) => (typeof value === "string"
 
 /** `/?movieId=53&sessionId=832&seat=B12` opens the desk with that screening (and seat) chosen. */
 export default async function DeskPage({ searchParams }: { searchParams: Promise<Query> }) {
-  const { rows, seatsPerRow } = getContext().config.seatMap;
+  const { seatMap, sales } = getContext().config;
   const query = await searchParams;
   const initial = { movieId: one(query.movieId), sessionId: one(query.sessionId), seat: one(query.seat) };
-  return <Desk rows={rows} seatsPerRow={seatsPerRow} initial={initial} />;
+  return <Desk rows={seatMap.rows} seatsPerRow={seatMap.seatsPerRow} maxSeats={sales.maxSeats} closeMinutes={sales.closeMinutes} initial={initial} />;
 }

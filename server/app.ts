@@ -146,6 +146,7 @@ export function createApp(deps: AppDeps): App {
   const programCache = new ProgramCache(deps.redis, deps.keys);
   const program = new ProgramWatcher(deps.redis, deps.keys, programCache, deps.groupsPollMs);
   program.on("update", (view) => io.emit("program:update", view));
+  loop.on("batch", () => program.salesMoved());
   io.use((socket, next) => {
     sessionFromCookie(deps.auth, socket.request.headers.cookie).then(
       (session) => {

@@ -41,7 +41,16 @@ export class ProgramWatcher extends EventEmitter<WatcherEvents> {
     this.#wake?.();
   }
 
-  /** The whole programme with sold counts, read again when older than a moment. */
+  /**
+   * Called with every feed batch: seats were sold or freed, so the cached view's sold counts are behind.
+   * A tab takes the view it is handed on connect as its base and only counts live sales on top of it, so
+   * a view from before those sales would stay short of them until the tab's next full reload.
+   */
+  salesMoved(): void {
+    this.#view = undefined;
+  }
+
+  /** The whole programme with sold counts, read again when older than a moment or when anything was sold since. */
   view(): Promise<ProgramView> {
     if (!this.#view || performance.now() - this.#view.at > VIEW_MAX_AGE_MS) {
       const view = this.cache.get().then((state) => programView(this.redis, this.keys, state.document));
