@@ -12,8 +12,8 @@ import { ScreeningPicker } from "./screening-picker";
 import { SeatMap } from "./seat-map";
 import { formatSeats, parseSeats, toggleSeat } from "./seats";
 import { screeningName, sellableShowings, type ShowingOption } from "./showings";
+import { isPositiveId } from "@/lib/validations/ids";
 
-const POSITIVE = /^[1-9]\d{0,14}$/;
 
 interface Props {
   /** The default plan (SEAT_ROWS × SEATS_PER_ROW) for showings that are not in the programme. */
@@ -36,7 +36,7 @@ export function Desk({ rows, seatsPerRow, maxSeats, closeMinutes, initial }: Pro
   const now = useNow(30_000);
   const movieId = fields.movieId.trim();
   const sessionId = fields.sessionId.trim();
-  const screeningChosen = POSITIVE.test(movieId) && POSITIVE.test(sessionId);
+  const screeningChosen = isPositiveId(movieId) && isPositiveId(sessionId);
 
   const options = useMemo(() => sellableShowings(program.view, program.index, now, closeMinutes), [program.view, program.index, now, closeMinutes]);
   const label = screeningChosen ? screeningLabel(program.index, movieId, sessionId) : null;
