@@ -1,5 +1,5 @@
 import { auditFields } from "./audit";
-import { ProgramConflictError, ProgramInvalidError, ProgramItemMissingError } from "./errors";
+import { ProgramConflictError, ProgramInvalidError, ProgramItemMissingError, ValidationError } from "./errors";
 import type { StreamKeys } from "./keys";
 import { guard, type RedisClient } from "./redis";
 import {
@@ -93,7 +93,8 @@ const MAX_ATTEMPTS = 5;
  * another change landed in between. Every write validates the whole resulting programme, so it is never
  * stored in a state that breaks its rules.
  * @returns whether the change created the item, and the programme's new version.
- * @throws ProgramInvalidError (400) listing every problem; ProgramConflictError (409) for an overlap or
+ * @throws ProgramInvalidError (400) listing every problem of an import; ValidationError (400) naming `movieId`
+ * or `hallId` when one showing names a film or hall that is not there; ProgramConflictError (409) for an overlap or
  * sales in the way; ProgramItemMissingError (404) when deleting something that is not there.
  */
 export async function changeProgram(redis: RedisClient, keys: StreamKeys, actor: string, change: ProgramChange): Promise<{ created: boolean; version: string }> {
@@ -105,7 +106,8 @@ export async function changeProgram(redis: RedisClient, keys: StreamKeys, actor:
       if (change.kind === "import") throw new ProgramInvalidError(problems);
       // One item changed: a missing film or hall is the caller's mistake (400); an overlap is a conflict with another showing (409).
       const reference = problems.find((p) => /\.(movieId|hallId)$/.test(p.path));
-      if (reference) throw new ProgramInvalidError([reference]);
+      // Its path points into the whole stored programme (`showings[41].hallId`); the caller sent one showing, so name the field.
+      if (reference) throw new ValidationError(reference.message, reference.path.endsWith(".movieId") ? "movieId" : "hallId");
       throw new ProgramConflictError(problems[0]!.message);
     }
     const blocked = await salesInTheWay(redis, keys, applied.checks);
