@@ -81,6 +81,8 @@ interface SalesCheck {
 
 interface Applied {
   next: ProgramDocument;
+  /** Which showings of `next` this change adds or changes, when it names them (the rest were stored, and valid). */
+  changed?: (showing: Showing) => boolean;
   created: boolean;
   target: string;
   checks: SalesCheck[];
@@ -101,7 +103,8 @@ export async function changeProgram(redis: RedisClient, keys: StreamKeys, actor:
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const state = await readProgram(redis, keys);
     const applied = apply(state.document, change);
-    const problems = programProblems(applied.next);
+    const { changed } = applied;
+    const problems = programProblems(applied.next, changed ? (i) => changed(applied.next.showings[i]!) : undefined);
     if (problems.length > 0) {
       if (change.kind === "import") throw new ProgramInvalidError(problems);
       // One item changed: a missing film or hall is the caller's mistake (400); an overlap is a conflict with another showing (409).
@@ -208,7 +211,13 @@ function apply(document: ProgramDocument, change: ProgramChange): Applied {
       const before = document.showings.find((s) => s.sessionId === change.showing.sessionId);
       const { list, created } = upsert(document.showings, change.showing, (s) => s.sessionId === change.showing.sessionId);
       const hall = document.halls.find((h) => h.hallId === change.showing.hallId);
-      return { next: { ...document, showings: list }, created, target: change.showing.sessionId, checks: [showingCheck(before, change.showing, hall, "hallId")] };
+      return {
+        next: { ...document, showings: list },
+        created,
+        target: change.showing.sessionId,
+        checks: [showingCheck(before, change.showing, hall, "hallId")],
+        changed: (s) => s.sessionId === change.showing.sessionId,
+      };
     }
     case "movie.delete": {
       const movie = document.movies.find((m) => m.movieId === change.movieId);
@@ -268,7 +277,8 @@ function applyImport(document: ProgramDocument, incoming: ProgramDocument): Appl
     for (const check of planChecks(next, hall, () => `halls[${h}].rows`)) if (!checked.has(check.sessionId)) checks.push(check);
   });
   // The resulting document is validated as a whole; its problems must point into what was sent.
-  return { next: remapForImport(next, incoming), created: false, target: "import", checks };
+  const sent = new Set(incoming.showings.map((s) => s.sessionId));
+  return { next: remapForImport(next, incoming), created: false, target: "import", checks, changed: (s) => sent.has(s.sessionId) };
 }
 
 /**

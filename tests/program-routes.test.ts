@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
 import * as halls from "@/app/api/program/halls/[hallId]/route";
+import * as importRoute from "@/app/api/program/import/route";
 import * as movies from "@/app/api/program/movies/[movieId]/route";
 import * as showings from "@/app/api/program/showings/[sessionId]/route";
 import { readProgram } from "@/lib/program";
+import { programProblems, type ProgramDocument } from "@/lib/validations/program";
 import { redisFixture } from "./support/context";
 import { request, signedIn, withContext } from "./support/session";
 
@@ -25,5 +27,58 @@ describe("programme routes", () => {
     expect(await noFilm.json()).toEqual({ error: "There is no film with movie id 54; add it first.", field: "movieId" });
 
     expect(await readProgram(redis, keys)).toEqual(before);
+  });
+
+  it("an import that overlaps a stored showing names the showing it sent, at its path in the file", async () => {
+    const { redis, keys } = await redisFixture();
+    withContext(redis, keys);
+    const cookie = await signedIn(redis, keys, "sam", "supervisor");
+    const none = { params: Promise.resolve({}) };
+    const post = (body: unknown) => importRoute.POST(request("/", { body, cookie }), none);
+    const stored = {
+      movies: [{ movieId: "61", title: "Paddington in Peru", runtimeMinutes: 106 }],
+      halls: [{ hallId: "1", name: "Hall 1", rows: [{ row: "A", seats: 10 }] }],
+      showings: [{ sessionId: "901", movieId: "61", hallId: "1", startsAt: "2026-12-03T14:00:00Z" }],
+    };
+    expect((await post(stored)).status).toBe(200);
+    const before = await readProgram(redis, keys);
+
+    const refused = await post({
+      movies: [{ movieId: "81", title: "Perfectly Fine" }],
+      showings: [
+        { sessionId: "995", movieId: "99", hallId: "1", startsAt: "2026-12-04T09:00:00Z" },
+        { sessionId: "996", movieId: "81", hallId: "1", startsAt: "2026-12-03T14:30:00Z" },
+      ],
+    });
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { problems: unknown }).problems).toEqual([
+      { path: "showings[0].movieId", message: "There is no film with movie id 99; add it first." },
+      { path: "showings[1].startsAt", message: "Session 996 overlaps session 901 in Hall 1 (Paddington in Peru until 15:46 UTC)." },
+    ]);
+    expect(await readProgram(redis, keys)).toEqual(before);
+  });
+});
+
+describe("programProblems", () => {
+  it("finds every showing a long film runs over, not only the next one", () => {
+    const document: ProgramDocument = {
+      movies: [
+        { movieId: "1", title: "Long", runtimeMinutes: 240 },
+        { movieId: "2", title: "Short", runtimeMinutes: 30 },
+      ],
+      halls: [{ hallId: "1", name: "Hall 1", rows: [{ row: "A", seats: 10 }] }],
+      showings: [
+        { sessionId: "1", movieId: "1", hallId: "1", startsAt: "2026-12-03T10:00:00Z" },
+        { sessionId: "2", movieId: "2", hallId: "1", startsAt: "2026-12-03T11:00:00Z" },
+        { sessionId: "3", movieId: "2", hallId: "1", startsAt: "2026-12-03T12:00:00Z" },
+        { sessionId: "4", movieId: "2", hallId: "1", startsAt: "2026-12-03T14:00:00Z" },
+      ],
+    };
+    expect(programProblems(document).map((p) => p.path)).toEqual(["showings[1].startsAt", "showings[2].startsAt"]);
+    // When only session 1 is new, it is the one named, each time.
+    expect(programProblems(document, (i) => i === 0).map((p) => `${p.path}: ${p.message}`)).toEqual([
+      "showings[0].startsAt: Session 1 overlaps session 2 in Hall 1 (Short until 11:30 UTC).",
+      "showings[0].startsAt: Session 1 overlaps session 3 in Hall 1 (Short until 12:30 UTC).",
+    ]);
   });
 });

@@ -262,8 +262,11 @@ export function salesClosed(showing: Pick<Showing, "startsAt">, nowMs: number, c
 /**
  * The programme's own rules over a whole document: unique ids, showings naming a known film and hall,
  * and no two showings overlapping in one hall. Paths point into the document.
+ * @param changed the showings being added or changed (by index), when the rest are already stored: an
+ * overlap between one of them and a stored showing is theirs, so its path points at what the caller sent.
+ * Otherwise, and between two changed ones, the one later in the document is named.
  */
-export function programProblems(document: ProgramDocument): ProgramProblem[] {
+export function programProblems(document: ProgramDocument, changed: (index: number) => boolean = () => true): ProgramProblem[] {
   const problems: ProgramProblem[] = [];
   const unique = <T>(list: T[], id: (item: T) => string, kind: "movies" | "halls" | "showings", label: string) => {
     const seen = new Map<string, number>();
@@ -290,11 +293,11 @@ export function programProblems(document: ProgramDocument): ProgramProblem[] {
   });
   for (const [hallId, list] of byHall) {
     list.sort((a, b) => a.start - b.start || a.index - b.index);
-    for (let i = 1; i < list.length; i++) {
-      const before = list[i - 1]!;
-      const after = list[i]!;
+    // Against the showing that runs longest so far, not just the one before: a long film can span several short ones.
+    let before = list[0]!;
+    for (const after of list.slice(1)) {
       if (after.start < before.end) {
-        const later = after.index > before.index ? after : before;
+        const later = changed(after.index) !== changed(before.index) ? (changed(after.index) ? after : before) : after.index > before.index ? after : before;
         const other = later === after ? before : after;
         const hall = halls.get(hallId)?.name ?? hallId;
         problems.push({
@@ -302,6 +305,7 @@ export function programProblems(document: ProgramDocument): ProgramProblem[] {
           message: `Session ${later.showing.sessionId} overlaps session ${other.showing.sessionId} in ${hall} (${movies.get(other.showing.movieId)?.title ?? `movie ${other.showing.movieId}`} until ${new Date(other.end).toISOString().slice(11, 16)} UTC).`,
         });
       }
+      if (after.end > before.end) before = after;
     }
   }
   return problems;
