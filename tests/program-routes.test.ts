@@ -1,10 +1,11 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import * as halls from "@/app/api/program/halls/[hallId]/route";
 import * as importRoute from "@/app/api/program/import/route";
 import * as movies from "@/app/api/program/movies/[movieId]/route";
 import * as showings from "@/app/api/program/showings/[sessionId]/route";
 import { readProgram } from "@/lib/program";
-import { programProblems, type ProgramDocument } from "@/lib/validations/program";
+import { hallCapacity, parseProgramDocument, programProblems, type ProgramDocument } from "@/lib/validations/program";
 import { redisFixture } from "./support/context";
 import { request, signedIn, withContext } from "./support/session";
 
@@ -79,6 +80,18 @@ describe("programProblems", () => {
     expect(programProblems(document, (i) => i === 0).map((p) => `${p.path}: ${p.message}`)).toEqual([
       "showings[0].startsAt: Session 1 overlaps session 2 in Hall 1 (Short until 11:30 UTC).",
       "showings[0].startsAt: Session 1 overlaps session 3 in Hall 1 (Short until 12:30 UTC).",
+    ]);
+  });
+});
+
+describe("examples/program.json", () => {
+  it("is a programme the import takes as it is: no shape problems, no overlaps", () => {
+    const parsed = parseProgramDocument(JSON.parse(readFileSync(new URL("../examples/program.json", import.meta.url), "utf8")));
+    if ("problems" in parsed) throw new Error(parsed.problems.map((p) => `${p.path}: ${p.message}`).join("\n"));
+    expect(programProblems(parsed.document)).toEqual([]);
+    expect(parsed.document.halls.map((h) => [h.name, hallCapacity(h)])).toEqual([
+      ["Hall 1", 112],
+      ["Hall 2", 60],
     ]);
   });
 });
