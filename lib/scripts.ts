@@ -65,10 +65,10 @@ return ids
  * the "no sales" part of that check atomic with the write (a sale racing the change either lands first and
  * is seen here, or finds the version moved and is checked again).
  * KEYS: programme hash (fields `doc`, `version`), audit stream, then K seat hashes.
- * ARGV: expected version, new document (JSON), K, K specs ("*": the hash must be empty; otherwise a comma
- * list of seats that must not be sold), then the audit entry's field/value pairs.
+ * ARGV: expected version, new document (JSON), K, K specs ("*": the hash must be empty; "=" and a comma
+ * list: the only seats that may be sold, as in a hall's plan), then the audit entry's field/value pairs.
  * Returns {1, newVersion}; {0, version} when the programme moved on; {2, i, seat} when seat hash i holds a
- * sale (seat is "" for a hash that must be empty).
+ * sale its spec does not allow (seat is "" for a hash that must be empty).
  */
 export const WRITE_PROGRAM = `
 local version = redis.call('HGET', KEYS[1], 'version') or '0'
@@ -79,8 +79,10 @@ for i = 1, k do
   if spec == '*' then
     if redis.call('HLEN', seats) > 0 then return {2, i, ''} end
   else
-    for seat in string.gmatch(spec, '[^,]+') do
-      if redis.call('HEXISTS', seats, seat) == 1 then return {2, i, seat} end
+    local allowed = {}
+    for seat in string.gmatch(string.sub(spec, 2), '[^,]+') do allowed[seat] = true end
+    for _, seat in ipairs(redis.call('HKEYS', seats)) do
+      if not allowed[seat] then return {2, i, seat} end
     end
   end
 end

@@ -4,7 +4,8 @@ import * as halls from "@/app/api/program/halls/[hallId]/route";
 import * as importRoute from "@/app/api/program/import/route";
 import * as movies from "@/app/api/program/movies/[movieId]/route";
 import * as showings from "@/app/api/program/showings/[sessionId]/route";
-import { readProgram } from "@/lib/program";
+import { changeProgram, readProgram } from "@/lib/program";
+import { sellTickets } from "@/lib/tickets";
 import { hallCapacity, parseProgramDocument, programProblems, type ProgramDocument } from "@/lib/validations/program";
 import { redisFixture } from "./support/context";
 import { request, signedIn, withContext } from "./support/session";
@@ -57,6 +58,46 @@ describe("programme routes", () => {
       { path: "showings[1].startsAt", message: "Session 996 overlaps session 901 in Hall 1 (Paddington in Peru until 15:46 UTC)." },
     ]);
     expect(await readProgram(redis, keys)).toEqual(before);
+  });
+});
+
+describe("changes to a programme with sales", () => {
+  it("go through when every sold seat stays in the plan, and are refused naming the seat when one would not", async () => {
+    const { redis, keys } = await redisFixture();
+    const rows = [
+      { row: "A", seats: 6, aisles: [3] },
+      { row: "B", seats: 6 },
+    ];
+    await changeProgram(redis, keys, "sam", {
+      kind: "import",
+      document: {
+        movies: [{ movieId: "53", title: "Dune" }],
+        halls: [{ hallId: "2", name: "Hall 2", rows }],
+        showings: [{ sessionId: "832", movieId: "53", hallId: "2", startsAt: "2026-12-03T20:30:00Z", price: 1250 }],
+      },
+    });
+    await sellTickets(redis, keys, { name: "Jim Crews", seats: ["B3", "A1"], movieId: "53", sessionId: "832" });
+
+    await changeProgram(redis, keys, "sam", { kind: "showing.put", showing: { sessionId: "832", movieId: "53", hallId: "2", startsAt: "2026-12-03T21:00:00Z", price: 900 } });
+    await changeProgram(redis, keys, "sam", { kind: "hall.put", hall: { hallId: "2", name: "Hall 2", rows: [...rows, { row: "C", seats: 6 }] } });
+    const { document } = await readProgram(redis, keys);
+    expect(document.showings[0]).toMatchObject({ startsAt: "2026-12-03T21:00:00Z", price: 900 });
+    expect(document.halls[0]!.rows).toHaveLength(3);
+
+    await expect(changeProgram(redis, keys, "sam", { kind: "hall.put", hall: { hallId: "2", name: "Hall 2", rows: [rows[0]!, { row: "B", seats: 6, aisles: [3] }] } })).rejects.toThrow(
+      "Seat B3 is sold for session 832, and Hall 2's plan would no longer have it.",
+    );
+  });
+
+  it("the write script lets through sold seats its list allows and refuses any other, atomically with the write", async () => {
+    const { redis, keys } = await redisFixture();
+    const seats = keys.seats("53", "832");
+    await redis.hset(seats, "A1", "1-1", "B3", "1-2");
+    const write = (spec: string) => redis.sdWriteProgram(3, keys.program, keys.audit, seats, "0", "{}", "1", spec, "actor", "sam");
+    expect(await write("=A1,A2")).toEqual([2, 1, "B3"]);
+    expect(await write("*")).toEqual([2, 1, ""]);
+    expect(await redis.hget(keys.program, "version")).toBeNull();
+    expect(await write("=A1,A2,B3")).toEqual([1, "1"]);
   });
 });
 
