@@ -1,7 +1,9 @@
 "use client";
 
 /** The outcome of an API call: the parsed body on success, or the server's sentence on failure. */
-export type ApiResult<T> = { ok: true; status: number; data: T } | { ok: false; status: number; error: string; field?: string };
+export type ApiResult<T> =
+  | { ok: true; status: number; data: T }
+  | { ok: false; status: number; error: string; field?: string; problems?: { path: string; message: string }[] };
 
 /** Calls StreamDesk's JSON API; never throws, so every caller shows a sentence instead of a crash. */
 export async function api<T>(path: string, init: { method?: string; body?: unknown; signal?: AbortSignal } = {}): Promise<ApiResult<T>> {
@@ -13,13 +15,15 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
       cache: "no-store",
       signal: init.signal,
     });
-    const body = (response.status === 204 ? {} : await response.json().catch(() => ({}))) as T & { error?: string; field?: string };
+    const body = (response.status === 204 ? {} : await response.json().catch(() => ({}))) as T & { error?: string; field?: string; problems?: { path: string; message: string }[] };
     if (response.ok) return { ok: true, status: response.status, data: body };
     return {
       ok: false,
       status: response.status,
       error: body.error ?? `The server answered ${response.status}.`,
       field: body.field,
+      // A programme import lists every problem, each with where it is.
+      ...(Array.isArray(body.problems) ? { problems: body.problems } : {}),
     };
   } catch (error) {
     if (error instanceof DOMException && error.name === "AbortError") return { ok: false, status: 0, error: "Cancelled." };

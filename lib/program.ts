@@ -1,5 +1,5 @@
 import { auditFields } from "./audit";
-import { ProgramConflictError, ProgramInvalidError, ProgramItemMissingError } from "./errors";
+import { ProgramConflictError, ProgramInvalidError, ProgramItemMissingError, ValidationError } from "./errors";
 import type { StreamKeys } from "./keys";
 import { guard, type RedisClient } from "./redis";
 import {
@@ -81,11 +81,11 @@ interface SalesCheck {
 
 interface Applied {
   next: ProgramDocument;
+  /** Which showings of `next` this change adds or changes, when it names them (the rest were stored, and valid). */
+  changed?: (showing: Showing) => boolean;
   created: boolean;
   target: string;
   checks: SalesCheck[];
-  /** The showings the change adds or edits, which an overlap is reported on. */
-  changed?: (showing: Showing, index: number) => boolean;
 }
 
 const MAX_ATTEMPTS = 5;
@@ -95,19 +95,22 @@ const MAX_ATTEMPTS = 5;
  * another change landed in between. Every write validates the whole resulting programme, so it is never
  * stored in a state that breaks its rules.
  * @returns whether the change created the item, and the programme's new version.
- * @throws ProgramInvalidError (400) listing every problem; ProgramConflictError (409) for an overlap or
+ * @throws ProgramInvalidError (400) listing every problem of an import; ValidationError (400) naming `movieId`
+ * or `hallId` when one showing names a film or hall that is not there; ProgramConflictError (409) for an overlap or
  * sales in the way; ProgramItemMissingError (404) when deleting something that is not there.
  */
 export async function changeProgram(redis: RedisClient, keys: StreamKeys, actor: string, change: ProgramChange): Promise<{ created: boolean; version: string }> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const state = await readProgram(redis, keys);
     const applied = apply(state.document, change);
-    const problems = programProblems(applied.next, applied.changed);
+    const { changed } = applied;
+    const problems = programProblems(applied.next, changed ? (i) => changed(applied.next.showings[i]!) : undefined);
     if (problems.length > 0) {
       if (change.kind === "import") throw new ProgramInvalidError(problems);
       // One item changed: a missing film or hall is the caller's mistake (400); an overlap is a conflict with another showing (409).
       const reference = problems.find((p) => /\.(movieId|hallId)$/.test(p.path));
-      if (reference) throw new ProgramInvalidError([reference]);
+      // Its path points into the whole stored programme (`showings[41].hallId`); the caller sent one showing, so name the field.
+      if (reference) throw new ValidationError(reference.message, reference.path.endsWith(".movieId") ? "movieId" : "hallId");
       throw new ProgramConflictError(problems[0]!.message);
     }
     const blocked = await salesInTheWay(redis, keys, applied.checks);
@@ -213,7 +216,7 @@ function apply(document: ProgramDocument, change: ProgramChange): Applied {
         created,
         target: change.showing.sessionId,
         checks: [showingCheck(before, change.showing, hall, "hallId")],
-        changed: (showing) => showing.sessionId === change.showing.sessionId,
+        changed: (s) => s.sessionId === change.showing.sessionId,
       };
     }
     case "movie.delete": {
@@ -274,8 +277,8 @@ function applyImport(document: ProgramDocument, incoming: ProgramDocument): Appl
     for (const check of planChecks(next, hall, () => `halls[${h}].rows`)) if (!checked.has(check.sessionId)) checks.push(check);
   });
   // The resulting document is validated as a whole; its problems must point into what was sent.
-  const imported = new Set(incoming.showings.map((s) => s.sessionId));
-  return { next: remapForImport(next, incoming), created: false, target: "import", checks, changed: (showing) => imported.has(showing.sessionId) };
+  const sent = new Set(incoming.showings.map((s) => s.sessionId));
+  return { next: remapForImport(next, incoming), created: false, target: "import", checks, changed: (s) => sent.has(s.sessionId) };
 }
 
 /**

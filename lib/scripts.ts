@@ -65,10 +65,10 @@ return ids
  * the "no sales" part of that check atomic with the write (a sale racing the change either lands first and
  * is seen here, or finds the version moved and is checked again).
  * KEYS: programme hash (fields `doc`, `version`), audit stream, then K seat hashes.
- * ARGV: expected version, new document (JSON), K, K specs ("*": the hash must be empty; "=" and a comma list:
- * only those seats may be sold, i.e. the seats of the plan), then the audit entry's field/value pairs.
+ * ARGV: expected version, new document (JSON), K, K specs ("*": the hash must be empty; "=" and a comma
+ * list: the only seats that may be sold, as in a hall's plan), then the audit entry's field/value pairs.
  * Returns {1, newVersion}; {0, version} when the programme moved on; {2, i, seat} when seat hash i holds a
- * sale (seat is "" for a hash that must be empty).
+ * sale its spec does not allow (seat is "" for a hash that must be empty).
  */
 export const WRITE_PROGRAM = `
 local version = redis.call('HGET', KEYS[1], 'version') or '0'
@@ -205,8 +205,7 @@ return doubled
 
 /**
  * Moves dead letters: for each id still pending in the group with at least ARGV[2] deliveries, copies the
- * entry to the dead-letter stream with its original id, group, consumer and delivery count (an entry of
- * over 1,000 fields as one `fieldsJson` field, a flat JSON list), then XACKs it,
+ * entry to the dead-letter stream with its original id, group, consumer and delivery count, then XACKs it,
  * and records the move in the audit stream. The check and the move are one step, so concurrent calls
  * never copy a message twice or lose one.
  * KEYS: stream, dead-letter stream, audit stream. ARGV: group, minimum deliveries, actor, ids…
@@ -221,11 +220,7 @@ for i = 4, #ARGV do
   if info and tonumber(info[4]) >= min then
     local fields = {'originalId', id, 'group', group, 'consumer', info[2], 'deliveries', tostring(info[4])}
     local entry = redis.call('XRANGE', KEYS[1], id, id)[1]
-    if entry and #entry[2] > 2000 then
-      -- unpack() cannot pass thousands of values to XADD: keep such an entry whole, as one JSON field.
-      fields[#fields + 1] = 'fieldsJson'
-      fields[#fields + 1] = cjson.encode(entry[2])
-    elseif entry then
+    if entry then
       for _, v in ipairs(entry[2]) do fields[#fields + 1] = v end
     else
       fields[#fields + 1] = 'deletedFromStream'

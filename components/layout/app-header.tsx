@@ -13,6 +13,7 @@ export function AppHeader({ user }: { user: StaffMember | null }) {
         { href: "/groups", label: "Groups" },
         ...(user?.role === "supervisor"
           ? [
+              { href: "/program", label: "Programme" },
               { href: "/staff", label: "Staff" },
               { href: "/audit", label: "Audit" },
             ]

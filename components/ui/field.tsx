@@ -8,13 +8,16 @@ interface FieldProps extends Omit<InputHTMLAttributes<HTMLInputElement>, "onChan
   onChange: (value: string) => void;
   error?: string;
   hint?: string;
+  /** Marks the input as the one to fix when the sentence saying why is shown elsewhere (a form's alert). */
+  invalid?: boolean;
   inputRef?: Ref<HTMLInputElement>;
 }
 
 /** A labelled text input with its error (or hint) beneath, wired for screen readers. */
-export function Field({ label, value, onChange, error, hint, inputRef, className, ...rest }: FieldProps) {
+export function Field({ label, value, onChange, error, hint, invalid, inputRef, className, ...rest }: FieldProps) {
   const id = useId();
   const note = error ?? hint;
+  const bad = Boolean(error) || invalid;
   return (
     <div className={`flex flex-col gap-1 ${className ?? ""}`}>
       <label htmlFor={id} className="text-sm font-medium text-slate-700">
@@ -25,9 +28,9 @@ export function Field({ label, value, onChange, error, hint, inputRef, className
         ref={inputRef}
         value={value}
         onChange={(event) => onChange(event.target.value)}
-        aria-invalid={error ? true : undefined}
+        aria-invalid={bad ? true : undefined}
         aria-describedby={note ? `${id}-note` : undefined}
-        className={`rounded-lg border px-3 py-2 outline-none focus:ring-2 ${error ? "border-red-500 focus:ring-red-200" : "border-slate-300 focus:border-amber-500 focus:ring-amber-200"}`}
+        className={`rounded-lg border px-3 py-2 outline-none focus:ring-2 ${bad ? "border-red-500 focus:ring-red-200" : "border-slate-300 focus:border-amber-500 focus:ring-amber-200"}`}
         {...rest}
       />
       {note ? (

@@ -256,10 +256,12 @@ export function salesClosed(showing: Pick<Showing, "startsAt">, nowMs: number, c
 
 /**
  * The programme's own rules over a whole document: unique ids, showings naming a known film and hall,
- * and no two showings overlapping in one hall. Paths point into the document; an overlap is reported on the
- * showing `changed` picks out (the one being added or edited), so the person changing it reads it there.
+ * and no two showings overlapping in one hall. Paths point into the document.
+ * @param changed the showings being added or changed (by index), when the rest are already stored: an
+ * overlap between one of them and a stored showing is theirs, so its path points at what the caller sent.
+ * Otherwise, and between two changed ones, the one later in the document is named.
  */
-export function programProblems(document: ProgramDocument, changed: (showing: Showing, index: number) => boolean = () => false): ProgramProblem[] {
+export function programProblems(document: ProgramDocument, changed: (index: number) => boolean = () => true): ProgramProblem[] {
   const problems: ProgramProblem[] = [];
   const unique = <T>(list: T[], id: (item: T) => string, kind: "movies" | "halls" | "showings", label: string) => {
     const seen = new Map<string, number>();
@@ -286,13 +288,11 @@ export function programProblems(document: ProgramDocument, changed: (showing: Sh
   });
   for (const [hallId, list] of byHall) {
     list.sort((a, b) => a.start - b.start || a.index - b.index);
-    for (let i = 1; i < list.length; i++) {
-      const before = list[i - 1]!;
-      const after = list[i]!;
+    // Against the showing that runs longest so far, not just the one before: a long film can span several short ones.
+    let before = list[0]!;
+    for (const after of list.slice(1)) {
       if (after.start < before.end) {
-        // Blame the showing being changed; between two of those (or two stored ones), the later in the document.
-        const afterChanged = changed(after.showing, after.index);
-        const later = afterChanged !== changed(before.showing, before.index) ? (afterChanged ? after : before) : after.index > before.index ? after : before;
+        const later = changed(after.index) !== changed(before.index) ? (changed(after.index) ? after : before) : after.index > before.index ? after : before;
         const other = later === after ? before : after;
         const hall = halls.get(hallId)?.name ?? hallId;
         problems.push({
@@ -300,6 +300,7 @@ export function programProblems(document: ProgramDocument, changed: (showing: Sh
           message: `Session ${later.showing.sessionId} overlaps session ${other.showing.sessionId} in ${hall} (${movies.get(other.showing.movieId)?.title ?? `movie ${other.showing.movieId}`}, ${utcClock(other.start)}–${utcClock(other.end)} UTC). Pick another time or hall.`,
         });
       }
+      if (after.end > before.end) before = after;
     }
   }
   return problems;
