@@ -148,7 +148,7 @@ test("a supervisor builds a small programme: a film, a hall whose plan draws as 
   await expect(showings.getByLabel("Hall")).toHaveValue("studio");
   await showings.getByLabel("Start").fill(clash.input);
   await showings.getByRole("button", { name: "Add showing" }).click();
-  await expect(showings.getByRole("alert")).toContainText("Session 7102 overlaps session 7101 in Studio 3 (Night Harbour until");
+  await expect(showings.getByRole("alert")).toContainText("Session 7102 overlaps session 7101 in Studio 3 (Night Harbour, ");
   await expect(showingRow(page, "7102")).toHaveCount(0);
   await page.screenshot({ path: testInfo.outputPath("program-overlap.png") });
   expect((await programNow(page)).showings.map((s) => s.sessionId)).toEqual(["7101"]);
@@ -262,7 +262,7 @@ test("importing a programme file adds it in one step; a file with errors lists e
   await expect(page.getByRole("alert").filter({ hasText: "clash.json" })).toContainText("clash.json has 2 problems; nothing was imported.");
   await expect(problems).toHaveCount(2);
   await expect(problems.nth(0)).toHaveText("showings[0].movieId: There is no film with movie id 99; add it first.");
-  await expect(problems.nth(1)).toContainText(`showings[1].startsAt: Session 996 overlaps session ${first.sessionId} in Hall 1 (Paddington in Peru until`);
+  await expect(problems.nth(1)).toContainText(`showings[1].startsAt: Session 996 overlaps session ${first.sessionId} in Hall 1 (Paddington in Peru, `);
   await page.getByRole("region", { name: "Programme file" }).screenshot({ path: testInfo.outputPath("program-import-problems.png") });
   expect(await programNow(page)).toEqual(imported);
   await expect(page.getByTestId("program-movie")).toHaveCount(4);
