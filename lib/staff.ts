@@ -2,6 +2,7 @@ import { hash, verify } from "@node-rs/argon2";
 import { randomBytes } from "node:crypto";
 import { auditFields } from "./audit";
 import { ValidationError } from "./errors";
+import { hashGate } from "./hash-gate";
 import type { StreamKeys } from "./keys";
 import { guard, type RedisClient } from "./redis";
 import type { Role } from "./validations/staff";
@@ -15,6 +16,11 @@ export interface StaffMember {
   disabled: boolean;
   /** True until the person replaces a password someone else chose or that was generated. */
   mustChangePassword: boolean;
+}
+
+/** Where a password hash waits its turn (see {@link HashGate}): the caller's address bucket, or the actor. */
+export interface HashQueue {
+  queue?: string;
 }
 
 /** The username is taken. */
@@ -75,8 +81,9 @@ export async function createStaff(
   keys: StreamKeys,
   actor: string,
   account: { username: string; password: string; role: Role; mustChangePassword: boolean; passwordExpiresAt?: number },
+  { queue = `staff:${actor}` }: HashQueue = {},
 ): Promise<StaffMember> {
-  const passwordHash = await hash(account.password, ARGON2);
+  const passwordHash = await hashGate().run(queue, () => hash(account.password, ARGON2));
   const fields = ["role", account.role, "hash", passwordHash, "disabled", "0", "mustChange", account.mustChangePassword ? "1" : "0", "created", String(Date.now())];
   if (account.passwordExpiresAt !== undefined) fields.push("passwordExpires", String(account.passwordExpiresAt));
   const audit = auditFields({ actor, action: "staff.create", target: account.username, role: account.role });
@@ -90,16 +97,25 @@ export async function createStaff(
 /**
  * Checks a username and password. Returns the account when they match and it is enabled, else null;
  * takes about as long either way.
+ * @throws PasswordCheckBusyError when too many checks wait already.
  */
-export async function verifyPassword(redis: RedisClient, keys: StreamKeys, username: string, password: string): Promise<StaffMember | null> {
+export async function verifyPassword(
+  redis: RedisClient,
+  keys: StreamKeys,
+  username: string,
+  password: string,
+  { queue = "" }: HashQueue = {},
+): Promise<StaffMember | null> {
   const fields = await guard(redis.hgetall(keys.staff(username)));
   const member = toMember(username, fields);
+  const gate = hashGate();
   if (!member || !fields.hash) {
     decoy ??= hash(randomBytes(16).toString("hex"), ARGON2);
-    await verify(await decoy, password).catch(() => false);
+    const decoyHash = await decoy;
+    await gate.run(queue, () => verify(decoyHash, password).catch(() => false));
     return null;
   }
-  const ok = await verify(fields.hash, password).catch(() => false);
+  const ok = await gate.run(queue, () => verify(fields.hash!, password).catch(() => false));
   // A one-time password left unused past its expiry no longer opens the account.
   const expired = fields.passwordExpires !== undefined && Date.now() > Number(fields.passwordExpires);
   return ok && !member.disabled && !expired ? member : null;
@@ -120,7 +136,7 @@ export async function setPassword(
   expiresAt?: number,
 ): Promise<void> {
   if (!(await getStaff(redis, keys, username))) throw new StaffMissingError(username);
-  const passwordHash = await hash(password, ARGON2);
+  const passwordHash = await hashGate().run(`staff:${actor}`, () => hash(password, ARGON2));
   const action = actor === username ? "staff.password.change" : "staff.password.reset";
   const multi = redis.multi().hset(keys.staff(username), "hash", passwordHash, "mustChange", mustChangePassword ? "1" : "0");
   if (expiresAt === undefined) multi.hdel(keys.staff(username), "passwordExpires");

@@ -1,6 +1,7 @@
 import { createHash, randomUUID, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from "node:http";
 import { Server } from "socket.io";
+import { clientAddressResolver } from "@/lib/client-address";
 import type { ClientToServerEvents, ServerToClientEvents } from "@/lib/events";
 import type { StreamKeys } from "@/lib/keys";
 import type { RedisClient } from "@/lib/redis";
@@ -61,6 +62,7 @@ const REQUEST_ID = /^[\w.:-]{1,64}$/;
 
 /** Builds the HTTP server, Socket.IO and the feed loop; the caller listens. */
 export function createApp(deps: AppDeps): App {
+  const clientAddress = clientAddressResolver(deps.auth.config.trustProxy);
   const http = createServer((req, res) => {
     const began = performance.now();
     const incoming = req.headers["x-request-id"];
@@ -77,8 +79,9 @@ export function createApp(deps: AppDeps): App {
       else log.debug("request", line);
     });
     setSecurityHeaders(res, deps.dev ?? false);
-    // Route handlers cannot see the socket; sign-in limits per address need it. Never trust a client's copy.
-    req.headers["x-streamdesk-remote-address"] = req.socket.remoteAddress ?? "unknown";
+    // Route handlers cannot see the socket; sign-in limits per address need it. Never trust a client's
+    // copy, and X-Forwarded-For only as far as TRUST_PROXY says.
+    req.headers["x-streamdesk-remote-address"] = clientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"]);
     if (path === "/metrics") {
       if (deps.metricsServed === false) {
         res

@@ -1,6 +1,7 @@
 import type { AddressInfo } from "node:net";
 import { io as connect, type Socket } from "socket.io-client";
 import { onTestFinished } from "vitest";
+import type { Config } from "@/lib/config";
 import type { ClientToServerEvents, ServerToClientEvents } from "@/lib/events";
 import { streamKeys } from "@/lib/keys";
 import { createRedisClient, whenReady, type RedisTarget } from "@/lib/redis";
@@ -17,7 +18,14 @@ export type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
  */
 export async function startTestApp(
   redisAt: string | RedisTarget,
-  options: { groupsPollMs?: number; handler?: AppDeps["handler"]; metricsToken?: string; metricsServed?: boolean } = {},
+  options: {
+    groupsPollMs?: number;
+    handler?: AppDeps["handler"];
+    metricsToken?: string;
+    metricsServed?: boolean;
+    /** Settings that differ from the defaults (TRUST_PROXY, session limits…). */
+    config?: Partial<Config>;
+  } = {},
 ) {
   const target: RedisTarget = typeof redisAt === "string" ? { mode: "single", url: redisAt } : redisAt;
   const redis = createRedisClient(target, { name: "test:commands" });
@@ -31,7 +39,7 @@ export async function startTestApp(
     feed: { batch: 500, blockMs: 500, coalesceMs: 5 },
     groupsPollMs: options.groupsPollMs ?? 200,
     handler: options.handler ?? ((_req, res) => void res.writeHead(404).end()),
-    auth: { redis, keys, config, secret: TEST_SECRET },
+    auth: { redis, keys, config: { ...config, ...options.config }, secret: TEST_SECRET },
     metricsToken: options.metricsToken,
     metricsServed: options.metricsServed,
   });
