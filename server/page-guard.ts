@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { returnPath } from "@/lib/safe-redirect";
 import { sessionFromCookie, type AuthDeps } from "./auth";
 
 const OPEN = [/^\/api\//, /^\/_next\//, /^\/socket\.io\//, /^\/login(\/|$)/, /\/[^/]+\.[a-z0-9]+$/i];
@@ -23,7 +24,7 @@ export async function guardPage(deps: AuthDeps, req: IncomingMessage, res: Serve
     return false;
   }
   if (!session) {
-    res.writeHead(302, { location: `/login?next=${encodeURIComponent(path)}`, "cache-control": "no-store" }).end();
+    res.writeHead(302, { location: `/login?next=${encodeURIComponent(returnPath(path))}`, "cache-control": "no-store" }).end();
     return false;
   }
   if (session.user.mustChangePassword && pathname !== "/account/password") {
