@@ -119,6 +119,7 @@ const schema = z.object({
   GROUPS_POLL_MS: intIn(100, 60_000).default(500),
   DEAD_LETTER_DELIVERIES: intIn(1, 1_000_000).default(5),
   SESSION_IDLE_MINUTES: intIn(1, 7 * 24 * 60).default(480),
+  SESSION_MAX_HOURS: intIn(1, 30 * 24).default(12),
   TRUST_PROXY: trustProxy.optional(),
   TICKETS_RETENTION: retention.optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
@@ -152,6 +153,8 @@ export interface Config {
   groups: { pollMs: number; deadLetterDeliveries: number };
   /** Seconds a session lives without use; every request slides it. */
   sessionIdleSeconds: number;
+  /** SESSION_MAX_HOURS in seconds: a session ends this long after sign-in, however busy. */
+  sessionMaxSeconds: number;
   /** TRUST_PROXY: whose X-Forwarded-For names the client (for sign-in limits per address). */
   trustProxy: ProxyTrust;
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
@@ -197,6 +200,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     feed: { batch: e.FEED_BATCH, blockMs: e.FEED_BLOCK_MS, coalesceMs: e.FEED_COALESCE_MS },
     groups: { pollMs: e.GROUPS_POLL_MS, deadLetterDeliveries: e.DEAD_LETTER_DELIVERIES },
     sessionIdleSeconds: e.SESSION_IDLE_MINUTES * 60,
+    sessionMaxSeconds: e.SESSION_MAX_HOURS * 3600,
     trustProxy: e.TRUST_PROXY ?? { kind: "off" },
     logLevel: e.LOG_LEVEL,
   };

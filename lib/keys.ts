@@ -32,6 +32,8 @@ export interface StreamKeys {
   userSessions(username: string): string;
   /** Sign-in attempt counters, per username and per address. */
   signinAttempts(kind: "user" | "ip", value: string): string;
+  /** Pub/sub channel (not a key) on which instances tell each other which sessions ended, to close their sockets. */
+  sessionsEnded: string;
 }
 
 /** The part of a key Redis Cluster hashes: the first non-empty `{…}`, else the whole key. */
@@ -63,5 +65,6 @@ export function streamKeys(stream: string): StreamKeys {
     session: (id) => `${tag}:session:${id}`,
     userSessions: (username) => `${tag}:sessions:${username}`,
     signinAttempts: (kind, value) => `${tag}:signin:${kind}:${value}`,
+    sessionsEnded: `${tag}:channel:sessions-ended`,
   };
 }

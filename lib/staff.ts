@@ -18,6 +18,12 @@ export interface StaffMember {
   mustChangePassword: boolean;
 }
 
+/** An account as its password check saw it, with the epoch its new session must carry. */
+export interface VerifiedStaff extends StaffMember {
+  /** Changes with every password change or reset; a session stamped with an older one is over. */
+  sessionEpoch: string;
+}
+
 /** Where a password hash waits its turn (see {@link HashGate}): the caller's address bucket, or the actor. */
 export interface HashQueue {
   queue?: string;
@@ -57,6 +63,13 @@ function toMember(username: string, fields: Record<string, string>): StaffMember
 /** One account, or null. */
 export async function getStaff(redis: RedisClient, keys: StreamKeys, username: string): Promise<StaffMember | null> {
   return toMember(username, await guard(redis.hgetall(keys.staff(username))));
+}
+
+/** One account with the session epoch its sessions must carry, or null. */
+export async function getStaffForSession(redis: RedisClient, keys: StreamKeys, username: string): Promise<VerifiedStaff | null> {
+  const fields = await guard(redis.hgetall(keys.staff(username)));
+  const member = toMember(username, fields);
+  return member ? { ...member, sessionEpoch: fields.sessionEpoch ?? "" } : null;
 }
 
 /** Every account, sorted by username. */
@@ -105,7 +118,7 @@ export async function verifyPassword(
   username: string,
   password: string,
   { queue = "" }: HashQueue = {},
-): Promise<StaffMember | null> {
+): Promise<VerifiedStaff | null> {
   const fields = await guard(redis.hgetall(keys.staff(username)));
   const member = toMember(username, fields);
   const gate = hashGate();
@@ -118,11 +131,14 @@ export async function verifyPassword(
   const ok = await gate.run(queue, () => verify(fields.hash!, password).catch(() => false));
   // A one-time password left unused past its expiry no longer opens the account.
   const expired = fields.passwordExpires !== undefined && Date.now() > Number(fields.passwordExpires);
-  return ok && !member.disabled && !expired ? member : null;
+  return ok && !member.disabled && !expired ? { ...member, sessionEpoch: fields.sessionEpoch ?? "" } : null;
 }
 
 /**
- * Sets a new password (and whether it must be changed at next sign-in), audited atomically.
+ * Sets a new password (and whether it must be changed at next sign-in), audited atomically, and ends every
+ * session of the account but `keepSession` (the one changing its own password): a new session epoch makes
+ * the others invalid on every instance at once, even one created a moment ago, and their keys are deleted.
+ * The caller closes their sockets.
  * @throws StaffMissingError
  */
 export async function setPassword(
@@ -134,13 +150,20 @@ export async function setPassword(
   mustChangePassword: boolean,
   /** Makes it a one-time password that stops working at this time unless changed before. */
   expiresAt?: number,
+  /** The session that made the change and stays signed in. */
+  keepSession?: string,
 ): Promise<void> {
   if (!(await getStaff(redis, keys, username))) throw new StaffMissingError(username);
   const passwordHash = await hashGate().run(`staff:${actor}`, () => hash(password, ARGON2));
   const action = actor === username ? "staff.password.change" : "staff.password.reset";
-  const multi = redis.multi().hset(keys.staff(username), "hash", passwordHash, "mustChange", mustChangePassword ? "1" : "0");
+  const epoch = randomBytes(12).toString("base64url");
+  const ended = (await guard(redis.smembers(keys.userSessions(username)))).filter((id) => id !== keepSession);
+  const multi = redis.multi().hset(keys.staff(username), "hash", passwordHash, "mustChange", mustChangePassword ? "1" : "0", "sessionEpoch", epoch);
   if (expiresAt === undefined) multi.hdel(keys.staff(username), "passwordExpires");
   else multi.hset(keys.staff(username), "passwordExpires", String(expiresAt));
+  if (ended.length > 0) multi.del(...ended.map((id) => keys.session(id))).srem(keys.userSessions(username), ...ended);
+  // Only if it still exists: a plain HSET would bring back an expired session without its expiry.
+  if (keepSession) multi.eval("if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'epoch', ARGV[1]) end return 1", 1, keys.session(keepSession), epoch);
   const result = await guard(
     multi
       .xadd(keys.audit, "*", ...auditFields({ actor, action, target: username }))

@@ -6,7 +6,7 @@ import type { ClientToServerEvents, ServerToClientEvents } from "@/lib/events";
 import type { StreamKeys } from "@/lib/keys";
 import type { RedisClient } from "@/lib/redis";
 import { lastEntryId, readRange } from "@/lib/tickets";
-import type { Session } from "@/lib/sessions";
+import { announceEndedSessions, parseEndedSessions, type EndedSessions, type Session } from "@/lib/sessions";
 import { sessionFromCookie, type AuthDeps } from "./auth";
 import { FeedHub, LIVE_ROOM } from "./feed-hub";
 import { FeedLoop } from "./feed-loop";
@@ -23,6 +23,12 @@ export interface AppDeps {
   redis: RedisClient;
   /** Held by the feed loop alone. */
   feedRedis: RedisClient;
+  /**
+   * A connection of its own for SUBSCRIBE (a subscribed connection takes no other command): hears which
+   * sessions other instances ended, so their sockets here close at once. Without it, only the periodic
+   * re-check closes them.
+   */
+  subscriber?: RedisClient;
   keys: StreamKeys;
   feed: { batch: number; blockMs: number; coalesceMs?: number };
   groupsPollMs: number;
@@ -51,8 +57,10 @@ export interface App {
   programCache: ProgramCache;
   program: ProgramWatcher;
   metrics: Metrics;
-  /** Closes every open socket of one person (their account was disabled). */
-  endUserSockets(username: string): void;
+  /** Closes the sockets of ended sessions here and announces it to every other instance; never rejects. */
+  endSessions(ended: EndedSessions): Promise<void>;
+  /** True once the subscriber listens for sessions other instances end. */
+  hearsEndedSessions(): boolean;
   /** Stops accepting, closes every socket and the loop. Redis clients stay the caller's to close. */
   close(): Promise<void>;
 }
@@ -132,7 +140,7 @@ export function createApp(deps: AppDeps): App {
         if (!session) return next(new Error("Sign in first: the live feed needs a staff session."));
         if (session.user.mustChangePassword) return next(new Error("Change your password first."));
         socket.data.session = session;
-        void socket.join(`user:${session.user.username}`);
+        void socket.join([`user:${session.user.username}`, `session:${session.id}`]);
         next();
       },
       () => next(new Error("StreamDesk cannot reach Redis to check your sign-in; it retries by itself.")),
@@ -150,6 +158,32 @@ export function createApp(deps: AppDeps): App {
     }
   }, SOCKET_RECHECK_MS);
   recheck.unref();
+
+  const closeSockets = (ended: EndedSessions) => {
+    const room = "sessionId" in ended ? `session:${ended.sessionId}` : `user:${ended.username}`;
+    for (const id of [...(io.sockets.adapter.rooms.get(room) ?? [])]) {
+      const socket = io.sockets.sockets.get(id);
+      if (socket && !("except" in ended && (socket.data.session as Session | undefined)?.id === ended.except)) socket.disconnect(true);
+    }
+  };
+  let subscribed = false;
+  const subscriber = deps.subscriber;
+  const subscribe = () => {
+    subscriber?.subscribe(deps.keys.sessionsEnded).then(
+      () => (subscribed = true),
+      // Not connected yet: the next "ready" tries again; once subscribed, ioredis resubscribes by itself.
+      () => {},
+    );
+  };
+  const onMessage = (channel: string, message: string) => {
+    if (channel !== deps.keys.sessionsEnded) return;
+    const ended = parseEndedSessions(message);
+    if (ended) closeSockets(ended);
+  };
+  subscriber?.on("message", onMessage);
+  subscriber?.on("ready", subscribe);
+  if (subscriber?.status === "ready") subscribe();
+
   io.on("connection", (socket) => {
     hub.attach(socket);
     if (groups.snapshot) socket.emit("groups:update", groups.snapshot);
@@ -172,11 +206,17 @@ export function createApp(deps: AppDeps): App {
     programCache,
     program,
     metrics,
-    endUserSockets(username: string) {
-      io.in(`user:${username}`).disconnectSockets(true);
+    async endSessions(ended) {
+      closeSockets(ended);
+      await announceEndedSessions(deps.redis, deps.keys, ended).catch((error: unknown) =>
+        log.warn("could not announce ended sessions to other instances; their re-check closes the sockets", { error }),
+      );
     },
+    hearsEndedSessions: () => subscribed,
     async close() {
       clearInterval(recheck);
+      subscriber?.off("message", onMessage);
+      subscriber?.off("ready", subscribe);
       const closed = new Promise<void>((resolve) => http.close(() => resolve()));
       http.closeIdleConnections();
       io.disconnectSockets(true);

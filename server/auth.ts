@@ -51,7 +51,7 @@ export async function sessionFromCookie(deps: AuthDeps, cookieHeader: string | n
   if (!value) return null;
   const id = unsignSessionId(value, deps.secret);
   if (!id) return null;
-  return touchSession(deps.redis, deps.keys, id, slide ? deps.config.sessionIdleSeconds : null);
+  return touchSession(deps.redis, deps.keys, id, { idleSeconds: deps.config.sessionIdleSeconds, maxSeconds: deps.config.sessionMaxSeconds }, slide);
 }
 
 /** `Set-Cookie` for a new session: HttpOnly, SameSite=Lax, Secure when the app is served over HTTPS. */

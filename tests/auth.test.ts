@@ -206,7 +206,7 @@ describe("staff and audit", () => {
 
   it("disabling an account ends its sessions and closes its open sockets at once", async () => {
     const { app, redis, keys, url, cookie } = await startTestApp(inject("redisUrl"));
-    withContext(redis, keys, { endUserSockets: (username) => app.endUserSockets(username) });
+    withContext(redis, keys, { endSessions: (ended) => app.endSessions(ended) });
     const supervisor = await signedIn(redis, keys, "sam", "supervisor");
     const socket = openSocket(url, cookie);
     await until(() => socket.connected, 5000, "the seller's socket");

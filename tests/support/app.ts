@@ -7,7 +7,8 @@ import { streamKeys } from "@/lib/keys";
 import { createRedisClient, whenReady, type RedisTarget } from "@/lib/redis";
 import { createApp, type AppDeps } from "@/server/app";
 import { uniqueStream } from "./context";
-import { config, signedIn, TEST_SECRET } from "./session";
+import { getStaff } from "@/lib/staff";
+import { anotherSession, config, signedIn, TEST_SECRET } from "./session";
 import { until } from "./writer";
 
 export type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -25,16 +26,20 @@ export async function startTestApp(
     metricsServed?: boolean;
     /** Settings that differ from the defaults (TRUST_PROXY, session limits…). */
     config?: Partial<Config>;
+    /** Another instance's stream, to share it (and its staff and sessions); a fresh one by default. */
+    stream?: string;
   } = {},
 ) {
   const target: RedisTarget = typeof redisAt === "string" ? { mode: "single", url: redisAt } : redisAt;
   const redis = createRedisClient(target, { name: "test:commands" });
   const feedRedis = createRedisClient(target, { name: "test:feed", blocking: true });
+  const subscriber = createRedisClient(target, { name: "test:events" });
   await whenReady(redis, 5000);
-  const keys = streamKeys(uniqueStream());
+  const keys = streamKeys(options.stream ?? uniqueStream());
   const app = createApp({
     redis,
     feedRedis,
+    subscriber,
     keys,
     feed: { batch: 500, blockMs: 500, coalesceMs: 5 },
     groupsPollMs: options.groupsPollMs ?? 200,
@@ -47,9 +52,11 @@ export async function startTestApp(
   onTestFinished(async () => {
     await app.close();
     redis.disconnect();
+    subscriber.disconnect();
   });
   await until(() => app.loop.lastId !== undefined, 5000, "the feed loop");
-  const cookie = await signedIn(redis, keys, "ann", "seller");
+  await until(() => app.hearsEndedSessions(), 5000, "the subscription to ended sessions");
+  const cookie = (await getStaff(redis, keys, "ann")) ? await anotherSession(redis, keys, "ann") : await signedIn(redis, keys, "ann", "seller");
   return { app, redis, keys, cookie, url: `http://127.0.0.1:${(app.http.address() as AddressInfo).port}` };
 }
 

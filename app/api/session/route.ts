@@ -23,21 +23,25 @@ export const POST = route("public", async (request, { redis, keys, config, secre
   if (!user) {
     return json({ error: "Wrong username or password, or the account is disabled. Check them and try again." }, 401);
   }
-  const id = await createSession(redis, keys, user.username, config.sessionIdleSeconds);
+  const id = await createSession(redis, keys, user.username, config.sessionIdleSeconds, user.sessionEpoch);
   const secure = isHttps(request.url, request.headers.get("x-forwarded-proto"));
   return new Response(null, {
     status: 204,
     headers: {
-      "set-cookie": sessionCookie(signSessionId(id, secret), config.sessionIdleSeconds, secure),
+      // As long as the session can live; the server ends it sooner when it is left idle.
+      "set-cookie": sessionCookie(signSessionId(id, secret), config.sessionMaxSeconds, secure),
       "cache-control": "no-store",
       ...(user.mustChangePassword ? { "x-streamdesk-must-change-password": "1" } : {}),
     },
   });
 });
 
-/** Signs out: ends the session on the server, not only in the browser. */
-export const DELETE = route("public", async (request, { redis, keys, session }) => {
-  if (session) await endSession(redis, keys, session.id);
+/** Signs out: ends the session on the server, not only in the browser, and closes its sockets everywhere. */
+export const DELETE = route("public", async (request, { redis, keys, session, endSessions }) => {
+  if (session) {
+    await endSession(redis, keys, session.id);
+    await endSessions({ sessionId: session.id });
+  }
   const secure = isHttps(request.url, request.headers.get("x-forwarded-proto"));
   return new Response(null, { status: 204, headers: { "set-cookie": clearedSessionCookie(secure), "cache-control": "no-store" } });
 });
