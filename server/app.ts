@@ -7,7 +7,7 @@ import type { StreamKeys } from "@/lib/keys";
 import type { RedisClient } from "@/lib/redis";
 import { lastEntryId, readRange } from "@/lib/tickets";
 import { announceEndedSessions, parseEndedSessions, type EndedSessions, type Session } from "@/lib/sessions";
-import { sessionFromCookie, type AuthDeps } from "./auth";
+import { isHttpsRequest, sessionFromCookie, type AuthDeps } from "./auth";
 import { FeedHub, LIVE_ROOM } from "./feed-hub";
 import { FeedLoop } from "./feed-loop";
 import { GroupWatcher } from "./group-watcher";
@@ -135,7 +135,7 @@ export function createApp(deps: AppDeps): App {
   const program = new ProgramWatcher(deps.redis, deps.keys, programCache, deps.groupsPollMs);
   program.on("update", (view) => io.emit("program:update", view));
   io.use((socket, next) => {
-    sessionFromCookie(deps.auth, socket.request.headers.cookie).then(
+    sessionFromCookie(deps.auth, socket.request.headers.cookie, isHttpsRequest(socket.request)).then(
       (session) => {
         if (!session) return next(new Error("Sign in first: the live feed needs a staff session."));
         if (session.user.mustChangePassword) return next(new Error("Change your password first."));
@@ -151,7 +151,7 @@ export function createApp(deps: AppDeps): App {
       const session = socket.data.session as Session | undefined;
       if (!session) continue;
       // A Redis outage is not a reason to drop anyone: only a definite "no session" is.
-      sessionFromCookie(deps.auth, socket.request.headers.cookie, false).then(
+      sessionFromCookie(deps.auth, socket.request.headers.cookie, isHttpsRequest(socket.request), false).then(
         (current) => current || socket.disconnect(true),
         () => {},
       );

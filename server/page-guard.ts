@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { returnPath } from "@/lib/safe-redirect";
-import { sessionFromCookie, type AuthDeps } from "./auth";
+import { isHttpsRequest, sessionFromCookie, type AuthDeps } from "./auth";
 
 const OPEN = [/^\/api\//, /^\/_next\//, /^\/socket\.io\//, /^\/login(\/|$)/, /\/[^/]+\.[a-z0-9]+$/i];
 
@@ -16,7 +16,7 @@ export async function guardPage(deps: AuthDeps, req: IncomingMessage, res: Serve
   if (OPEN.some((pattern) => pattern.test(pathname))) return true;
   let session;
   try {
-    session = await sessionFromCookie(deps, req.headers.cookie);
+    session = await sessionFromCookie(deps, req.headers.cookie, isHttpsRequest(req));
   } catch {
     res.writeHead(503, { "content-type": "text/plain; charset=utf-8", "retry-after": "2" }).end(
       "StreamDesk cannot reach Redis right now, so it cannot check your sign-in. Reload this page in a moment.\n",
