@@ -42,6 +42,17 @@ export class HashGate {
 
   constructor(private readonly limits: HashGateLimits = HASH_LIMITS) {}
 
+  /**
+   * Whether a run for `key` would be let in or wait now, so a caller can turn away before doing any work
+   * for a check that would be refused (in a flood, that work is what slows everyone else down).
+   */
+  admits(key: string): boolean {
+    if (this.running < this.limits.running && this.waiting === 0) return true;
+    const waiting = this.queues.get(key)?.length ?? 0;
+    if (waiting >= this.limits.waitingPerKey) return false;
+    return this.waiting < this.limits.waiting || this.longest() > waiting + 1;
+  }
+
   /** Runs `work` now or after its turn. @throws PasswordCheckBusyError when the line is full or too slow. */
   run<T>(key: string, work: () => Promise<T>): Promise<T> {
     if (this.running < this.limits.running && this.waiting === 0) return this.start(key, work);
@@ -78,6 +89,12 @@ export class HashGate {
   /** Runs and waiting runs now, for tests and metrics. */
   get load(): { running: number; waiting: number } {
     return { running: this.running, waiting: this.waiting };
+  }
+
+  private longest(): number {
+    let most = 0;
+    for (const queue of this.queues.values()) most = Math.max(most, queue.length);
+    return most;
   }
 
   /** Makes room by refusing the newest run of the key that waits most, if it waits more than `than` + 1. */

@@ -2,7 +2,7 @@ import { hash, verify } from "@node-rs/argon2";
 import { randomBytes } from "node:crypto";
 import { auditFields } from "./audit";
 import { ValidationError } from "./errors";
-import { hashGate } from "./hash-gate";
+import { hashGate, PasswordCheckBusyError } from "./hash-gate";
 import type { StreamKeys } from "./keys";
 import { guard, type RedisClient } from "./redis";
 import type { Role } from "./validations/staff";
@@ -119,9 +119,10 @@ export async function verifyPassword(
   password: string,
   { queue = "" }: HashQueue = {},
 ): Promise<VerifiedStaff | null> {
+  const gate = hashGate();
+  if (!gate.admits(queue)) throw new PasswordCheckBusyError();
   const fields = await guard(redis.hgetall(keys.staff(username)));
   const member = toMember(username, fields);
-  const gate = hashGate();
   if (!member || !fields.hash) {
     decoy ??= hash(randomBytes(16).toString("hex"), ARGON2);
     const decoyHash = await decoy;

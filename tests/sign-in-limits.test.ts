@@ -92,7 +92,9 @@ describe("sign-in limits", () => {
     await until(async () => Number(await redis.get(keys.signinAttempts("user", "admin"))) >= 1000, 20_000, "every guess to be counted");
     const [right, ms] = await timed(signIn("admin", "admin-password-1", "203.0.113.7"));
     expect(right.status).toBe(204);
-    expect(ms).toBeLessThan(SIGN_IN_LIMITS.maxDelayMs + 3000);
+    // The username's longest wait, then its turn at the gate; the slack is for a shared two-core machine
+    // answering the 1,000 other requests at the same moment (alone it takes about half a second).
+    expect(ms).toBeLessThan(SIGN_IN_LIMITS.maxDelayMs + 4000);
     const statuses = await Promise.all(guesses.map(async (guess) => (await guess).status));
     // Every guess was checked and refused, or turned away unchecked because too many waited: none got in.
     expect(statuses).toContain(401);
@@ -186,13 +188,15 @@ describe("the hash gate", () => {
     const a4 = job("a", "a4");
     // "a" already has two waiting: a fifth from it is turned away at once.
     await expect(job("a", "a5")).rejects.toBeInstanceOf(PasswordCheckBusyError);
+    expect([gate.admits("a"), gate.admits("b")]).toEqual([false, true]);
     const b1 = job("b", "b1");
     const c1 = job("c", "c1");
     expect(gate.load).toEqual({ running: 2, waiting: 4 });
     // Full: a newcomer takes the place of the newest run of the address that waits most.
     const d1 = job("d", "d1");
     await expect(a4).rejects.toBeInstanceOf(PasswordCheckBusyError);
-    // Full of addresses with one waiting each: a newcomer is turned away.
+    // Full of addresses with one waiting each: a newcomer is turned away, and can tell before it asks.
+    expect([gate.admits("e"), gate.admits("a"), gate.admits("b")]).toEqual([false, false, false]);
     await expect(job("e", "e1")).rejects.toBeInstanceOf(PasswordCheckBusyError);
     for (const name of ["a1", "a2", "b1", "c1", "d1", "a3"]) {
       await until(() => jobs.has(name), 1000, name);
