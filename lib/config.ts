@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import { z } from "zod";
 
 /** Raised at start-up when the environment cannot be used; the message names the variable. */
@@ -68,6 +69,36 @@ const intIn = (min: number, max: number) =>
     .min(min, `must be between ${min} and ${max}`)
     .max(max, `must be between ${min} and ${max}`);
 
+/**
+ * Which proxies in front of StreamDesk may name the client in X-Forwarded-For: none, the nearest `hops`
+ * (whatever their address), or those at the listed addresses and ranges.
+ */
+export type ProxyTrust = { kind: "off" } | { kind: "hops"; hops: number } | { kind: "list"; addresses: string[] };
+
+const TRUST_PROXY_HELP = 'must be a hop count like 1, or a comma list of proxy addresses like 10.0.0.5,10.0.0.6 or 10.0.0.0/24';
+
+const trustProxy = z.string().transform((value, ctx): ProxyTrust => {
+  const text = value.trim().toLowerCase();
+  if (text === "0" || text === "false" || text === "off") return { kind: "off" };
+  if (/^\d{1,2}$/.test(text)) return { kind: "hops", hops: Number(text) };
+  const addresses = text
+    .split(",")
+    .map((part) => part.trim())
+    .filter(Boolean);
+  const bad = addresses.find((entry) => {
+    const [address = "", prefix, extra] = entry.split("/");
+    const family = isIP(address);
+    if (family === 0 || extra !== undefined) return true;
+    if (prefix === undefined) return false;
+    return !/^\d{1,3}$/.test(prefix) || Number(prefix) > (family === 4 ? 32 : 128);
+  });
+  if (addresses.length === 0 || bad !== undefined) {
+    ctx.addIssue({ code: "custom", message: bad ? `"${bad}" is not an address: it ${TRUST_PROXY_HELP}` : TRUST_PROXY_HELP });
+    return z.NEVER;
+  }
+  return { kind: "list", addresses };
+});
+
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   PORT: port.default(3000),
@@ -90,6 +121,8 @@ const schema = z.object({
   GROUPS_POLL_MS: intIn(100, 60_000).default(500),
   DEAD_LETTER_DELIVERIES: intIn(1, 1_000_000).default(5),
   SESSION_IDLE_MINUTES: intIn(1, 7 * 24 * 60).default(480),
+  SESSION_MAX_HOURS: intIn(1, 30 * 24).default(12),
+  TRUST_PROXY: trustProxy.optional(),
   TICKETS_RETENTION: retention.optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 });
@@ -125,6 +158,10 @@ export interface Config {
   exportMaxEntries: number;
   /** Seconds a session lives without use; every request slides it. */
   sessionIdleSeconds: number;
+  /** SESSION_MAX_HOURS in seconds: a session ends this long after sign-in, however busy. */
+  sessionMaxSeconds: number;
+  /** TRUST_PROXY: whose X-Forwarded-For names the client (for sign-in limits per address). */
+  trustProxy: ProxyTrust;
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
 }
 
@@ -169,6 +206,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     groups: { pollMs: e.GROUPS_POLL_MS, deadLetterDeliveries: e.DEAD_LETTER_DELIVERIES },
     exportMaxEntries: e.EXPORT_MAX_ENTRIES,
     sessionIdleSeconds: e.SESSION_IDLE_MINUTES * 60,
+    sessionMaxSeconds: e.SESSION_MAX_HOURS * 3600,
+    trustProxy: e.TRUST_PROXY ?? { kind: "off" },
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -34,6 +34,8 @@ export interface StreamKeys {
   scanSlots(username: string): string;
   /** Sign-in attempt counters, per username and per address. */
   signinAttempts(kind: "user" | "ip", value: string): string;
+  /** Pub/sub channel (not a key) on which instances tell each other which sessions ended, to close their sockets. */
+  sessionsEnded: string;
 }
 
 /** The part of a key Redis Cluster hashes: the first non-empty `{…}`, else the whole key. */
@@ -66,5 +68,6 @@ export function streamKeys(stream: string): StreamKeys {
     userSessions: (username) => `${tag}:sessions:${username}`,
     scanSlots: (username) => `${tag}:scans:${username}`,
     signinAttempts: (kind, value) => `${tag}:signin:${kind}:${value}`,
+    sessionsEnded: `${tag}:channel:sessions-ended`,
   };
 }

@@ -1,6 +1,6 @@
 import { Cluster, Redis, type RedisOptions, type Result } from "ioredis";
 import { RedisUnavailableError } from "./errors";
-import { AUDITED, CREATE_STAFF, INDEX_ENTRIES, MOVE_DEAD_LETTERS, REFUND_TICKET, SELL_SEATS, WRITE_PROGRAM } from "./scripts";
+import { AUDITED, CREATE_STAFF, INDEX_ENTRIES, MOVE_DEAD_LETTERS, REFUND_TICKET, SELL_SEATS, SIGN_IN_BEGIN, SIGN_IN_SUCCEEDED, WRITE_PROGRAM } from "./scripts";
 
 /** A connection to a single Redis or to a Redis Cluster; every domain function takes one. */
 export type RedisClient = Redis | Cluster;
@@ -32,6 +32,10 @@ declare module "ioredis" {
     sdAudited(key: string, audit: string, summary: "count" | "autoclaim" | "read", ...args: (string | number)[]): Result<unknown, Context>;
     /** See {@link CREATE_STAFF}. */
     sdCreateStaff(staff: string, index: string, audit: string, username: string, ...args: (string | number)[]): Result<number, Context>;
+    /** See {@link SIGN_IN_BEGIN}. */
+    sdSignInBegin(addressKey: string, userKey: string, addressLimit: number, windowMs: number): Result<[0, number] | [1, number, number], Context>;
+    /** See {@link SIGN_IN_SUCCEEDED}. */
+    sdSignInSucceeded(addressKey: string, userKey: string): Result<number, Context>;
   }
 }
 
@@ -43,6 +47,8 @@ function defineScripts(client: RedisClient): void {
   client.defineCommand("sdMoveDeadLetters", { numberOfKeys: 3, lua: MOVE_DEAD_LETTERS });
   client.defineCommand("sdAudited", { numberOfKeys: 2, lua: AUDITED });
   client.defineCommand("sdCreateStaff", { numberOfKeys: 3, lua: CREATE_STAFF });
+  client.defineCommand("sdSignInBegin", { numberOfKeys: 2, lua: SIGN_IN_BEGIN });
+  client.defineCommand("sdSignInSucceeded", { numberOfKeys: 2, lua: SIGN_IN_SUCCEEDED });
 }
 
 /**

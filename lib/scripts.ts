@@ -282,3 +282,32 @@ for i = 3 + n, #ARGV do fields[#fields + 1] = ARGV[i] end
 redis.call('XADD', KEYS[3], '*', unpack(fields))
 return 1
 `;
+
+/**
+ * Starts one password check (sign-in or password change): refuses it without writing anything when the
+ * address bucket already used its attempts in the window, else counts it against the address (fixed
+ * window) and the username (sliding window, so an attack keeps the delay up). Counting before the check
+ * makes checks running at once count too; a correct password is taken back by {@link SIGN_IN_SUCCEEDED}.
+ * KEYS: address counter, username counter. ARGV: address limit, window in ms.
+ * Returns {0, ms until the address may try again} or {1, attempts from the address before this one,
+ * attempts for the username before this one}.
+ */
+export const SIGN_IN_BEGIN = `
+local used = tonumber(redis.call('GET', KEYS[1]) or '0')
+if used >= tonumber(ARGV[1]) then return {0, redis.call('PTTL', KEYS[1])} end
+redis.call('INCR', KEYS[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[2], 'NX')
+local failures = redis.call('INCR', KEYS[2]) - 1
+redis.call('PEXPIRE', KEYS[2], ARGV[2])
+return {1, used, failures}
+`;
+
+/**
+ * A password check succeeded: the username's failures are forgotten and the attempt is taken back from
+ * the address, so a correct password never counts. KEYS: address counter, username counter.
+ */
+export const SIGN_IN_SUCCEEDED = `
+redis.call('DEL', KEYS[2])
+if tonumber(redis.call('GET', KEYS[1]) or '0') > 0 then redis.call('DECR', KEYS[1]) end
+return 1
+`;

@@ -2,6 +2,7 @@ import { hash, verify } from "@node-rs/argon2";
 import { randomBytes } from "node:crypto";
 import { auditFields } from "./audit";
 import { ValidationError } from "./errors";
+import { hashGate, PasswordCheckBusyError } from "./hash-gate";
 import type { StreamKeys } from "./keys";
 import { guard, type RedisClient } from "./redis";
 import type { Role } from "./validations/staff";
@@ -15,6 +16,17 @@ export interface StaffMember {
   disabled: boolean;
   /** True until the person replaces a password someone else chose or that was generated. */
   mustChangePassword: boolean;
+}
+
+/** An account as its password check saw it, with the epoch its new session must carry. */
+export interface VerifiedStaff extends StaffMember {
+  /** Changes with every password change or reset; a session stamped with an older one is over. */
+  sessionEpoch: string;
+}
+
+/** Where a password hash waits its turn (see {@link HashGate}): the caller's address bucket, or the actor. */
+export interface HashQueue {
+  queue?: string;
 }
 
 /** The username is taken. */
@@ -53,6 +65,13 @@ export async function getStaff(redis: RedisClient, keys: StreamKeys, username: s
   return toMember(username, await guard(redis.hgetall(keys.staff(username))));
 }
 
+/** One account with the session epoch its sessions must carry, or null. */
+export async function getStaffForSession(redis: RedisClient, keys: StreamKeys, username: string): Promise<VerifiedStaff | null> {
+  const fields = await guard(redis.hgetall(keys.staff(username)));
+  const member = toMember(username, fields);
+  return member ? { ...member, sessionEpoch: fields.sessionEpoch ?? "" } : null;
+}
+
 /** Every account, sorted by username. */
 export async function listStaff(redis: RedisClient, keys: StreamKeys): Promise<StaffMember[]> {
   const names = (await guard(redis.smembers(keys.staffIndex))).sort();
@@ -75,8 +94,9 @@ export async function createStaff(
   keys: StreamKeys,
   actor: string,
   account: { username: string; password: string; role: Role; mustChangePassword: boolean; passwordExpiresAt?: number },
+  { queue = `staff:${actor}` }: HashQueue = {},
 ): Promise<StaffMember> {
-  const passwordHash = await hash(account.password, ARGON2);
+  const passwordHash = await hashGate().run(queue, () => hash(account.password, ARGON2));
   const fields = ["role", account.role, "hash", passwordHash, "disabled", "0", "mustChange", account.mustChangePassword ? "1" : "0", "created", String(Date.now())];
   if (account.passwordExpiresAt !== undefined) fields.push("passwordExpires", String(account.passwordExpiresAt));
   const audit = auditFields({ actor, action: "staff.create", target: account.username, role: account.role });
@@ -90,23 +110,36 @@ export async function createStaff(
 /**
  * Checks a username and password. Returns the account when they match and it is enabled, else null;
  * takes about as long either way.
+ * @throws PasswordCheckBusyError when too many checks wait already.
  */
-export async function verifyPassword(redis: RedisClient, keys: StreamKeys, username: string, password: string): Promise<StaffMember | null> {
+export async function verifyPassword(
+  redis: RedisClient,
+  keys: StreamKeys,
+  username: string,
+  password: string,
+  { queue = "" }: HashQueue = {},
+): Promise<VerifiedStaff | null> {
+  const gate = hashGate();
+  if (!gate.admits(queue)) throw new PasswordCheckBusyError();
   const fields = await guard(redis.hgetall(keys.staff(username)));
   const member = toMember(username, fields);
   if (!member || !fields.hash) {
     decoy ??= hash(randomBytes(16).toString("hex"), ARGON2);
-    await verify(await decoy, password).catch(() => false);
+    const decoyHash = await decoy;
+    await gate.run(queue, () => verify(decoyHash, password).catch(() => false));
     return null;
   }
-  const ok = await verify(fields.hash, password).catch(() => false);
+  const ok = await gate.run(queue, () => verify(fields.hash!, password).catch(() => false));
   // A one-time password left unused past its expiry no longer opens the account.
   const expired = fields.passwordExpires !== undefined && Date.now() > Number(fields.passwordExpires);
-  return ok && !member.disabled && !expired ? member : null;
+  return ok && !member.disabled && !expired ? { ...member, sessionEpoch: fields.sessionEpoch ?? "" } : null;
 }
 
 /**
- * Sets a new password (and whether it must be changed at next sign-in), audited atomically.
+ * Sets a new password (and whether it must be changed at next sign-in), audited atomically, and ends every
+ * session of the account but `keepSession` (the one changing its own password): a new session epoch makes
+ * the others invalid on every instance at once, even one created a moment ago, and their keys are deleted.
+ * The caller closes their sockets.
  * @throws StaffMissingError
  */
 export async function setPassword(
@@ -118,13 +151,20 @@ export async function setPassword(
   mustChangePassword: boolean,
   /** Makes it a one-time password that stops working at this time unless changed before. */
   expiresAt?: number,
+  /** The session that made the change and stays signed in. */
+  keepSession?: string,
 ): Promise<void> {
   if (!(await getStaff(redis, keys, username))) throw new StaffMissingError(username);
-  const passwordHash = await hash(password, ARGON2);
+  const passwordHash = await hashGate().run(`staff:${actor}`, () => hash(password, ARGON2));
   const action = actor === username ? "staff.password.change" : "staff.password.reset";
-  const multi = redis.multi().hset(keys.staff(username), "hash", passwordHash, "mustChange", mustChangePassword ? "1" : "0");
+  const epoch = randomBytes(12).toString("base64url");
+  const ended = (await guard(redis.smembers(keys.userSessions(username)))).filter((id) => id !== keepSession);
+  const multi = redis.multi().hset(keys.staff(username), "hash", passwordHash, "mustChange", mustChangePassword ? "1" : "0", "sessionEpoch", epoch);
   if (expiresAt === undefined) multi.hdel(keys.staff(username), "passwordExpires");
   else multi.hset(keys.staff(username), "passwordExpires", String(expiresAt));
+  if (ended.length > 0) multi.del(...ended.map((id) => keys.session(id))).srem(keys.userSessions(username), ...ended);
+  // Only if it still exists: a plain HSET would bring back an expired session without its expiry.
+  if (keepSession) multi.eval("if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'epoch', ARGV[1]) end return 1", 1, keys.session(keepSession), epoch);
   const result = await guard(
     multi
       .xadd(keys.audit, "*", ...auditFields({ actor, action, target: username }))

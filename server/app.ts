@@ -1,12 +1,13 @@
 import { createHash, randomUUID, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from "node:http";
 import { Server } from "socket.io";
+import { clientAddressResolver } from "@/lib/client-address";
 import type { ClientToServerEvents, ServerToClientEvents } from "@/lib/events";
 import type { StreamKeys } from "@/lib/keys";
 import type { RedisClient } from "@/lib/redis";
 import { lastEntryId, readRange } from "@/lib/tickets";
-import type { Session } from "@/lib/sessions";
-import { checkOrigin, sessionFromCookie, type AuthDeps } from "./auth";
+import { announceEndedSessions, parseEndedSessions, type EndedSessions, type Session } from "@/lib/sessions";
+import { checkOrigin, isHttpsRequest, sessionFromCookie, type AuthDeps } from "./auth";
 import { FeedHub, LIVE_ROOM } from "./feed-hub";
 import { FeedLoop } from "./feed-loop";
 import { GroupWatcher } from "./group-watcher";
@@ -22,6 +23,12 @@ export interface AppDeps {
   redis: RedisClient;
   /** Held by the feed loop alone. */
   feedRedis: RedisClient;
+  /**
+   * A connection of its own for SUBSCRIBE (a subscribed connection takes no other command): hears which
+   * sessions other instances ended, so their sockets here close at once. Without it, only the periodic
+   * re-check closes them.
+   */
+  subscriber?: RedisClient;
   keys: StreamKeys;
   feed: { batch: number; blockMs: number; coalesceMs?: number; replayMax?: number };
   groupsPollMs: number;
@@ -52,8 +59,10 @@ export interface App {
   programCache: ProgramCache;
   program: ProgramWatcher;
   metrics: Metrics;
-  /** Closes every open socket of one person (their account was disabled). */
-  endUserSockets(username: string): void;
+  /** Closes the sockets of ended sessions here and announces it to every other instance; never rejects. */
+  endSessions(ended: EndedSessions): Promise<void>;
+  /** True once the subscriber listens for sessions other instances end. */
+  hearsEndedSessions(): boolean;
   /** Stops accepting, closes every socket and the loop. Redis clients stay the caller's to close. */
   close(): Promise<void>;
 }
@@ -63,6 +72,7 @@ const REQUEST_ID = /^[\w.:-]{1,64}$/;
 
 /** Builds the HTTP server, Socket.IO and the feed loop; the caller listens. */
 export function createApp(deps: AppDeps): App {
+  const clientAddress = clientAddressResolver(deps.auth.config.trustProxy);
   const http = createServer((req, res) => {
     const began = performance.now();
     const incoming = req.headers["x-request-id"];
@@ -89,8 +99,9 @@ export function createApp(deps: AppDeps): App {
     const nonce = page ? newNonce() : undefined;
     setSecurityHeaders(req, res, deps.dev ?? false, nonce);
     if (nonce) req.headers["content-security-policy"] = contentSecurityPolicy(nonce, deps.dev ?? false);
-    // Route handlers cannot see the socket; sign-in limits per address need it. Never trust a client's copy.
-    req.headers["x-streamdesk-remote-address"] = req.socket.remoteAddress ?? "unknown";
+    // Route handlers cannot see the socket; sign-in limits per address need it. Never trust a client's
+    // copy, and X-Forwarded-For only as far as TRUST_PROXY says.
+    req.headers["x-streamdesk-remote-address"] = clientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"]);
     if (path === "/metrics") {
       if (deps.metricsServed === false) {
         res
@@ -148,12 +159,12 @@ export function createApp(deps: AppDeps): App {
   program.on("update", (view) => io.emit("program:update", view));
   loop.on("batch", () => program.salesMoved());
   io.use((socket, next) => {
-    sessionFromCookie(deps.auth, socket.request.headers.cookie).then(
+    sessionFromCookie(deps.auth, socket.request.headers.cookie, isHttpsRequest(socket.request)).then(
       (session) => {
         if (!session) return next(new Error("Sign in first: the live feed needs a staff session."));
         if (session.user.mustChangePassword) return next(new Error("Change your password first."));
         socket.data.session = session;
-        void socket.join(`user:${session.user.username}`);
+        void socket.join([`user:${session.user.username}`, `session:${session.id}`]);
         next();
       },
       () => next(new Error("StreamDesk cannot reach Redis to check your sign-in; it retries by itself.")),
@@ -164,13 +175,39 @@ export function createApp(deps: AppDeps): App {
       const session = socket.data.session as Session | undefined;
       if (!session) continue;
       // A Redis outage is not a reason to drop anyone: only a definite "no session" is.
-      sessionFromCookie(deps.auth, socket.request.headers.cookie, false).then(
+      sessionFromCookie(deps.auth, socket.request.headers.cookie, isHttpsRequest(socket.request), false).then(
         (current) => current || socket.disconnect(true),
         () => {},
       );
     }
   }, SOCKET_RECHECK_MS);
   recheck.unref();
+
+  const closeSockets = (ended: EndedSessions) => {
+    const room = "sessionId" in ended ? `session:${ended.sessionId}` : `user:${ended.username}`;
+    for (const id of [...(io.sockets.adapter.rooms.get(room) ?? [])]) {
+      const socket = io.sockets.sockets.get(id);
+      if (socket && !("except" in ended && (socket.data.session as Session | undefined)?.id === ended.except)) socket.disconnect(true);
+    }
+  };
+  let subscribed = false;
+  const subscriber = deps.subscriber;
+  const subscribe = () => {
+    subscriber?.subscribe(deps.keys.sessionsEnded).then(
+      () => (subscribed = true),
+      // Not connected yet: the next "ready" tries again; once subscribed, ioredis resubscribes by itself.
+      () => {},
+    );
+  };
+  const onMessage = (channel: string, message: string) => {
+    if (channel !== deps.keys.sessionsEnded) return;
+    const ended = parseEndedSessions(message);
+    if (ended) closeSockets(ended);
+  };
+  subscriber?.on("message", onMessage);
+  subscriber?.on("ready", subscribe);
+  if (subscriber?.status === "ready") subscribe();
+
   io.on("connection", (socket) => {
     hub.attach(socket);
     if (groups.snapshot) socket.emit("groups:update", groups.snapshot);
@@ -193,12 +230,18 @@ export function createApp(deps: AppDeps): App {
     programCache,
     program,
     metrics,
-    endUserSockets(username: string) {
-      io.in(`user:${username}`).disconnectSockets(true);
+    async endSessions(ended) {
+      closeSockets(ended);
+      await announceEndedSessions(deps.redis, deps.keys, ended).catch((error: unknown) =>
+        log.warn("could not announce ended sessions to other instances; their re-check closes the sockets", { error }),
+      );
     },
+    hearsEndedSessions: () => subscribed,
     async close() {
       clearInterval(recheck);
       hub.close();
+      subscriber?.off("message", onMessage);
+      subscriber?.off("ready", subscribe);
       const closed = new Promise<void>((resolve) => http.close(() => resolve()));
       http.closeIdleConnections();
       io.disconnectSockets(true);

@@ -1,10 +1,26 @@
+import type { IncomingMessage } from "node:http";
+import type { TLSSocket } from "node:tls";
 import type { Config } from "@/lib/config";
 import type { StreamKeys } from "@/lib/keys";
 import type { RedisClient } from "@/lib/redis";
 import { touchSession, unsignSessionId, type Session } from "@/lib/sessions";
 import type { Role } from "@/lib/staff";
+import { log } from "./log";
 
+/** The session cookie's name over plain HTTP. */
 export const SESSION_COOKIE = "streamdesk_session";
+/**
+ * Its name over HTTPS. Browsers keep a `__Host-` cookie only when it is Secure, has Path=/ and no Domain,
+ * so a sibling subdomain or a plain-HTTP page on the way cannot plant one of this name.
+ */
+export const SECURE_SESSION_COOKIE = `__Host-${SESSION_COOKIE}`;
+
+export function sessionCookieName(secure: boolean): string {
+  return secure ? SECURE_SESSION_COOKIE : SESSION_COOKIE;
+}
+
+/** Most session cookies of one name that are looked up in Redis for one request. */
+const MAX_SESSION_CANDIDATES = 4;
 
 /** The caller is not signed in (401). */
 export class SignInRequiredError extends Error {
@@ -19,20 +35,24 @@ export class ForbiddenError extends Error {
   override name = "ForbiddenError";
 }
 
-/** Reads one cookie from a Cookie header. */
-export function readCookie(header: string | null | undefined, name: string): string | undefined {
-  if (!header) return undefined;
+/**
+ * Every value of one cookie in a Cookie header, in the order sent. A browser sends several of one name
+ * when they were set for different paths or domains, and some other site of the same domain can set one.
+ */
+export function readCookies(header: string | null | undefined, name: string): string[] {
+  if (!header) return [];
+  const values: string[] = [];
   for (const part of header.split(";")) {
     const eq = part.indexOf("=");
     if (eq > 0 && part.slice(0, eq).trim() === name) {
       try {
-        return decodeURIComponent(part.slice(eq + 1).trim());
+        values.push(decodeURIComponent(part.slice(eq + 1).trim()));
       } catch {
-        return undefined;
+        // A malformed value is no session; the others may be.
       }
     }
   }
-  return undefined;
+  return values;
 }
 
 export interface AuthDeps {
@@ -43,21 +63,37 @@ export interface AuthDeps {
 }
 
 /**
- * The session named by a Cookie header, or null: unsigned, forged, expired and ended sessions all give
- * null. A request by the person slides the expiry; a background re-check (`slide: false`) does not.
+ * The session named by a Cookie header (the cookie named for `secure`, see {@link sessionCookieName}), or
+ * null: unsigned, forged, expired and ended sessions all give null. When several cookies share the name,
+ * each whose signature holds is tried, so a junk or stale one sent first does not hide the real one; when
+ * they name live sessions of different people, none is trusted (someone planted theirs). A request by the
+ * person slides the expiry; a background re-check (`slide: false`) does not.
  */
-export async function sessionFromCookie(deps: AuthDeps, cookieHeader: string | null | undefined, slide = true): Promise<Session | null> {
-  const value = readCookie(cookieHeader, SESSION_COOKIE);
-  if (!value) return null;
-  const id = unsignSessionId(value, deps.secret);
-  if (!id) return null;
-  return touchSession(deps.redis, deps.keys, id, slide ? deps.config.sessionIdleSeconds : null);
+export async function sessionFromCookie(deps: AuthDeps, cookieHeader: string | null | undefined, secure: boolean, slide = true): Promise<Session | null> {
+  const ids = [
+    ...new Set(
+      readCookies(cookieHeader, sessionCookieName(secure))
+        .map((value) => unsignSessionId(value, deps.secret))
+        .filter((id): id is string => id !== null),
+    ),
+  ];
+  const limits = { idleSeconds: deps.config.sessionIdleSeconds, maxSeconds: deps.config.sessionMaxSeconds };
+  if (ids.length === 0) return null;
+  if (ids.length === 1) return touchSession(deps.redis, deps.keys, ids[0]!, limits, slide);
+  if (ids.length > MAX_SESSION_CANDIDATES) return null;
+  const live = (await Promise.all(ids.map((id) => touchSession(deps.redis, deps.keys, id, limits, false)))).filter((session) => session !== null);
+  if (live.length === 0) return null;
+  if (new Set(live.map((session) => session.user.username)).size > 1) {
+    log.warn("a request carried session cookies of different people; trusting none", { people: [...new Set(live.map((session) => session.user.username))] });
+    return null;
+  }
+  return slide ? touchSession(deps.redis, deps.keys, live[0]!.id, limits, true) : live[0]!;
 }
 
 /** `Set-Cookie` for a new session: HttpOnly, SameSite=Lax, Secure when the app is served over HTTPS. */
 export function sessionCookie(value: string, maxAgeSeconds: number, secure: boolean): string {
   return [
-    `${SESSION_COOKIE}=${encodeURIComponent(value)}`,
+    `${sessionCookieName(secure)}=${encodeURIComponent(value)}`,
     "Path=/",
     "HttpOnly",
     "SameSite=Lax",
@@ -71,8 +107,14 @@ export function clearedSessionCookie(secure: boolean): string {
 }
 
 /** True when the request reached us over HTTPS, directly or through a proxy that says so. */
-export function isHttps(url: string, forwardedProto: string | null | undefined): boolean {
-  return url.startsWith("https:") || forwardedProto?.split(",")[0]?.trim() === "https";
+export function isHttps(url: string, forwardedProto: string | string[] | null | undefined): boolean {
+  const proto = Array.isArray(forwardedProto) ? forwardedProto[0] : forwardedProto;
+  return url.startsWith("https:") || proto?.split(",")[0]?.trim() === "https";
+}
+
+/** {@link isHttps} for a request the Node server (or Socket.IO's handshake) holds. */
+export function isHttpsRequest(req: IncomingMessage): boolean {
+  return (req.socket as TLSSocket | undefined)?.encrypted === true || isHttps("", req.headers["x-forwarded-proto"]);
 }
 
 /**

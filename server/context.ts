@@ -3,6 +3,7 @@ import type { StreamKeys } from "@/lib/keys";
 import type { RedisClient } from "@/lib/redis";
 import type { FeedStatus } from "@/lib/events";
 import type { ProgramCache } from "@/lib/program";
+import type { EndedSessions } from "@/lib/sessions";
 
 /** What route handlers need from the running server. */
 export interface AppContext {
@@ -18,8 +19,11 @@ export interface AppContext {
   programChanged: () => void;
   /** Signs cookies: STREAMDESK_SECRET, or a random one for this run. */
   secret: string;
-  /** Closes the open sockets of a person whose account was just disabled. */
-  endUserSockets: (username: string) => void;
+  /**
+   * Closes the open sockets of sessions that just ended (account disabled, password changed or reset,
+   * signed out), on this instance and, through Redis, on every other. Never rejects.
+   */
+  endSessions: (ended: EndedSessions) => Promise<void>;
 }
 
 // Next.js bundles route handlers apart from the custom server, so a module-level variable would exist

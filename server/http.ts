@@ -1,4 +1,5 @@
 import { AlreadyRefundedError, BodyTooLargeError, GroupExistsError, GroupMissingError, ProgramChangedError, ProgramConflictError, ProgramInvalidError, ProgramItemMissingError, RedisUnavailableError, SaleMissingError, SalesClosedError, SeatTakenError, ValidationError } from "@/lib/errors";
+import { PasswordCheckBusyError } from "@/lib/hash-gate";
 import { TooManyAttemptsError } from "@/lib/rate-limit";
 import { TooManyScansError } from "@/lib/scan-slots";
 import { isConnectionError, replyMayBeLost } from "@/lib/redis";
@@ -51,6 +52,7 @@ export function errorResponse(error: unknown, sentences: Unavailable = {}, reque
     return json({ error: error.message, retryAfterSeconds: error.retryAfterSeconds }, 429, { "retry-after": String(error.retryAfterSeconds) });
   }
   if (error instanceof TooManyScansError) return json({ error: error.message }, 429, { "retry-after": String(error.retryAfterSeconds) });
+  if (error instanceof PasswordCheckBusyError) return json({ error: error.message }, 503, { "retry-after": "2" });
   if (error instanceof StaffExistsError) return json({ error: error.message, field: "username" }, 409);
   if (error instanceof StaffMissingError) return json({ error: error.message }, 404);
   if (error instanceof GroupMissingError) return json({ error: error.message }, 404);

@@ -62,6 +62,8 @@ async function main(): Promise<void> {
 
   const redis = createRedisClient(target, { name: "streamdesk:commands" });
   const feedRedis = createRedisClient(target, { name: "streamdesk:feed", blocking: true });
+  // SUBSCRIBE takes a connection for itself: sessions other instances end arrive here.
+  const subscriber = createRedisClient(target, { name: "streamdesk:events" });
   await whenReady(redis, 5000).catch(() => log.warn("Redis is not answering yet; serving 503 until it does"));
 
   const dev = config.env !== "production";
@@ -78,6 +80,7 @@ async function main(): Promise<void> {
   const app = createApp({
     redis,
     feedRedis,
+    subscriber,
     keys,
     feed: config.feed,
     groupsPollMs: config.groups.pollMs,
@@ -96,7 +99,7 @@ async function main(): Promise<void> {
     groupsChanged: () => app.groups.refresh(),
     program: app.programCache,
     programChanged: () => app.program.refresh(),
-    endUserSockets: (username) => app.endUserSockets(username),
+    endSessions: (ended) => app.endSessions(ended),
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -122,6 +125,7 @@ async function main(): Promise<void> {
     // Next's own close has no deadline; it must not hold the exit.
     await Promise.race([nextApp.close?.(), new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
     redis.disconnect();
+    subscriber.disconnect();
     stopLocalRedis();
     clearTimeout(force);
     log.info(`stopped in ${Date.now() - began} ms`);

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { sessionFromCookie, type AuthDeps } from "./auth";
+import { returnPath } from "@/lib/safe-redirect";
+import { isHttpsRequest, sessionFromCookie, type AuthDeps } from "./auth";
 
 const OPEN = [/^\/api\//, /^\/_next\//, /^\/socket\.io\//, /^\/login(\/|$)/, /\/[^/]+\.[a-z0-9]+$/i];
 
@@ -15,7 +16,7 @@ export async function guardPage(deps: AuthDeps, req: IncomingMessage, res: Serve
   if (OPEN.some((pattern) => pattern.test(pathname))) return true;
   let session;
   try {
-    session = await sessionFromCookie(deps, req.headers.cookie);
+    session = await sessionFromCookie(deps, req.headers.cookie, isHttpsRequest(req));
   } catch {
     res.writeHead(503, { "content-type": "text/plain; charset=utf-8", "retry-after": "2" }).end(
       "StreamDesk cannot reach Redis right now, so it cannot check your sign-in. Reload this page in a moment.\n",
@@ -23,7 +24,7 @@ export async function guardPage(deps: AuthDeps, req: IncomingMessage, res: Serve
     return false;
   }
   if (!session) {
-    res.writeHead(302, { location: `/login?next=${encodeURIComponent(path)}`, "cache-control": "no-store" }).end();
+    res.writeHead(302, { location: `/login?next=${encodeURIComponent(returnPath(path))}`, "cache-control": "no-store" }).end();
     return false;
   }
   if (session.user.mustChangePassword && pathname !== "/account/password") {

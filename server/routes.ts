@@ -1,7 +1,7 @@
 import { RedisUnavailableError, ValidationError } from "@/lib/errors";
 import { isConnectionError } from "@/lib/redis";
 import type { Session } from "@/lib/sessions";
-import { checkOrigin, requireRole, sessionFromCookie, SignInRequiredError, ForbiddenError } from "./auth";
+import { checkOrigin, isHttps, requireRole, sessionFromCookie, SignInRequiredError, ForbiddenError } from "./auth";
 import { getContext, type AppContext } from "./context";
 import { errorResponse, type Unavailable } from "./http";
 
@@ -42,7 +42,8 @@ export function route<P extends Record<string, string>>(
     try {
       checkOrigin(request.method, request.headers.get("origin"), request.headers.get("host"));
       const context = getContext();
-      const session = await sessionFromCookie(context, request.headers.get("cookie")).catch((error: unknown) => {
+      const secure = isHttps(request.url, request.headers.get("x-forwarded-proto"));
+      const session = await sessionFromCookie(context, request.headers.get("cookie"), secure).catch((error: unknown) => {
         // Nothing the route does has run yet: whatever was lost was the session's own touch.
         throw isConnectionError(error) ? new RedisUnavailableError(error, false) : error;
       });

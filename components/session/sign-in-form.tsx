@@ -3,11 +3,11 @@
 import { reloadTo } from "./reload-to";
 import { useState, type FormEvent } from "react";
 import { buttonStyles, Field } from "@/components/ui/field";
+import { afterSignInUrl } from "@/lib/safe-redirect";
 
-/** Where to go after signing in: only a path on this site, never another origin. */
-function nextPath(): string {
-  const next = new URLSearchParams(window.location.search).get("next") ?? "/";
-  return next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/login") ? next : "/";
+/** Where to go after signing in: only a page of this site, never another origin. */
+function nextUrl(): string {
+  return afterSignInUrl(new URLSearchParams(window.location.search).get("next"), window.location.origin);
 }
 
 export function SignInForm() {
@@ -28,7 +28,7 @@ export function SignInForm() {
       });
       if (response.status === 204) {
         const mustChange = response.headers.get("x-streamdesk-must-change-password") === "1";
-        reloadTo(mustChange ? "/account/password" : nextPath());
+        reloadTo(mustChange ? "/account/password" : nextUrl());
         return;
       }
       const body = (await response.json().catch(() => ({}))) as { error?: string };

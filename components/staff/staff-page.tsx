@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { useCallback, useEffect, useState, type FormEvent } from "react";
 import { api } from "@/components/api";
 import { Dialog } from "@/components/ui/dialog";
@@ -114,9 +115,16 @@ function StaffRow({ member, isMe, onChanged }: { member: StaffMember; isMe: bool
       <span className={`rounded px-2 py-0.5 text-xs font-semibold ${member.role === "supervisor" ? "bg-amber-100 text-amber-900" : "bg-slate-100 text-slate-700"}`}>{member.role}</span>
       {member.disabled ? <span className="rounded bg-red-100 px-2 py-0.5 text-xs font-semibold text-red-800">disabled</span> : null}
       {member.mustChangePassword ? <span className="text-xs text-slate-500">must change password</span> : null}
-      <button type="button" className={buttonStyles.small} onClick={() => setResetting(true)}>
-        Reset password
-      </button>
+      {isMe ? (
+        // Your own password takes the current one (a borrowed session must not be enough): the change page asks for it.
+        <Link href="/account/password" className={buttonStyles.small}>
+          Change password
+        </Link>
+      ) : (
+        <button type="button" className={buttonStyles.small} onClick={() => setResetting(true)}>
+          Reset password
+        </button>
+      )}
       {isMe ? null : (
         <button type="button" className={member.disabled ? buttonStyles.small : `${buttonStyles.small} text-red-700`} onClick={() => void patch({ disabled: !member.disabled })}>
           {member.disabled ? "Enable" : "Disable"}

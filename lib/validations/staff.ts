@@ -35,6 +35,8 @@ export const changePasswordSchema = z.object({
 export const staffUpdateSchema = z
   .object({
     password: passwordSchema.optional(),
+    /** Needed only when supervisors reset their own password. */
+    currentPassword: z.string({ error: "currentPassword must be text." }).max(200, "currentPassword is too long.").optional(),
     disabled: z.boolean({ error: "disabled must be true or false." }).optional(),
   })
   .refine((value) => value.password !== undefined || value.disabled !== undefined, "Send a new password or disabled: true/false.");

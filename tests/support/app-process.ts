@@ -32,10 +32,12 @@ log.setLevel("silent");
 const target = { mode: "single" as const, url: options.redisUrl };
 const redis = createRedisClient(target, { name: "child:commands" });
 const feedRedis = createRedisClient(target, { name: "child:feed", blocking: true });
+const subscriber = createRedisClient(target, { name: "child:events" });
 const keys = streamKeys(options.stream);
 const app = createApp({
   redis,
   feedRedis,
+  subscriber,
   keys,
   feed: { batch: 500, blockMs: 500, coalesceMs: 5, replayMax: options.replayMax },
   groupsPollMs: options.groupsPollMs ?? 200,
@@ -51,12 +53,13 @@ setContext({
   groupsChanged: () => app.groups.refresh(),
   program: app.programCache,
   programChanged: () => app.program.refresh(),
-  endUserSockets: (username) => app.endUserSockets(username),
+  endSessions: (ended) => app.endSessions(ended),
 });
 
 process.once("SIGTERM", () => {
   void app.close().then(() => {
     redis.disconnect();
+    subscriber.disconnect();
     process.exit(0);
   });
 });

@@ -1,12 +1,14 @@
 import type { AddressInfo } from "node:net";
 import { io as connect, type Socket } from "socket.io-client";
 import { onTestFinished } from "vitest";
+import type { Config } from "@/lib/config";
 import type { ClientToServerEvents, ServerToClientEvents } from "@/lib/events";
-import { streamKeys, type StreamKeys } from "@/lib/keys";
+import { streamKeys } from "@/lib/keys";
 import { createRedisClient, whenReady, type RedisTarget } from "@/lib/redis";
 import { createApp, type AppDeps } from "@/server/app";
 import { uniqueStream } from "./context";
-import { config, signedIn, TEST_SECRET } from "./session";
+import { getStaff } from "@/lib/staff";
+import { anotherSession, config, signedIn, TEST_SECRET } from "./session";
 import { until } from "./writer";
 
 export type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -17,21 +19,34 @@ export type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
  */
 export async function startTestApp(
   redisAt: string | RedisTarget,
-  options: { groupsPollMs?: number; handler?: AppDeps["handler"]; metricsToken?: string; metricsServed?: boolean; replayMax?: number; keys?: StreamKeys } = {},
+  options: {
+    groupsPollMs?: number;
+    handler?: AppDeps["handler"];
+    metricsToken?: string;
+    metricsServed?: boolean;
+    /** Settings that differ from the defaults (TRUST_PROXY, session limits…). */
+    config?: Partial<Config>;
+    /** Another instance's stream, to share it (and its staff and sessions); a fresh one by default. */
+    stream?: string;
+    /** FEED_REPLAY_MAX for this instance. */
+    replayMax?: number;
+  } = {},
 ) {
   const target: RedisTarget = typeof redisAt === "string" ? { mode: "single", url: redisAt } : redisAt;
   const redis = createRedisClient(target, { name: "test:commands" });
   const feedRedis = createRedisClient(target, { name: "test:feed", blocking: true });
+  const subscriber = createRedisClient(target, { name: "test:events" });
   await whenReady(redis, 5000);
-  const keys = options.keys ?? streamKeys(uniqueStream());
+  const keys = streamKeys(options.stream ?? uniqueStream());
   const app = createApp({
     redis,
     feedRedis,
+    subscriber,
     keys,
     feed: { batch: 500, blockMs: 500, coalesceMs: 5, replayMax: options.replayMax },
     groupsPollMs: options.groupsPollMs ?? 200,
     handler: options.handler ?? ((_req, res) => void res.writeHead(404).end()),
-    auth: { redis, keys, config, secret: TEST_SECRET },
+    auth: { redis, keys, config: { ...config, ...options.config }, secret: TEST_SECRET },
     metricsToken: options.metricsToken,
     metricsServed: options.metricsServed,
   });
@@ -39,9 +54,11 @@ export async function startTestApp(
   onTestFinished(async () => {
     await app.close();
     redis.disconnect();
+    subscriber.disconnect();
   });
   await until(() => app.loop.lastId !== undefined, 5000, "the feed loop");
-  const cookie = await signedIn(redis, keys, "ann", "seller");
+  await until(() => app.hearsEndedSessions(), 5000, "the subscription to ended sessions");
+  const cookie = (await getStaff(redis, keys, "ann")) ? await anotherSession(redis, keys, "ann") : await signedIn(redis, keys, "ann", "seller");
   return { app, redis, keys, cookie, url: `http://127.0.0.1:${(app.http.address() as AddressInfo).port}` };
 }
 

@@ -3,7 +3,7 @@ import { ProgramCache } from "@/lib/program";
 import type { StreamKeys } from "@/lib/keys";
 import type { RedisClient } from "@/lib/redis";
 import { createSession, signSessionId } from "@/lib/sessions";
-import { createStaff, type Role } from "@/lib/staff";
+import { createStaff, getStaffForSession, type Role } from "@/lib/staff";
 import { SESSION_COOKIE } from "@/server/auth";
 import { setContext, type AppContext } from "@/server/context";
 
@@ -13,7 +13,14 @@ export const config = loadConfig({});
 /** Creates a staff account and signs it in; returns the Cookie header a browser would send. */
 export async function signedIn(redis: RedisClient, keys: StreamKeys, username: string, role: Role): Promise<string> {
   await createStaff(redis, keys, "test", { username, password: `${username}-password-1`, role, mustChangePassword: false });
-  const id = await createSession(redis, keys, username, 3600);
+  return anotherSession(redis, keys, username);
+}
+
+/** Signs an existing account in once more (another browser); returns that session's Cookie header. */
+export async function anotherSession(redis: RedisClient, keys: StreamKeys, username: string): Promise<string> {
+  const account = await getStaffForSession(redis, keys, username);
+  if (!account) throw new Error(`no staff account ${username}`);
+  const id = await createSession(redis, keys, username, 3600, account.sessionEpoch);
   return `${SESSION_COOKIE}=${encodeURIComponent(signSessionId(id, TEST_SECRET))}`;
 }
 
@@ -28,7 +35,7 @@ export function withContext(redis: RedisClient, keys: StreamKeys, overrides: Par
     groupsChanged: () => {},
     program: new ProgramCache(redis, keys),
     programChanged: () => {},
-    endUserSockets: () => {},
+    endSessions: async () => {},
     ...overrides,
   };
   setContext(context);
