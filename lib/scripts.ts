@@ -205,7 +205,8 @@ return doubled
 
 /**
  * Moves dead letters: for each id still pending in the group with at least ARGV[2] deliveries, copies the
- * entry to the dead-letter stream with its original id, group, consumer and delivery count, then XACKs it,
+ * entry to the dead-letter stream with its original id, group, consumer and delivery count (an entry of
+ * over 1,000 fields as one `fieldsJson` field, a flat JSON list), then XACKs it,
  * and records the move in the audit stream. The check and the move are one step, so concurrent calls
  * never copy a message twice or lose one.
  * KEYS: stream, dead-letter stream, audit stream. ARGV: group, minimum deliveries, actor, ids…
@@ -220,7 +221,11 @@ for i = 4, #ARGV do
   if info and tonumber(info[4]) >= min then
     local fields = {'originalId', id, 'group', group, 'consumer', info[2], 'deliveries', tostring(info[4])}
     local entry = redis.call('XRANGE', KEYS[1], id, id)[1]
-    if entry then
+    if entry and #entry[2] > 2000 then
+      -- unpack() cannot pass thousands of values to XADD: keep such an entry whole, as one JSON field.
+      fields[#fields + 1] = 'fieldsJson'
+      fields[#fields + 1] = cjson.encode(entry[2])
+    elseif entry then
       for _, v in ipairs(entry[2]) do fields[#fields + 1] = v end
     else
       fields[#fields + 1] = 'deletedFromStream'
