@@ -2,10 +2,10 @@
 
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { api } from "@/components/api";
-import { buttonStyles, Field } from "@/components/ui/field";
+import { Field } from "@/components/ui/field";
 import { type Movie, type ProgramView } from "@/lib/validations/program";
 import { POSITIVE_ID } from "@/lib/validations/ids";
-import { ConfirmDelete, ItemActions, OutcomeText, Section, unflag, type Outcome } from "./parts";
+import { ConfirmDelete, ItemActions, FormActions, OutcomeText, Section, unflag, type Outcome } from "./parts";
 import { programStore } from "./program-store";
 
 const EMPTY = { movieId: "", title: "", runtime: "" };
@@ -82,16 +82,7 @@ export function FilmsSection({ view }: { view: ProgramView | null }) {
         </div>
         <div className="flex items-start gap-3">
           <Field className="w-28" label="Running time" value={draft.runtime} onChange={set("runtime")} invalid={fieldError("runtimeMinutes")} inputMode="numeric" autoComplete="off" hint="Minutes, optional" />
-          <div className="mt-6 ml-auto flex gap-2">
-            {editing !== null ? (
-              <button type="button" className={buttonStyles.secondary} onClick={reset}>
-                Cancel
-              </button>
-            ) : null}
-            <button type="submit" disabled={busy} className={buttonStyles.primary}>
-              {editing === null ? "Add film" : "Save film"}
-            </button>
-          </div>
+          <FormActions what="film" editing={editing !== null} busy={busy} onCancel={reset} className="mt-6 ml-auto" />
         </div>
         <OutcomeText outcome={outcome} />
       </form>

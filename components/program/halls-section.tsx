@@ -5,7 +5,7 @@ import { api } from "@/components/api";
 import { buttonStyles, Field } from "@/components/ui/field";
 import { HALL_ID, MAX_ROWS, type Hall, type ProgramView } from "@/lib/validations/program";
 import { nextRow, parseRows, parseSeatList, previewRows, rowDraft, rowProblemField, type RowDraft } from "./drafts";
-import { ConfirmDelete, ItemActions, OutcomeText, Section, unflag, type Outcome } from "./parts";
+import { ConfirmDelete, ItemActions, FormActions, OutcomeText, Section, unflag, type Outcome } from "./parts";
 import { PlanPreview, planSummary } from "./plan-preview";
 import { programStore } from "./program-store";
 
@@ -135,16 +135,7 @@ export function HallsSection({ view }: { view: ProgramView | null }) {
             >
               Add row
             </button>
-            <div className="ml-auto flex gap-2">
-              {editing !== null ? (
-                <button type="button" className={buttonStyles.secondary} onClick={reset}>
-                  Cancel
-                </button>
-              ) : null}
-              <button type="submit" disabled={busy} className={buttonStyles.primary}>
-                {editing === null ? "Add hall" : "Save hall"}
-              </button>
-            </div>
+            <FormActions what="hall" editing={editing !== null} busy={busy} onCancel={reset} className="ml-auto" />
           </div>
           <OutcomeText outcome={outcome} />
         </form>

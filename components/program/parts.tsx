@@ -87,6 +87,22 @@ export function SelectField({
 }
 
 /** The outcome under a form: a confirmation (status) or the sentence to fix (alert). */
+/** An add form's buttons: Add (or Save while editing) and, while editing, Cancel. */
+export function FormActions({ what, editing, busy, onCancel, className }: { what: string; editing: boolean; busy: boolean; onCancel: () => void; className: string }) {
+  return (
+    <div className={`flex gap-2 ${className}`}>
+      {editing ? (
+        <button type="button" className={buttonStyles.secondary} onClick={onCancel}>
+          Cancel
+        </button>
+      ) : null}
+      <button type="submit" disabled={busy} className={buttonStyles.primary}>
+        {editing ? `Save ${what}` : `Add ${what}`}
+      </button>
+    </div>
+  );
+}
+
 export function OutcomeText({ outcome }: { outcome: Outcome }) {
   if (!outcome) return null;
   if (!outcome.ok) return <ErrorText message={outcome.text} />;

@@ -8,7 +8,7 @@ import { showingEndsMs, type ProgramView, type Showing, type ShowingSummary } fr
 import { POSITIVE_ID } from "@/lib/validations/ids";
 import { describeShowing, formatPrice, formatShowtime, type ProgramIndex } from "@/lib/validations/program-index";
 import { dayKey, localInput, parsePrice, priceInput, showingsByDay, startsAtFromInput } from "./drafts";
-import { ConfirmDelete, ItemActions, OutcomeText, Section, SelectField, unflag, type Outcome } from "./parts";
+import { ConfirmDelete, ItemActions, FormActions, OutcomeText, Section, SelectField, unflag, type Outcome } from "./parts";
 import { programStore } from "./program-store";
 
 const EMPTY = { sessionId: "", movieId: "", hallId: "", start: "", price: "" };
@@ -140,16 +140,7 @@ export function ShowingsSection({ view, index }: { view: ProgramView | null; ind
           />
           <Field className="w-60" inputRef={startRef} label="Start" type="datetime-local" value={draft.start} onChange={set("start")} invalid={invalid("startsAt")} hint={endsHint} />
           <Field className="w-24" label="Price" value={draft.price} onChange={set("price")} invalid={invalid("price")} inputMode="decimal" autoComplete="off" placeholder="12.50" hint="Optional" />
-          <div className="mt-6 flex gap-2">
-            {editing !== null ? (
-              <button type="button" className={buttonStyles.secondary} onClick={reset}>
-                Cancel
-              </button>
-            ) : null}
-            <button type="submit" disabled={busy} className={buttonStyles.primary}>
-              {editing === null ? "Add showing" : "Save showing"}
-            </button>
-          </div>
+          <FormActions what="showing" editing={editing !== null} busy={busy} onCancel={reset} className="mt-6" />
         </div>
         <OutcomeText outcome={outcome} />
       </form>

@@ -202,16 +202,7 @@ const ShowingCard = memo(function ShowingCard({ showing, now, onOpen }: { showin
             <span className="rounded bg-amber-400 px-2 py-0.5 text-xs font-semibold text-amber-950">{Math.round(share * 100)}% full</span>
           ) : null}
         </div>
-        <div className="flex items-baseline gap-2">
-          <span className="text-3xl font-semibold tabular-nums" data-testid="sold-count">
-            {sold}
-          </span>
-          <span className="text-sm text-slate-500">of {capacity} sold</span>
-          <span className="ml-auto text-sm tabular-nums text-slate-700">
-            <span data-testid="seats-left">{left}</span> left
-          </span>
-        </div>
-        <SoldMeter sold={sold} capacity={capacity} share={share} soldOut={soldOut} almostFull={almostFull} />
+        <SoldFigures sold={sold} capacity={capacity} left={left} share={share} soldOut={soldOut} almostFull={almostFull} />
         {price !== undefined ? (
           <div className="flex justify-between text-xs text-slate-500">
             <span>{formatPrice(price)} a seat</span>
@@ -225,15 +216,27 @@ const ShowingCard = memo(function ShowingCard({ showing, now, onOpen }: { showin
   );
 });
 
-function SoldMeter({ sold, capacity, share, soldOut, almostFull }: { sold: number; capacity: number; share: number; soldOut: boolean; almostFull: boolean }) {
+/** Seats sold (large), out of how many, seats left, and the fill bar: the same on every card. */
+function SoldFigures({ sold, capacity, left, share, soldOut, almostFull }: { sold: number; capacity: number; left: number; share: number; soldOut: boolean; almostFull: boolean }) {
   return (
-    <div className="h-2 overflow-hidden rounded-full bg-slate-100" role="meter" aria-label="Seats sold" aria-valuemin={0} aria-valuemax={capacity} aria-valuenow={Math.min(sold, capacity)}>
-      <div
-        className={`h-full rounded-full ${soldOut ? "bg-red-600" : almostFull ? "bg-amber-500" : "bg-emerald-500"}`}
-        // Scaled rather than resized: a count that changes every frame then costs no layout.
-        style={{ width: "100%", transform: `scaleX(${share})`, transformOrigin: "left" }}
-      />
-    </div>
+    <>
+      <div className="flex items-baseline gap-2">
+        <span className="text-3xl font-semibold tabular-nums" data-testid="sold-count">
+          {sold}
+        </span>
+        <span className="text-sm text-slate-500">of {capacity} sold</span>
+        <span className="ml-auto text-sm tabular-nums text-slate-700">
+          <span data-testid="seats-left">{left}</span> left
+        </span>
+      </div>
+      <div className="h-2 overflow-hidden rounded-full bg-slate-100" role="meter" aria-label="Seats sold" aria-valuemin={0} aria-valuemax={capacity} aria-valuenow={Math.min(sold, capacity)}>
+        <div
+          className={`h-full rounded-full ${soldOut ? "bg-red-600" : almostFull ? "bg-amber-500" : "bg-emerald-500"}`}
+          // Scaled rather than resized: a count that changes every frame then costs no layout.
+          style={{ width: "100%", transform: `scaleX(${share})`, transformOrigin: "left" }}
+        />
+      </div>
+    </>
   );
 }
 
@@ -266,16 +269,7 @@ const ScreeningCard = memo(function ScreeningCard({ screening, onOpen }: { scree
             <span className="rounded bg-amber-400 px-2 py-0.5 text-xs font-semibold text-amber-950">{Math.round(share * 100)}% full</span>
           ) : null}
         </div>
-        <div className="flex items-baseline gap-2">
-          <span className="text-3xl font-semibold tabular-nums" data-testid="sold-count">
-            {sold}
-          </span>
-          <span className="text-sm text-slate-500">of {capacity} sold</span>
-          <span className="ml-auto text-sm tabular-nums text-slate-700">
-            <span data-testid="seats-left">{left}</span> left
-          </span>
-        </div>
-        <SoldMeter sold={sold} capacity={capacity} share={share} soldOut={soldOut} almostFull={almostFull} />
+        <SoldFigures sold={sold} capacity={capacity} left={left} share={share} soldOut={soldOut} almostFull={almostFull} />
       </button>
     </li>
   );
