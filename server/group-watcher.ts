@@ -2,7 +2,7 @@ import { EventEmitter } from "node:events";
 import { listGroups, type GroupInfo } from "@/lib/groups";
 import type { StreamKeys } from "@/lib/keys";
 import type { RedisClient } from "@/lib/redis";
-import { sleep } from "./sleep";
+import { Poller } from "./poller";
 
 export interface GroupsSnapshot {
   groups: GroupInfo[];
@@ -20,19 +20,18 @@ interface WatcherEvents {
 export class GroupWatcher extends EventEmitter<WatcherEvents> {
   #snapshot: GroupsSnapshot | undefined;
   #fingerprint = "";
-  readonly #abort = new AbortController();
-  #wake: (() => void) | undefined;
-  #running: Promise<void> | undefined;
+  readonly #poller: Poller;
   #polls = 0;
 
   constructor(
     private readonly redis: RedisClient,
     private readonly keys: StreamKeys,
-    private readonly intervalMs: number,
+    intervalMs: number,
     /** Polling pauses while this answers false (no tab is connected). */
-    private readonly wanted: () => boolean,
+    wanted: () => boolean,
   ) {
     super();
+    this.#poller = new Poller(intervalMs, () => this.#poll(), wanted);
   }
 
   /** The last state read, if any. */
@@ -46,30 +45,18 @@ export class GroupWatcher extends EventEmitter<WatcherEvents> {
   }
 
   start(): void {
-    this.#running ??= this.#run();
+    this.#poller.start();
   }
 
   /** Polls now instead of at the next tick: called after every change made through StreamDesk. */
   refresh(): void {
-    this.#wake?.();
+    this.#poller.refresh();
   }
 
-  async stop(): Promise<void> {
-    this.#abort.abort();
-    await this.#running;
+  stop(): Promise<void> {
+    return this.#poller.stop();
   }
 
-  async #run(): Promise<void> {
-    const signal = this.#abort.signal;
-    while (!signal.aborted) {
-      if (this.wanted()) await this.#poll();
-      await new Promise<void>((resolve) => {
-        this.#wake = resolve;
-        void sleep(this.intervalMs, signal).then(resolve);
-      });
-      this.#wake = undefined;
-    }
-  }
 
   async #poll(): Promise<void> {
     this.#polls++;

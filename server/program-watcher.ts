@@ -2,7 +2,7 @@ import { EventEmitter } from "node:events";
 import { programView, type ProgramCache, type ProgramView } from "@/lib/program";
 import type { StreamKeys } from "@/lib/keys";
 import type { RedisClient } from "@/lib/redis";
-import { sleep } from "./sleep";
+import { Poller } from "./poller";
 
 interface WatcherEvents {
   update: [view: ProgramView];
@@ -19,26 +19,25 @@ const VIEW_MAX_AGE_MS = 2000;
 export class ProgramWatcher extends EventEmitter<WatcherEvents> {
   #version: string | undefined;
   #view: { at: number; view: Promise<ProgramView> } | undefined;
-  readonly #abort = new AbortController();
-  #wake: (() => void) | undefined;
-  #running: Promise<void> | undefined;
+  readonly #poller: Poller;
 
   constructor(
     private readonly redis: RedisClient,
     private readonly keys: StreamKeys,
     private readonly cache: ProgramCache,
-    private readonly intervalMs: number,
+    intervalMs: number,
   ) {
     super();
+    this.#poller = new Poller(intervalMs, () => this.#poll());
   }
 
   start(): void {
-    this.#running ??= this.#run();
+    this.#poller.start();
   }
 
   /** Checks now instead of at the next tick: called after every change made through this instance. */
   refresh(): void {
-    this.#wake?.();
+    this.#poller.refresh();
   }
 
   /**
@@ -60,22 +59,10 @@ export class ProgramWatcher extends EventEmitter<WatcherEvents> {
     return this.#view.view;
   }
 
-  async stop(): Promise<void> {
-    this.#abort.abort();
-    await this.#running;
+  stop(): Promise<void> {
+    return this.#poller.stop();
   }
 
-  async #run(): Promise<void> {
-    const signal = this.#abort.signal;
-    while (!signal.aborted) {
-      await this.#poll();
-      await new Promise<void>((resolve) => {
-        this.#wake = resolve;
-        void sleep(this.intervalMs, signal).then(resolve);
-      });
-      this.#wake = undefined;
-    }
-  }
 
   async #poll(): Promise<void> {
     try {
