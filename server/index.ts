@@ -62,6 +62,7 @@ async function main(): Promise<void> {
 
   const redis = createRedisClient(target, { name: "streamdesk:commands" });
   const feedRedis = createRedisClient(target, { name: "streamdesk:feed", blocking: true });
+  const indexRedis = createRedisClient(target, { name: "streamdesk:index" });
   await whenReady(redis, 5000).catch(() => log.warn("Redis is not answering yet; serving 503 until it does"));
 
   const dev = config.env !== "production";
@@ -78,6 +79,7 @@ async function main(): Promise<void> {
   const app = createApp({
     redis,
     feedRedis,
+    indexRedis,
     keys,
     feed: config.feed,
     groupsPollMs: config.groups.pollMs,
@@ -122,6 +124,7 @@ async function main(): Promise<void> {
     // Next's own close has no deadline; it must not hold the exit.
     await Promise.race([nextApp.close?.(), new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
     redis.disconnect();
+    indexRedis.disconnect();
     stopLocalRedis();
     clearTimeout(force);
     log.info(`stopped in ${Date.now() - began} ms`);

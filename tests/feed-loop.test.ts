@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, onTestFinished } from "vitest";
 import { streamKeys } from "@/lib/keys";
 import { createRedisClient, whenReady } from "@/lib/redis";
 import { FeedLoop } from "@/server/feed-loop";
@@ -17,9 +17,11 @@ async function setup(blockMs = 500, coalesceMs = 5) {
   const target = { mode: "single" as const, url: server.url };
   const redis = createRedisClient(target, { name: "test:writer" });
   const feedRedis = createRedisClient(target, { name: "test:feed", blocking: true });
+  const indexRedis = createRedisClient(target, { name: "test:index" });
+  onTestFinished(() => indexRedis.disconnect());
   await whenReady(redis, 5000);
   const keys = streamKeys(uniqueStream());
-  const loop = new FeedLoop({ redis: feedRedis, keys, batch: 200, blockMs, coalesceMs });
+  const loop = new FeedLoop({ redis: feedRedis, indexRedis, keys, batch: 200, blockMs, coalesceMs });
   const delivered: string[] = [];
   const batchSizes: number[] = [];
   loop.on("batch", (entries) => {

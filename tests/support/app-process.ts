@@ -32,10 +32,12 @@ log.setLevel("silent");
 const target = { mode: "single" as const, url: options.redisUrl };
 const redis = createRedisClient(target, { name: "child:commands" });
 const feedRedis = createRedisClient(target, { name: "child:feed", blocking: true });
+const indexRedis = createRedisClient(target, { name: "child:index" });
 const keys = streamKeys(options.stream);
 const app = createApp({
   redis,
   feedRedis,
+  indexRedis,
   keys,
   feed: { batch: 500, blockMs: 500, coalesceMs: 5, replayMax: options.replayMax },
   groupsPollMs: options.groupsPollMs ?? 200,
@@ -57,6 +59,7 @@ setContext({
 process.once("SIGTERM", () => {
   void app.close().then(() => {
     redis.disconnect();
+    indexRedis.disconnect();
     process.exit(0);
   });
 });

@@ -17,18 +17,31 @@ export type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
  */
 export async function startTestApp(
   redisAt: string | RedisTarget,
-  options: { groupsPollMs?: number; handler?: AppDeps["handler"]; metricsToken?: string; metricsServed?: boolean; replayMax?: number; keys?: StreamKeys } = {},
+  options: {
+    groupsPollMs?: number;
+    handler?: AppDeps["handler"];
+    metricsToken?: string;
+    metricsServed?: boolean;
+    replayMax?: number;
+    keys?: StreamKeys;
+    /** FEED_COALESCE_MS; 5 unless set. */
+    coalesceMs?: number;
+    /** Where the indexer's connection goes (a proxy the test can stall); the same Redis unless set. */
+    indexRedisUrl?: string;
+  } = {},
 ) {
   const target: RedisTarget = typeof redisAt === "string" ? { mode: "single", url: redisAt } : redisAt;
   const redis = createRedisClient(target, { name: "test:commands" });
   const feedRedis = createRedisClient(target, { name: "test:feed", blocking: true });
-  await whenReady(redis, 5000);
+  const indexRedis = createRedisClient(options.indexRedisUrl ? { mode: "single", url: options.indexRedisUrl } : target, { name: "test:index" });
+  await Promise.all([whenReady(redis, 5000), whenReady(indexRedis, 5000)]);
   const keys = options.keys ?? streamKeys(uniqueStream());
   const app = createApp({
     redis,
     feedRedis,
+    indexRedis,
     keys,
-    feed: { batch: 500, blockMs: 500, coalesceMs: 5, replayMax: options.replayMax },
+    feed: { batch: 500, blockMs: 500, coalesceMs: options.coalesceMs ?? 5, replayMax: options.replayMax },
     groupsPollMs: options.groupsPollMs ?? 200,
     handler: options.handler ?? ((_req, res) => void res.writeHead(404).end()),
     auth: { redis, keys, config, secret: TEST_SECRET },
@@ -39,10 +52,11 @@ export async function startTestApp(
   onTestFinished(async () => {
     await app.close();
     redis.disconnect();
+    indexRedis.disconnect();
   });
   await until(() => app.loop.lastId !== undefined, 5000, "the feed loop");
   const cookie = await signedIn(redis, keys, "ann", "seller");
-  return { app, redis, keys, cookie, url: `http://127.0.0.1:${(app.http.address() as AddressInfo).port}` };
+  return { app, redis, indexRedis, keys, cookie, url: `http://127.0.0.1:${(app.http.address() as AddressInfo).port}` };
 }
 
 /** A Socket.IO client as a tab opens it: WebSocket first, with the session cookie. */
