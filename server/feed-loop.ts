@@ -21,14 +21,33 @@ export interface FeedLoopOptions {
   batch: number;
   blockMs: number;
   /**
-   * After a batch shorter than `batch` (the loop has caught up with the writers), wait this long before
-   * reading on, so a steady trickle goes out as one broadcast every few ms rather than one per entry.
-   * 0 reads on at once.
+   * The longest the loop waits after a batch before reading on (FEED_COALESCE_MS), so that while
+   * broadcasts follow each other closely several entries go out in one. The wait itself adapts (see
+   * {@link coalesceWait}): none after a quiet spell, a little more the more a broadcast costs. 0 never waits.
    */
   coalesceMs?: number;
   onError?: (error: unknown, stage: "read" | "index") => void;
   /** Told how many entries the start-up catch-up indexed (entries appended while no instance ran). */
   onCaughtUp?: (entries: number) => void;
+}
+
+/**
+ * While broadcasts follow each other closely, the loop waits this many times the cost of the last one
+ * before reading on: broadcasting then takes at most about a quarter of the event loop, whatever the
+ * number of tabs, and with few tabs (cheap broadcasts) the wait all but vanishes.
+ */
+const WAIT_PER_BROADCAST_COST = 3;
+
+/**
+ * How long to wait before the next read, after a batch of `count` entries.
+ * @param idleMs how long the read that returned this batch waited for it: long means the stream was quiet.
+ * @param broadcastMs what the previous broadcast cost.
+ */
+export function coalesceWait(count: number, batch: number, idleMs: number, broadcastMs: number, capMs: number): number {
+  // A full batch: the loop is behind and should read on. A batch that had to be waited for: the stream
+  // is quiet, and the next entry should go out the moment it comes.
+  if (capMs <= 0 || count >= batch || idleMs >= capMs) return 0;
+  return Math.min(capMs, WAIT_PER_BROADCAST_COST * broadcastMs);
 }
 
 interface FeedLoopEvents {
@@ -56,6 +75,8 @@ export class FeedLoop extends EventEmitter<FeedLoopEvents> {
   #running: Promise<void> | undefined;
   #caughtUp = false;
   #indexer: FeedIndexer | undefined;
+  /** What the last broadcast (every `batch` listener) cost, ms. */
+  #broadcastMs = 0;
 
   constructor(private readonly options: FeedLoopOptions) {
     super();
@@ -130,8 +151,13 @@ export class FeedLoop extends EventEmitter<FeedLoopEvents> {
   async #run(): Promise<void> {
     const { redis, indexRedis, keys, batch, blockMs, coalesceMs = 0 } = this.options;
     const signal = this.#abort.signal;
+    /** When the XREAD in flight was sent: a reply long after it means the stream was quiet. */
+    let sentAt = 0;
     const read = (after: StreamId, delayMs = 0) => {
-      const send = () => redis.xread("COUNT", batch, "BLOCK", blockMs, "STREAMS", keys.stream, after);
+      const send = () => {
+        sentAt = performance.now();
+        return redis.xread("COUNT", batch, "BLOCK", blockMs, "STREAMS", keys.stream, after);
+      };
       const reply = delayMs > 0 ? sleep(delayMs, signal).then(send) : send();
       // Awaited later; marked handled now so a failure while another command is awaited cannot crash us.
       reply.catch(() => {});
@@ -174,6 +200,7 @@ export class FeedLoop extends EventEmitter<FeedLoopEvents> {
         next = read(this.#lastId);
         for (;;) {
           const reply = await next;
+          const idleMs = performance.now() - sentAt;
           this.#setStatus("up");
           failures = 0;
           const raw = reply?.[0]?.[1];
@@ -184,12 +211,12 @@ export class FeedLoop extends EventEmitter<FeedLoopEvents> {
           const entries = toEntries(raw);
           const last = entries.at(-1)!.id;
           // The next read leaves before the broadcast, so Redis answers it while the tabs are written to.
-          // After a short batch it waits `coalesceMs` first; a quiet stream is not delayed by that, since an
-          // entry that arrives while the read blocks is returned at once.
-          next = read(last, entries.length < batch ? coalesceMs : 0);
+          next = read(last, coalesceWait(entries.length, batch, idleMs, this.#broadcastMs, coalesceMs));
           // Only an emitted batch moves the resume point, so a failure re-reads exactly what was not sent.
           this.#lastId = last;
+          const began = performance.now();
           this.emit("batch", entries);
+          this.#broadcastMs = performance.now() - began;
           this.#indexer!.push(entries);
         }
       } catch (error) {

@@ -39,6 +39,24 @@ const append = (redis: RedisClient, keys: StreamKeys, name: string, seat: string
 const totalSales = async (redis: RedisClient, keys: StreamKeys) => (await readSalesStats(redis, keys)).minutes.reduce((sum, bucket) => sum + bucket.sales, 0);
 
 describe("the live path broadcasts first", () => {
+  it("sends an entry that follows another at once, however long FEED_COALESCE_MS allows the loop to wait", async () => {
+    const server = await ownRedis();
+    const { redis, keys, url, cookie } = await startTestApp(server.url, { coalesceMs: 200 });
+    const tab = await liveTab(url, cookie);
+    // Each entry is written the moment the one before reached the tab: a fixed wait after every short
+    // batch (200 ms here) would hold each of them back for nearly all of it.
+    const latencies: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const sentAt = performance.now();
+      const id = await append(redis, keys, `Guest ${i}`, `A${i + 1}`);
+      await until(() => tab.arrived.has(id), 5000, `entry ${i} to reach the tab`);
+      latencies.push(tab.arrived.get(id)! - sentAt);
+    }
+    latencies.sort((a, b) => a - b);
+    expect(latencies[5]).toBeLessThan(50);
+    expect(latencies.at(-1)).toBeLessThan(150);
+  });
+
   it("reaches tabs while the indexer's connection is stalled; the double booking follows as feed:marks once it runs", async () => {
     const server = await ownRedis();
     const proxy = await startStallProxy(server.port);
