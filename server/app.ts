@@ -146,8 +146,13 @@ export function createApp(deps: AppDeps): App {
   deps.redis.on("reconnecting", () => metrics.reconnecting("commands"));
   deps.feedRedis.on("reconnecting", () => metrics.reconnecting("feed"));
   if (deps.indexRedis !== deps.redis) deps.indexRedis.on("reconnecting", () => metrics.reconnecting("index"));
-  loop.on("batch", (entries) => metrics.delivered(entries, io.sockets.adapter.rooms.get(LIVE_ROOM)?.size ?? 0));
+  // The hub's broadcast listener goes first; the per-entry metrics wait until the batch is on its way.
   const hub = new FeedHub(io, loop, (after, until, count) => readRange(deps.redis, deps.keys, after, until, count), deps.feed.replayMax);
+  loop.on("batch", (entries) => {
+    const tabs = io.sockets.adapter.rooms.get(LIVE_ROOM)?.size ?? 0;
+    const now = Date.now();
+    setImmediate(() => metrics.delivered(entries, tabs, now));
+  });
   const groups = new GroupWatcher(deps.redis, deps.keys, deps.groupsPollMs, () => io.engine.clientsCount > 0);
   groups.on("update", (snapshot) => io.emit("groups:update", snapshot));
   const programCache = new ProgramCache(deps.redis, deps.keys);
