@@ -57,11 +57,6 @@ export class FeedIndexer {
     this.#running = this.#run();
   }
 
-  /** The newest entry this process has indexed. */
-  get position(): StreamId {
-    return this.#position;
-  }
-
   /** Takes a batch the loop has just broadcast: the one right after the previous batch. */
   push(entries: TicketEntry[]): void {
     const last = entries.at(-1);
@@ -96,9 +91,11 @@ export class FeedIndexer {
     while (!signal.aborted) {
       try {
         if (compareIds(this.#position, this.#queueFrom) < 0) {
-          const raw = (await abortable(redis.xrange(keys.stream, `(${this.#position}`, this.#queueFrom, "COUNT", pageSize), signal)) as RawEntry[];
+          // Not #queueFrom after the await: an overflow meanwhile moves it past entries this read did not cover.
+          const until = this.#queueFrom;
+          const raw = (await abortable(redis.xrange(keys.stream, `(${this.#position}`, until, "COUNT", pageSize), signal)) as RawEntry[];
           // Nothing there: trimmed away meanwhile (retention), so there is nothing left to index.
-          if (raw.length === 0) this.#position = this.#queueFrom;
+          if (raw.length === 0) this.#position = until;
           else await this.#index(toEntries(raw));
         } else if (this.#queued > 0) {
           const generation = this.#generation;

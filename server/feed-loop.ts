@@ -95,11 +95,6 @@ export class FeedLoop extends EventEmitter<FeedLoopEvents> {
     this.#running ??= this.#run();
   }
 
-  /** The newest entry this process has indexed; undefined until the start-up catch-up is done. */
-  get indexedId(): StreamId | undefined {
-    return this.#indexer?.position;
-  }
-
   /**
    * Stops reading and indexing; resolves once the loop has exited. Entries broadcast but not yet indexed
    * are left to the next catch-up (this or another instance's), which starts from the stored cursor.
@@ -214,10 +209,12 @@ export class FeedLoop extends EventEmitter<FeedLoopEvents> {
           next = read(last, coalesceWait(entries.length, batch, idleMs, this.#broadcastMs, coalesceMs));
           // Only an emitted batch moves the resume point, so a failure re-reads exactly what was not sent.
           this.#lastId = last;
+          // Queued before the broadcast so that a listener that throws cannot leave a hole in what the
+          // indexer sees; its script still leaves only after the broadcast (the worker resumes in a microtask).
+          this.#indexer!.push(entries);
           const began = performance.now();
           this.emit("batch", entries);
           this.#broadcastMs = performance.now() - began;
-          this.#indexer!.push(entries);
         }
       } catch (error) {
         if (signal.aborted) break;

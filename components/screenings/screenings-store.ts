@@ -34,7 +34,8 @@ const byNumber = (a: string, b: string) => (a.length - b.length) || (a < b ? -1 
 /**
  * Seats sold per screening: read from `GET /api/screenings`, then moved by the live feed (a sale +1, a
  * refund −1, a double-booking nothing, so a sale the server marks double-booked after it arrived is taken
- * back) and read again every {@link RESYNC_MS}, on every reconnect and when the tab becomes visible. Renders in an animation frame, at most every {@link MIN_RENDER_MS}.
+ * back) and read again every {@link RESYNC_MS}, on every reconnect and when the tab becomes visible.
+ * Renders in an animation frame, at most every {@link MIN_RENDER_MS}.
  */
 export class ScreeningsBoard {
   #counts = new Map<string, Screening>();
