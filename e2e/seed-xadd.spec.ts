@@ -41,3 +41,17 @@ test("the seed's redis-cli XADD lines appear live, newest first, with the ids re
   await expect(field(page, "Seat")).toHaveAttribute("aria-invalid", "true");
   expect(await redisCli("XLEN", app.stream)).toBe("3");
 });
+
+test("a second redis-cli claim on a sold seat turns double-booked in the feed once the server has indexed it", async ({ page, app, redisCli }) => {
+  await openDesk(page);
+  const [jim] = seed(app.stream);
+  const [jimId = ""] = await redisCli.typed(jim!);
+  await expect(feedEntry(page, jimId).getByTestId("entry-name")).toHaveText("Jim Crews");
+  // Live rows go out before the server indexes them; the mark follows (feed:marks) and the row shows it.
+  const [vasilyId = ""] = await redisCli.typed(`XADD ${app.stream} * name "Vasily Borgov" seat "B12" movieId 53 sessionId 832`);
+  await expect(feedEntry(page, vasilyId).getByTestId("double-booked")).toHaveText("Double-booked");
+  await expect(feedEntry(page, jimId).getByTestId("double-booked")).toHaveCount(0);
+  // After a reload the row comes from the server's history page, marked the same way.
+  await page.reload();
+  await expect(feedEntry(page, vasilyId).getByTestId("double-booked")).toHaveText("Double-booked");
+});

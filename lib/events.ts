@@ -8,6 +8,11 @@ export interface FeedStatus {
   since: number;
 }
 
+/** Ids of entries already sent to the tab, to be marked. */
+export interface FeedMarks {
+  doubleBooked: string[];
+}
+
 /** The reply to `feed:resume`: the tab now has every entry up to `upTo` and receives live ones. */
 export interface ResumeAck {
   upTo: string;
@@ -16,6 +21,11 @@ export interface ResumeAck {
 /** Events the server sends to browsers. */
 export interface ServerToClientEvents {
   "feed:entries": (entries: TicketEntry[]) => void;
+  /**
+   * Follows `feed:entries`: sales of batches already sent that another entry's seat claim beat. Live
+   * batches go out before they are indexed, so they never carry `doubleBooked` themselves; this sets it.
+   */
+  "feed:marks": (marks: FeedMarks) => void;
   "feed:status": (status: FeedStatus) => void;
   /** The same object as `GET /api/groups`; sent on connect and whenever a group changes. */
   "groups:update": (snapshot: { groups: GroupInfo[] }) => void;

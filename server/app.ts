@@ -29,6 +29,8 @@ export interface AppDeps {
    * re-check closes them.
    */
   subscriber?: RedisClient;
+  /** The feed's indexer runs its script here, after each broadcast, so neither waits for the other. */
+  indexRedis: RedisClient;
   keys: StreamKeys;
   feed: { batch: number; blockMs: number; coalesceMs?: number; replayMax?: number };
   groupsPollMs: number;
@@ -138,9 +140,13 @@ export function createApp(deps: AppDeps): App {
   io.engine.on("headers", (headers: Record<string, string>, req: IncomingMessage) => Object.assign(headers, securityHeaders(req, deps.dev ?? false)));
   const loop = new FeedLoop({
     redis: deps.feedRedis,
+    indexRedis: deps.indexRedis,
     keys: deps.keys,
     ...deps.feed,
-    onError: (error) => log.warn("feed loop: Redis read failed, retrying", { error }),
+    onError: (error, stage) =>
+      stage === "read"
+        ? log.warn("feed loop: Redis read failed, retrying", { error })
+        : log.warn("feed indexer: the index script failed; indexing again from the last entry it indexed", { error }),
   });
   const metrics = new Metrics({
     streamLastId: () => lastEntryId(deps.redis, deps.keys),
@@ -150,14 +156,23 @@ export function createApp(deps: AppDeps): App {
   });
   deps.redis.on("reconnecting", () => metrics.reconnecting("commands"));
   deps.feedRedis.on("reconnecting", () => metrics.reconnecting("feed"));
-  loop.on("batch", (entries) => metrics.delivered(entries, io.sockets.adapter.rooms.get(LIVE_ROOM)?.size ?? 0));
+  if (deps.indexRedis !== deps.redis) deps.indexRedis.on("reconnecting", () => metrics.reconnecting("index"));
+  // The hub's broadcast listener goes first; the per-entry metrics wait until the batch is on its way.
   const hub = new FeedHub(io, loop, (after, until, count) => readRange(deps.redis, deps.keys, after, until, count), deps.feed.replayMax);
+  loop.on("batch", (entries) => {
+    const tabs = io.sockets.adapter.rooms.get(LIVE_ROOM)?.size ?? 0;
+    const now = Date.now();
+    setImmediate(() => metrics.delivered(entries, tabs, now));
+  });
   const groups = new GroupWatcher(deps.redis, deps.keys, deps.groupsPollMs, () => io.engine.clientsCount > 0);
   groups.on("update", (snapshot) => io.emit("groups:update", snapshot));
   const programCache = new ProgramCache(deps.redis, deps.keys);
   const program = new ProgramWatcher(deps.redis, deps.keys, programCache, deps.groupsPollMs);
   program.on("update", (view) => io.emit("program:update", view));
+  // Sales through this app hold their seats before they are broadcast; entries other programs append
+  // only once indexed: a cached view is stale after either.
   loop.on("batch", () => program.salesMoved());
+  loop.on("indexed", () => program.salesMoved());
   io.use((socket, next) => {
     sessionFromCookie(deps.auth, socket.request.headers.cookie, isHttpsRequest(socket.request)).then(
       (session) => {

@@ -43,6 +43,10 @@ export class FeedHub {
     private readonly replayMax = 10_000,
   ) {
     loop.on("batch", (entries) => io.to(LIVE_ROOM).emit("feed:entries", entries));
+    // Only the live room: a replaying tab reads its entries' marks from the seat index (readRange). One
+    // whose replay read an entry in the milliseconds before it was indexed, and that joins the room after
+    // its mark went out, misses that mark; only entries other programs append can be double-booked.
+    loop.on("marks", (doubleBooked) => io.to(LIVE_ROOM).emit("feed:marks", { doubleBooked }));
     loop.on("status", (status) => io.emit("feed:status", status));
     this.#sweep = setInterval(() => this.#dropSlowTabs(), SWEEP_MS);
     this.#sweep.unref();

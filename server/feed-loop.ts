@@ -2,40 +2,71 @@ import { EventEmitter } from "node:events";
 import type { StreamKeys } from "@/lib/keys";
 import type { RedisClient } from "@/lib/redis";
 import type { StreamId } from "@/lib/stream-id";
-import { catchUpIndex, indexEntries } from "@/lib/indexer";
+import { catchUpIndex } from "@/lib/indexer";
 import { lastEntryId, toEntries, type TicketEntry } from "@/lib/tickets";
 import type { FeedStatus } from "@/lib/events";
+import { FeedIndexer } from "./feed-indexer";
 import { backoff, sleep } from "./sleep";
 
 export interface FeedLoopOptions {
   /** A connection used by this loop alone: XREAD BLOCK holds it for up to `blockMs`. */
   redis: RedisClient;
+  /**
+   * A command connection for the indexer (the start-up catch-up and every live batch after it has been
+   * broadcast). Not the blocking one: a script queued there would wait behind the next XREAD, and the
+   * next XREAD behind the script.
+   */
+  indexRedis: RedisClient;
   keys: StreamKeys;
   batch: number;
   blockMs: number;
   /**
-   * After a batch shorter than `batch` (the loop has caught up with the writers), wait this long before
-   * reading on, so a steady trickle goes out as one broadcast every few ms rather than one per entry.
-   * 0 reads on at once.
+   * The longest the loop waits after a batch before reading on (FEED_COALESCE_MS), so that while
+   * broadcasts follow each other closely several entries go out in one. The wait itself adapts (see
+   * {@link coalesceWait}): none after a quiet spell, a little more the more a broadcast costs. 0 never waits.
    */
   coalesceMs?: number;
-  onError?: (error: unknown) => void;
+  onError?: (error: unknown, stage: "read" | "index") => void;
   /** Told how many entries the start-up catch-up indexed (entries appended while no instance ran). */
   onCaughtUp?: (entries: number) => void;
+}
+
+/**
+ * While broadcasts follow each other closely, the loop waits this many times the cost of the last one
+ * before reading on: broadcasting then takes at most about a quarter of the event loop, whatever the
+ * number of tabs, and with few tabs (cheap broadcasts) the wait all but vanishes.
+ */
+const WAIT_PER_BROADCAST_COST = 3;
+
+/**
+ * How long to wait before the next read, after a batch of `count` entries.
+ * @param idleMs how long the read that returned this batch waited for it: long means the stream was quiet.
+ * @param broadcastMs what the previous broadcast cost.
+ */
+export function coalesceWait(count: number, batch: number, idleMs: number, broadcastMs: number, capMs: number): number {
+  // A full batch: the loop is behind and should read on. A batch that had to be waited for: the stream
+  // is quiet, and the next entry should go out the moment it comes.
+  if (capMs <= 0 || count >= batch || idleMs >= capMs) return 0;
+  return Math.min(capMs, WAIT_PER_BROADCAST_COST * broadcastMs);
 }
 
 interface FeedLoopEvents {
   batch: [entries: TicketEntry[]];
   status: [status: FeedStatus];
+  /** Sales of batches already emitted that the indexer found double-booked. */
+  marks: [doubleBooked: StreamId[]];
+  /** The indexer has run every entry up to `upTo` (seats, screenings, counters are up to date to there). */
+  indexed: [upTo: StreamId];
 }
 
 /**
  * The one reader of the tickets stream in this process. It blocks on `XREAD`, keeps the id of the last
  * entry it handed out, and after any failure resumes from exactly that id, so listeners see every entry
- * once, in order. Emits `batch` once per read, never once per entry. Every batch goes through the indexer
- * (seats, screenings, sales counters); before its first live read the loop indexes, without emitting,
- * whatever the indexer has not seen up to the end id it resolved, so the seat map, the screenings and
- * the counters stay right after a time with no instance running.
+ * once, in order. Emits `batch` once per read, never once per entry, the moment the read returns; the
+ * indexer (seats, screenings, sales counters) runs each batch afterwards on its own connection and the
+ * double bookings it finds follow as `marks`. Before its first live read the loop indexes, without
+ * emitting, whatever the indexer has not seen up to the end id it resolved, so the seat map, the
+ * screenings and the counters stay right after a time with no instance running.
  */
 export class FeedLoop extends EventEmitter<FeedLoopEvents> {
   #lastId: StreamId | undefined;
@@ -43,6 +74,9 @@ export class FeedLoop extends EventEmitter<FeedLoopEvents> {
   readonly #abort = new AbortController();
   #running: Promise<void> | undefined;
   #caughtUp = false;
+  #indexer: FeedIndexer | undefined;
+  /** What the last broadcast (every `batch` listener) cost, ms. */
+  #broadcastMs = 0;
 
   constructor(private readonly options: FeedLoopOptions) {
     super();
@@ -61,12 +95,16 @@ export class FeedLoop extends EventEmitter<FeedLoopEvents> {
     this.#running ??= this.#run();
   }
 
-  /** Stops reading; resolves once the loop has exited. */
+  /**
+   * Stops reading and indexing; resolves once the loop has exited. Entries broadcast but not yet indexed
+   * are left to the next catch-up (this or another instance's), which starts from the stored cursor.
+   */
   async stop(): Promise<void> {
     this.#abort.abort();
     // Breaks a pending XREAD BLOCK at once instead of waiting for it to time out.
     this.options.redis.disconnect();
     await this.#running;
+    await this.#indexer?.stopped();
   }
 
   /** Resolves after the next batch or status change, or when the loop stops. */
@@ -106,13 +144,16 @@ export class FeedLoop extends EventEmitter<FeedLoopEvents> {
   }
 
   async #run(): Promise<void> {
-    const { redis, keys, batch, blockMs, coalesceMs = 0 } = this.options;
+    const { redis, indexRedis, keys, batch, blockMs, coalesceMs = 0 } = this.options;
     const signal = this.#abort.signal;
+    /** When the XREAD in flight was sent: a reply long after it means the stream was quiet. */
+    let sentAt = 0;
     const read = (after: StreamId, delayMs = 0) => {
-      const reply =
-        delayMs > 0
-          ? sleep(delayMs, signal).then(() => redis.xread("COUNT", batch, "BLOCK", blockMs, "STREAMS", keys.stream, after))
-          : redis.xread("COUNT", batch, "BLOCK", blockMs, "STREAMS", keys.stream, after);
+      const send = () => {
+        sentAt = performance.now();
+        return redis.xread("COUNT", batch, "BLOCK", blockMs, "STREAMS", keys.stream, after);
+      };
+      const reply = delayMs > 0 ? sleep(delayMs, signal).then(send) : send();
       // Awaited later; marked handled now so a failure while another command is awaited cannot crash us.
       reply.catch(() => {});
       return reply;
@@ -134,14 +175,27 @@ export class FeedLoop extends EventEmitter<FeedLoopEvents> {
         if (!this.#caughtUp) {
           // Tabs may already resume up to #lastId meanwhile: they get live batches once reading starts.
           // The catch-up restarts from the stored cursor after a failure, so an interrupted one loses nothing.
-          const indexed = await catchUpIndex(redis, keys, this.#lastId, Math.max(batch, 1000), signal);
+          const pageSize = Math.max(batch, 1000);
+          const indexed = await catchUpIndex(indexRedis, keys, this.#lastId, pageSize, signal);
           if (signal.aborted) break;
           this.#caughtUp = true;
+          this.#indexer = new FeedIndexer({
+            redis: indexRedis,
+            keys,
+            from: this.#lastId,
+            pageSize,
+            maxQueued: 10 * pageSize,
+            signal,
+            onMarks: (ids) => this.emit("marks", ids),
+            onIndexed: (upTo) => this.emit("indexed", upTo),
+            onError: (error) => this.options.onError?.(error, "index"),
+          });
           this.options.onCaughtUp?.(indexed);
         }
         next = read(this.#lastId);
         for (;;) {
           const reply = await next;
+          const idleMs = performance.now() - sentAt;
           this.#setStatus("up");
           failures = 0;
           const raw = reply?.[0]?.[1];
@@ -150,21 +204,22 @@ export class FeedLoop extends EventEmitter<FeedLoopEvents> {
             continue;
           }
           const entries = toEntries(raw);
-          const indexed = indexEntries(redis, keys, entries);
-          // Pipelined behind the seat script on the same connection: the next read is already on its way
-          // while this batch is indexed and sent, which halves the round trips per batch. After a short
-          // batch it waits `coalesceMs` first; a quiet stream is not delayed by that, since an entry that
-          // arrives while the read blocks is returned at once.
-          next = read(entries.at(-1)!.id, entries.length < batch ? coalesceMs : 0);
-          const flagged = await indexed;
+          const last = entries.at(-1)!.id;
+          // The next read leaves before the broadcast, so Redis answers it while the tabs are written to.
+          next = read(last, coalesceWait(entries.length, batch, idleMs, this.#broadcastMs, coalesceMs));
           // Only an emitted batch moves the resume point, so a failure re-reads exactly what was not sent.
-          this.#lastId = flagged.at(-1)!.id;
-          this.emit("batch", flagged);
+          this.#lastId = last;
+          // Queued before the broadcast so that a listener that throws cannot leave a hole in what the
+          // indexer sees; its script still leaves only after the broadcast (the worker resumes in a microtask).
+          this.#indexer!.push(entries);
+          const began = performance.now();
+          this.emit("batch", entries);
+          this.#broadcastMs = performance.now() - began;
         }
       } catch (error) {
         if (signal.aborted) break;
         this.#setStatus("down");
-        this.options.onError?.(error);
+        this.options.onError?.(error, "read");
         await this.#pause(backoff(failures++), signal);
       }
     }

@@ -64,6 +64,7 @@ async function main(): Promise<void> {
   const feedRedis = createRedisClient(target, { name: "streamdesk:feed", blocking: true });
   // SUBSCRIBE takes a connection for itself: sessions other instances end arrive here.
   const subscriber = createRedisClient(target, { name: "streamdesk:events" });
+  const indexRedis = createRedisClient(target, { name: "streamdesk:index" });
   await whenReady(redis, 5000).catch(() => log.warn("Redis is not answering yet; serving 503 until it does"));
 
   const dev = config.env !== "production";
@@ -81,6 +82,7 @@ async function main(): Promise<void> {
     redis,
     feedRedis,
     subscriber,
+    indexRedis,
     keys,
     feed: config.feed,
     groupsPollMs: config.groups.pollMs,
@@ -126,6 +128,7 @@ async function main(): Promise<void> {
     await Promise.race([nextApp.close?.(), new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
     redis.disconnect();
     subscriber.disconnect();
+    indexRedis.disconnect();
     stopLocalRedis();
     clearTimeout(force);
     log.info(`stopped in ${Date.now() - began} ms`);

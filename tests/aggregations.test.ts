@@ -18,9 +18,13 @@ const none = { params: Promise.resolve({}) };
 /** A feed loop as one app instance runs it, on its own connection; stopped when the test ends. */
 async function startInstance(keys: StreamKeys, stops: (() => Promise<void>)[]) {
   const feedRedis = createRedisClient({ mode: "single", url: inject("redisUrl") }, { name: "test:feed", blocking: true });
-  await whenReady(feedRedis, 5000);
-  const loop = new FeedLoop({ redis: feedRedis, keys, batch: 50, blockMs: 200 });
-  const stop = () => loop.stop();
+  const indexRedis = createRedisClient({ mode: "single", url: inject("redisUrl") }, { name: "test:index" });
+  await Promise.all([whenReady(feedRedis, 5000), whenReady(indexRedis, 5000)]);
+  const loop = new FeedLoop({ redis: feedRedis, indexRedis, keys, batch: 50, blockMs: 200 });
+  const stop = async () => {
+    await loop.stop();
+    indexRedis.disconnect();
+  };
   stops.push(stop);
   loop.start();
   await until(() => loop.lastId !== undefined, 5000, "the loop to start");

@@ -19,6 +19,7 @@ describe("the feed loop's start-up catch-up", () => {
     const target = { mode: "single" as const, url: server.url };
     const redis = createRedisClient(target, { name: "test:writer" });
     const feedRedis = createRedisClient(target, { name: "test:feed", blocking: true });
+    const indexRedis = createRedisClient(target, { name: "test:index" });
     await whenReady(redis, 5000);
     const keys = streamKeys(uniqueStream());
     const n = 20_000;
@@ -29,7 +30,7 @@ describe("the feed loop's start-up catch-up", () => {
     }
     // Pages of 1,000 (the loop's minimum), so the catch-up takes many steps.
     const caughtUp: number[] = [];
-    const loop = new FeedLoop({ redis: feedRedis, keys, batch: 100, blockMs: 200, onCaughtUp: (count) => caughtUp.push(count) });
+    const loop = new FeedLoop({ redis: feedRedis, indexRedis, keys, batch: 100, blockMs: 200, onCaughtUp: (count) => caughtUp.push(count) });
     const emitted: string[] = [];
     loop.on("batch", (entries) => emitted.push(...entries.map((entry) => entry.id)));
     loop.start();
@@ -54,5 +55,6 @@ describe("the feed loop's start-up catch-up", () => {
     expect(await redis.hlen(keys.seats("1", "7"))).toBe(1);
     expect(await redis.scard(keys.screenings)).toBe(n + 1);
     redis.disconnect();
+    indexRedis.disconnect();
   }, 60_000);
 });

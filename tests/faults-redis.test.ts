@@ -187,8 +187,12 @@ describe("the feed loop after a long Redis outage", () => {
     const redisServer = await startFaultyRedis();
     const target = { mode: "single" as const, url: redisServer.url };
     const feedRedis = createRedisClient(target, { name: "test:feed", blocking: true });
-    const loop = new FeedLoop({ redis: feedRedis, keys: streamKeys(uniqueStream()), batch: 100, blockMs: 500 });
-    onTestFinished(() => loop.stop());
+    const indexRedis = createRedisClient(target, { name: "test:index" });
+    const loop = new FeedLoop({ redis: feedRedis, indexRedis, keys: streamKeys(uniqueStream()), batch: 100, blockMs: 500 });
+    onTestFinished(async () => {
+      await loop.stop();
+      indexRedis.disconnect();
+    });
     loop.start();
     await until(() => loop.status.redis === "up", 5000, "the loop to reach Redis");
     await redisServer.kill();

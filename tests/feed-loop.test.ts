@@ -1,7 +1,7 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, onTestFinished } from "vitest";
 import { streamKeys } from "@/lib/keys";
 import { createRedisClient, whenReady } from "@/lib/redis";
-import { FeedLoop } from "@/server/feed-loop";
+import { coalesceWait, FeedLoop } from "@/server/feed-loop";
 import { uniqueStream } from "./support/context";
 import { startRedisServer, type TestRedis } from "./support/redis-server";
 import { startWriter, until } from "./support/writer";
@@ -17,9 +17,11 @@ async function setup(blockMs = 500, coalesceMs = 5) {
   const target = { mode: "single" as const, url: server.url };
   const redis = createRedisClient(target, { name: "test:writer" });
   const feedRedis = createRedisClient(target, { name: "test:feed", blocking: true });
+  const indexRedis = createRedisClient(target, { name: "test:index" });
+  onTestFinished(() => indexRedis.disconnect());
   await whenReady(redis, 5000);
   const keys = streamKeys(uniqueStream());
-  const loop = new FeedLoop({ redis: feedRedis, keys, batch: 200, blockMs, coalesceMs });
+  const loop = new FeedLoop({ redis: feedRedis, indexRedis, keys, batch: 200, blockMs, coalesceMs });
   const delivered: string[] = [];
   const batchSizes: number[] = [];
   loop.on("batch", (entries) => {
@@ -46,8 +48,13 @@ describe("FeedLoop", () => {
     redis.disconnect();
   });
 
-  it("sends a steady trickle in a few broadcasts rather than one per entry, without delaying a lone entry", async () => {
+  it("sends a steady trickle in a few broadcasts while broadcasting is costly, without delaying a lone entry", async () => {
     const { redis, keys, loop, delivered, batchSizes } = await setup(500, 25);
+    // Stands in for a broadcast to many tabs: 5 ms of work per batch, whatever its size.
+    loop.on("batch", () => {
+      const until = performance.now() + 5;
+      while (performance.now() < until);
+    });
     loop.start();
     await until(() => loop.lastId !== undefined, 5000, "the loop to reach Redis");
     const ids: string[] = [];
@@ -57,8 +64,8 @@ describe("FeedLoop", () => {
     }
     await until(() => delivered.length >= 200, 5000, "the trickle");
     expect(delivered).toEqual(ids);
-    // One entry every millisecond or so, gathered for 25 ms after each batch: far fewer broadcasts than entries.
-    expect(batchSizes.length).toBeLessThan(60);
+    // About one entry a millisecond, and a wait of three times the broadcast's cost after each batch.
+    expect(batchSizes.length).toBeLessThan(100);
 
     // A quiet stream: a lone entry goes out on its own as soon as it is read.
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -102,5 +109,18 @@ describe("FeedLoop", () => {
     await loop.stop();
     expect(Date.now() - started).toBeLessThan(5000);
     redis.disconnect();
+  });
+
+  it("waits between reads only while batches follow each other closely, longer the more a broadcast costs, never beyond the cap", () => {
+    // A batch that had to be waited for as long as the cap: the stream was quiet.
+    expect(coalesceWait(1, 1000, 5, 10, 5)).toBe(0);
+    // A full batch: the loop is behind.
+    expect(coalesceWait(1000, 1000, 0.1, 10, 5)).toBe(0);
+    // FEED_COALESCE_MS=0 never waits.
+    expect(coalesceWait(3, 1000, 0.1, 10, 0)).toBe(0);
+    // Close together: a wait that grows with the broadcast's cost, up to the cap.
+    expect(coalesceWait(3, 1000, 0.1, 0.02, 5)).toBeCloseTo(0.06);
+    expect(coalesceWait(3, 1000, 0.1, 1, 5)).toBe(3);
+    expect(coalesceWait(3, 1000, 0.1, 4, 5)).toBe(5);
   });
 });

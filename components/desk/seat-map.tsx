@@ -58,6 +58,9 @@ export function SeatMap({ movieId, sessionId, rows, seatsPerRow, selected, onPic
       for (const entry of entries) {
         if (entry.fields.movieId !== movieId || entry.fields.sessionId !== sessionId || !entry.fields.seat) continue;
         const refund = isRefund(entry);
+        // A double-booked sale never takes its seat: another entry holds it, so it is sold either way. For
+        // the same reason a mark that follows the sale (feed:marks) needs nothing here: freeing the seat
+        // then would show a seat its holder paid for as free.
         if (!refund && entry.doubleBooked) continue;
         changes.push([entry.fields.seat.toUpperCase(), !refund]);
       }

@@ -34,6 +34,7 @@ export interface FeedSnapshot {
 
 type Listener = () => void;
 type BatchListener = (entries: TicketEntry[]) => void;
+type MarksListener = (marked: TicketEntry[]) => void;
 
 /**
  * The tab's copy of the stream: first page over HTTP, then `feed:resume` from the newest id it holds,
@@ -52,6 +53,7 @@ class FeedStore {
   };
   #listeners = new Set<Listener>();
   #batchListeners = new Set<BatchListener>();
+  #marksListeners = new Set<MarksListener>();
   #pending: TicketEntry[][] = [];
   readonly #render = new RenderThrottle(MIN_RENDER_MS, () => this.#flush());
   #newestId = "0-0";
@@ -71,6 +73,16 @@ class FeedStore {
   onBatch(listener: BatchListener): () => void {
     this.#batchListeners.add(listener);
     return () => this.#batchListeners.delete(listener);
+  }
+
+  /**
+   * Called with entries this tab holds (already passed to batch listeners) that the server has since
+   * found double-booked, each once, already marked. Live batches are sent before the server indexes
+   * them, so a double booking is learnt a moment after the sale itself.
+   */
+  onMarks(listener: MarksListener): () => void {
+    this.#marksListeners.add(listener);
+    return () => this.#marksListeners.delete(listener);
   }
 
   start(): void {
@@ -134,6 +146,7 @@ class FeedStore {
       this.#updateLink();
     });
     socket.on("feed:entries", (entries) => this.#receive(entries));
+    socket.on("feed:marks", ({ doubleBooked }) => this.#mark(doubleBooked));
     socket.connect();
   }
 
@@ -191,6 +204,24 @@ class FeedStore {
     for (const listener of this.#batchListeners) listener(fresh);
     this.#pending.push(fresh);
     this.#render.schedule();
+  }
+
+  #mark(ids: readonly string[]): void {
+    const wanted = new Set(ids);
+    const marked: TicketEntry[] = [];
+    const mark = (entry: TicketEntry): TicketEntry => {
+      if (entry.doubleBooked || !wanted.has(entry.id)) return entry;
+      const copy: TicketEntry = { ...entry, doubleBooked: true };
+      marked.push(copy);
+      return copy;
+    };
+    // Rows already shown are replaced (so the list re-renders them); batches waiting for a frame likewise.
+    const entries = this.#snapshot.entries.map(mark);
+    const shown = marked.length;
+    this.#pending = this.#pending.map((batch) => batch.map(mark));
+    if (marked.length === 0) return;
+    for (const listener of this.#marksListeners) listener(marked);
+    if (shown > 0) this.#set({ entries });
   }
 
   #flush(): void {

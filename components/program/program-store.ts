@@ -6,6 +6,7 @@ import { isRefund } from "@/components/feed/entry-kind";
 import { feedStore } from "@/components/feed/feed-store";
 import { getSocket } from "@/components/socket";
 import { RenderThrottle } from "@/components/ui/render-throttle";
+import { compareIds } from "@/lib/stream-id";
 import type { TicketEntry } from "@/lib/tickets";
 import type { ProgramView, ShowingSummary } from "@/lib/validations/program";
 import { indexProgram, type ProgramIndex } from "@/lib/validations/program-index";
@@ -30,13 +31,18 @@ const EMPTY: ProgramSnapshot = { view: null, index: indexProgram({ movies: [], h
 /**
  * The tab's copy of the programme: every film, hall and showing, pushed by the server on connect and
  * whenever it changes (`program:update`), with each showing's sold count moved by the live feed in
- * between (a sale +1, a refund −1, a double booking nothing). Names are looked up here, never stored in entries.
+ * between (a sale +1, a refund −1, a double booking nothing: one marked after it arrived is taken back).
+ * Names are looked up here, never stored in entries.
  */
 class ProgramStore {
   #snapshot: ProgramSnapshot = EMPTY;
   #listeners = new Set<() => void>();
   #started = false;
   #deltas = new Map<string, number>();
+  /** The newest entry the feed has passed on. */
+  #newest = "0-0";
+  /** Entries up to here are in the programme's counts as the server read them, not in `#deltas`. */
+  #readThrough = "0-0";
   readonly #render = new RenderThrottle(MIN_RENDER_MS, () => this.#applyDeltas());
 
   subscribe = (listener: () => void): (() => void) => {
@@ -51,6 +57,7 @@ class ProgramStore {
     this.#started = true;
     getSocket().on("program:update", (view) => this.#replace(view));
     feedStore.onBatch((entries) => this.#count(entries));
+    feedStore.onMarks((entries) => this.#takeBack(entries));
     setInterval(() => void this.reload(), RESYNC_MS);
     void this.reload();
   }
@@ -64,10 +71,12 @@ class ProgramStore {
 
   #replace(view: ProgramView): void {
     this.#deltas.clear();
+    this.#readThrough = this.#newest;
     this.#set({ view, index: indexProgram(view), showings: new Map(view.showings.map((s) => [s.sessionId, s])), error: null });
   }
 
   #count(entries: readonly TicketEntry[]): void {
+    this.#newest = entries.at(-1)?.id ?? this.#newest;
     const showings = this.#snapshot.showings;
     if (showings.size === 0) return;
     for (const entry of entries) {
@@ -77,6 +86,19 @@ class ProgramStore {
       const refund = isRefund(entry);
       if (!refund && entry.doubleBooked) continue;
       this.#deltas.set(showing.sessionId, (this.#deltas.get(showing.sessionId) ?? 0) + (refund ? -1 : 1));
+    }
+    if (this.#deltas.size > 0) this.#render.schedule();
+  }
+
+  /** Takes back the +1 of sales counted live that turned out to be double-booked. */
+  #takeBack(entries: readonly TicketEntry[]): void {
+    const showings = this.#snapshot.showings;
+    for (const entry of entries) {
+      if (isRefund(entry) || compareIds(entry.id, this.#readThrough) <= 0) continue;
+      const { movieId, sessionId } = entry.fields;
+      const showing = sessionId ? showings.get(sessionId) : undefined;
+      if (!showing || showing.movieId !== movieId) continue;
+      this.#deltas.set(showing.sessionId, (this.#deltas.get(showing.sessionId) ?? 0) - 1);
     }
     if (this.#deltas.size > 0) this.#render.schedule();
   }

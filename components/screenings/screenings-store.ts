@@ -4,6 +4,7 @@ import { api } from "@/components/api";
 import { isRefund, screeningKey, screeningOf } from "@/components/feed/entry-kind";
 import { feedStore } from "@/components/feed/feed-store";
 import { getSocket } from "@/components/socket";
+import { compareIds } from "@/lib/stream-id";
 import type { TicketEntry } from "@/lib/tickets";
 import { RenderThrottle } from "@/components/ui/render-throttle";
 
@@ -32,8 +33,9 @@ const byNumber = (a: string, b: string) => (a.length - b.length) || (a < b ? -1 
 
 /**
  * Seats sold per screening: read from `GET /api/screenings`, then moved by the live feed (a sale +1, a
- * refund −1, a double-booking nothing) and read again every {@link RESYNC_MS}, on every reconnect and
- * when the tab becomes visible. Renders in an animation frame, at most every {@link MIN_RENDER_MS}.
+ * refund −1, a double-booking nothing, so a sale the server marks double-booked after it arrived is taken
+ * back) and read again every {@link RESYNC_MS}, on every reconnect and when the tab becomes visible.
+ * Renders in an animation frame, at most every {@link MIN_RENDER_MS}.
  */
 export class ScreeningsBoard {
   #counts = new Map<string, Screening>();
@@ -46,6 +48,10 @@ export class ScreeningsBoard {
   readonly #render = new RenderThrottle(MIN_RENDER_MS, () => this.#flush());
   #stops: (() => void)[] = [];
   #sync: AbortController | null = null;
+  /** The newest entry the feed has passed on. */
+  #newest = "0-0";
+  /** Entries up to here are in the counts as the server read them (and it never counts a double booking). */
+  #readThrough = "0-0";
 
   constructor(private readonly defaultCapacity: number) {}
 
@@ -58,6 +64,7 @@ export class ScreeningsBoard {
 
   start(): void {
     this.#stops.push(feedStore.onBatch((entries) => this.#apply(entries)));
+    this.#stops.push(feedStore.onMarks((entries) => this.#takeBack(entries)));
     const socket = getSocket();
     const onConnect = () => void this.sync();
     socket.on("connect", onConnect);
@@ -97,6 +104,8 @@ export class ScreeningsBoard {
       counts.set(screeningKey(screening.movieId, screening.sessionId), screening);
     }
     this.#counts = counts;
+    // Whatever arrived before the read or while it was in flight was left to it (see #apply).
+    this.#readThrough = this.#newest;
     this.#order = null;
     this.#shown.clear();
     this.#snapshot = { ...this.#snapshot, error: null, syncedAt: Date.now() };
@@ -104,6 +113,7 @@ export class ScreeningsBoard {
   }
 
   #apply(entries: readonly TicketEntry[]): void {
+    this.#newest = entries.at(-1)?.id ?? this.#newest;
     // The server's seat index already holds whatever it sent while a read is in flight: counting it
     // here as well would count it twice.
     if (this.#sync !== null) return;
@@ -121,6 +131,22 @@ export class ScreeningsBoard {
         this.#order = null;
       }
       screening.sold = Math.max(0, screening.sold + (refund ? -1 : 1));
+      this.#dirty.add(key);
+      changed = true;
+    }
+    if (changed) this.#render.schedule();
+  }
+
+  /** Takes back the +1 of sales counted here that turned out to be double-booked. */
+  #takeBack(entries: readonly TicketEntry[]): void {
+    let changed = false;
+    for (const entry of entries) {
+      if (isRefund(entry) || compareIds(entry.id, this.#readThrough) <= 0) continue;
+      const claim = screeningOf(entry);
+      const key = claim && screeningKey(claim.movieId, claim.sessionId);
+      const screening = key ? this.#counts.get(key) : undefined;
+      if (!key || !screening) continue;
+      screening.sold = Math.max(0, screening.sold - 1);
       this.#dirty.add(key);
       changed = true;
     }

@@ -47,13 +47,26 @@ export function SearchPage() {
   useEffect(() => {
     if (!filters) return;
     const matches = matcher(filters);
-    return feedStore.onBatch((entries) => {
+    const stopBatches = feedStore.onBatch((entries) => {
       const found: TicketEntry[] = [];
       for (let i = entries.length - 1; i >= 0; i--) if (matches(entries[i]!)) found.push(entries[i]!);
       if (found.length === 0) return;
       refundedStore.noteEntries(found);
       setSearch((current) => (current && current.filters === filters ? { ...current, live: found.concat(current.live).slice(0, LIVE_LIMIT) } : current));
     });
+    // A live result the server finds double-booked after it arrived shows as such.
+    const stopMarks = feedStore.onMarks((marked) => {
+      const byId = new Map(marked.map((entry) => [entry.id, entry]));
+      setSearch((current) =>
+        current && current.filters === filters && current.live.some((entry) => byId.has(entry.id))
+          ? { ...current, live: current.live.map((entry) => byId.get(entry.id) ?? entry) }
+          : current,
+      );
+    });
+    return () => {
+      stopBatches();
+      stopMarks();
+    };
   }, [filters]);
 
   function run(filters: Filters, from: Progress, live: TicketEntry[]) {

@@ -33,11 +33,13 @@ const target = { mode: "single" as const, url: options.redisUrl };
 const redis = createRedisClient(target, { name: "child:commands" });
 const feedRedis = createRedisClient(target, { name: "child:feed", blocking: true });
 const subscriber = createRedisClient(target, { name: "child:events" });
+const indexRedis = createRedisClient(target, { name: "child:index" });
 const keys = streamKeys(options.stream);
 const app = createApp({
   redis,
   feedRedis,
   subscriber,
+  indexRedis,
   keys,
   feed: { batch: 500, blockMs: 500, coalesceMs: 5, replayMax: options.replayMax },
   groupsPollMs: options.groupsPollMs ?? 200,
@@ -60,6 +62,7 @@ process.once("SIGTERM", () => {
   void app.close().then(() => {
     redis.disconnect();
     subscriber.disconnect();
+    indexRedis.disconnect();
     process.exit(0);
   });
 });

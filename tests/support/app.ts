@@ -30,20 +30,26 @@ export async function startTestApp(
     stream?: string;
     /** FEED_REPLAY_MAX for this instance. */
     replayMax?: number;
+    /** FEED_COALESCE_MS; 5 unless set. */
+    coalesceMs?: number;
+    /** Where the indexer's connection goes (a proxy the test can stall); the same Redis unless set. */
+    indexRedisUrl?: string;
   } = {},
 ) {
   const target: RedisTarget = typeof redisAt === "string" ? { mode: "single", url: redisAt } : redisAt;
   const redis = createRedisClient(target, { name: "test:commands" });
   const feedRedis = createRedisClient(target, { name: "test:feed", blocking: true });
   const subscriber = createRedisClient(target, { name: "test:events" });
-  await whenReady(redis, 5000);
+  const indexRedis = createRedisClient(options.indexRedisUrl ? { mode: "single", url: options.indexRedisUrl } : target, { name: "test:index" });
+  await Promise.all([whenReady(redis, 5000), whenReady(indexRedis, 5000)]);
   const keys = streamKeys(options.stream ?? uniqueStream());
   const app = createApp({
     redis,
     feedRedis,
     subscriber,
+    indexRedis,
     keys,
-    feed: { batch: 500, blockMs: 500, coalesceMs: 5, replayMax: options.replayMax },
+    feed: { batch: 500, blockMs: 500, coalesceMs: options.coalesceMs ?? 5, replayMax: options.replayMax },
     groupsPollMs: options.groupsPollMs ?? 200,
     handler: options.handler ?? ((_req, res) => void res.writeHead(404).end()),
     auth: { redis, keys, config: { ...config, ...options.config }, secret: TEST_SECRET },
@@ -55,11 +61,12 @@ export async function startTestApp(
     await app.close();
     redis.disconnect();
     subscriber.disconnect();
+    indexRedis.disconnect();
   });
   await until(() => app.loop.lastId !== undefined, 5000, "the feed loop");
   await until(() => app.hearsEndedSessions(), 5000, "the subscription to ended sessions");
   const cookie = (await getStaff(redis, keys, "ann")) ? await anotherSession(redis, keys, "ann") : await signedIn(redis, keys, "ann", "seller");
-  return { app, redis, keys, cookie, url: `http://127.0.0.1:${(app.http.address() as AddressInfo).port}` };
+  return { app, redis, indexRedis, keys, cookie, url: `http://127.0.0.1:${(app.http.address() as AddressInfo).port}` };
 }
 
 /** A Socket.IO client as a tab opens it: WebSocket first, with the session cookie. */
