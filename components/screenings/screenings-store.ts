@@ -26,6 +26,9 @@ export interface BoardSnapshot {
 /** The board renders at most this often: at thousands of sales a second, ten times a second is plenty to read. */
 const MIN_RENDER_MS = 100;
 
+/** How soon a read that live entries crossed is repeated: long enough for the server to have indexed them. */
+const REREAD_MS = 1000;
+
 /** How often the board reads every count again, so a missed or double-counted entry never lasts. */
 export const RESYNC_MS = 30_000;
 
@@ -52,6 +55,9 @@ export class ScreeningsBoard {
   #newest = "0-0";
   /** Entries up to here are in the counts as the server read them (and it never counts a double booking). */
   #readThrough = "0-0";
+  /** Entries arrived while a read was in flight, so that read may lack some of them. */
+  #overlapped = false;
+  #reread: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly defaultCapacity: number) {}
 
@@ -81,6 +87,7 @@ export class ScreeningsBoard {
 
   stop(): void {
     for (const stop of this.#stops.splice(0)) stop();
+    clearTimeout(this.#reread);
     this.#sync?.abort();
     this.#render.cancel();
   }
@@ -106,6 +113,12 @@ export class ScreeningsBoard {
     this.#counts = counts;
     // Whatever arrived before the read or while it was in flight was left to it (see #apply).
     this.#readThrough = this.#newest;
+    if (this.#overlapped) {
+      // Entries that crossed the read may not have been indexed when it ran: read again once they are.
+      this.#overlapped = false;
+      clearTimeout(this.#reread);
+      this.#reread = setTimeout(() => void this.sync(), REREAD_MS);
+    }
     this.#order = null;
     this.#shown.clear();
     this.#snapshot = { ...this.#snapshot, error: null, syncedAt: Date.now() };
@@ -114,9 +127,12 @@ export class ScreeningsBoard {
 
   #apply(entries: readonly TicketEntry[]): void {
     this.#newest = entries.at(-1)?.id ?? this.#newest;
-    // The server's seat index already holds whatever it sent while a read is in flight: counting it
-    // here as well would count it twice.
-    if (this.#sync !== null) return;
+    // Entries that arrive while a read is in flight are left to that read, or to the one after it: the
+    // server sends an entry before it indexes it, so the read may or may not hold it yet.
+    if (this.#sync !== null) {
+      this.#overlapped = true;
+      return;
+    }
     let changed = false;
     for (const entry of entries) {
       const refund = isRefund(entry);
