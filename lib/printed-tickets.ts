@@ -1,0 +1,47 @@
+import type { StreamKeys } from "./keys";
+import { guard, type RedisClient } from "./redis";
+import type { StreamId } from "./stream-id";
+
+/**
+ * Records that the tickets of `ids` are written (their files exist in WORKER_OUT_DIR). A redelivered entry
+ * sets the same field again, so recording twice is harmless.
+ */
+export async function recordPrinted(redis: RedisClient, keys: StreamKeys, ids: StreamId[], atMs = Date.now()): Promise<void> {
+  if (ids.length === 0) return;
+  await guard(redis.hset(keys.ticketsPrinted, Object.fromEntries(ids.map((id) => [id, String(atMs)]))));
+}
+
+/** What the desk shows for one sale's ticket. */
+export type TicketState =
+  | { state: "done"; printedAt: number }
+  /** Delivered to a worker that has not acked it yet; `idleMs` since its last delivery. */
+  | { state: "pending"; consumer: string; idleMs: number; deliveries: number }
+  /** Not yet delivered to any worker of the group, or the group does not exist. */
+  | { state: "waiting" };
+
+/**
+ * The ticket state of each of `ids` for the printing `group`, in one round trip: printed (the hash), or
+ * pending with the consumer holding it (extended XPENDING per id, pipelined).
+ */
+export async function ticketStates(redis: RedisClient, keys: StreamKeys, group: string, ids: StreamId[]): Promise<Record<StreamId, TicketState>> {
+  const out: Record<StreamId, TicketState> = {};
+  if (ids.length === 0) return out;
+  const pipeline = redis.pipeline();
+  pipeline.hmget(keys.ticketsPrinted, ...ids);
+  for (const id of ids) pipeline.call("XPENDING", keys.stream, group, "IDLE", 0, id, id, 1);
+  const replies = (await guard(pipeline.exec())) ?? [];
+  const [printedError, printed] = replies[0] ?? [null, []];
+  if (printedError) throw printedError;
+  ids.forEach((id, i) => {
+    const at = (printed as (string | null)[])[i];
+    if (at) {
+      out[id] = { state: "done", printedAt: Number(at) };
+      return;
+    }
+    // NOGROUP (no printing worker ever ran) reads as waiting, like an entry not yet delivered.
+    const [error, rows] = replies[i + 1] ?? [null, []];
+    const row = error ? undefined : (rows as [string, string, number, number][])[0];
+    out[id] = row ? { state: "pending", consumer: row[1], idleMs: Number(row[2]), deliveries: Number(row[3]) } : { state: "waiting" };
+  });
+  return out;
+}
