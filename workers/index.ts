@@ -11,8 +11,12 @@ import { TicketPrinter } from "./tickets";
 const KINDS = { tickets: "printing", accounting: "accounting" } as const;
 type Kind = keyof typeof KINDS;
 
-/** Entries per XREADGROUP: large enough to amortise the round trips, small enough to redo after a crash. */
-const BATCH = 100;
+/**
+ * Entries per XREADGROUP: large enough to amortise the round trips, small enough to redo after a crash. A
+ * tickets batch must also be handled well within WORKER_CLAIM_IDLE_MS (a ticket takes a few ms), or
+ * another consumer would take it over while it is still in hand.
+ */
+const BATCH = { tickets: 20, accounting: 200 } as const;
 /** Short, so SIGTERM is honoured within about a second even while the stream is quiet. */
 const BLOCK_MS = 1000;
 
@@ -50,7 +54,7 @@ const loop = new ConsumerLoop({
   consumer,
   handler,
   log: workerLog,
-  batch: BATCH,
+  batch: BATCH[kind as Kind],
   blockMs: BLOCK_MS,
   reclaimMs: config.workers.reclaimMs,
   claimIdleMs: config.workers.claimIdleMs,
