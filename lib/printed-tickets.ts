@@ -16,6 +16,8 @@ export type TicketState =
   | { state: "done"; printedAt: number }
   /** Delivered to a worker that has not acked it yet; `idleMs` since its last delivery. */
   | { state: "pending"; consumer: string; idleMs: number; deliveries: number }
+  /** Pending for longer than a live worker takes: its consumer probably died, and a claim will move it on. */
+  | { state: "stuck"; consumer: string; idleMs: number; deliveries: number }
   /** Not yet delivered to any worker of the group, or the group does not exist. */
   | { state: "waiting" };
 
@@ -23,7 +25,13 @@ export type TicketState =
  * The ticket state of each of `ids` for the printing `group`, in one round trip: printed (the hash), or
  * pending with the consumer holding it (extended XPENDING per id, pipelined).
  */
-export async function ticketStates(redis: RedisClient, keys: StreamKeys, group: string, ids: StreamId[]): Promise<Record<StreamId, TicketState>> {
+export async function ticketStates(
+  redis: RedisClient,
+  keys: StreamKeys,
+  group: string,
+  ids: StreamId[],
+  stuckAfterMs: number,
+): Promise<Record<StreamId, TicketState>> {
   const out: Record<StreamId, TicketState> = {};
   if (ids.length === 0) return out;
   const pipeline = redis.pipeline();
@@ -41,7 +49,12 @@ export async function ticketStates(redis: RedisClient, keys: StreamKeys, group: 
     // NOGROUP (no printing worker ever ran) reads as waiting, like an entry not yet delivered.
     const [error, rows] = replies[i + 1] ?? [null, []];
     const row = error ? undefined : (rows as [string, string, number, number][])[0];
-    out[id] = row ? { state: "pending", consumer: row[1], idleMs: Number(row[2]), deliveries: Number(row[3]) } : { state: "waiting" };
+    if (!row) {
+      out[id] = { state: "waiting" };
+      return;
+    }
+    const idleMs = Number(row[2]);
+    out[id] = { state: idleMs >= stuckAfterMs ? "stuck" : "pending", consumer: row[1], idleMs, deliveries: Number(row[3]) };
   });
   return out;
 }

@@ -1,18 +1,13 @@
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
-import { join } from "node:path";
 import type { StreamKeys } from "@/lib/keys";
 import { recordPrinted } from "@/lib/printed-tickets";
+import { ticketPath } from "@/lib/ticket-files";
 import { programVersion, readProgram } from "@/lib/program";
 import type { RedisClient } from "@/lib/redis";
 import { isSale, type TicketEntry } from "@/lib/tickets";
 import { indexProgram, type ProgramIndex } from "@/lib/validations/program-index";
 import type { Handler, Outcome } from "./loop";
 import { renderTicketHtml, renderTicketPdf, ticketFor } from "./ticket-render";
-
-/** `<dir>/<entry id>.pdf` and `.html`: the names the app serves the ticket by. */
-export function ticketPath(dir: string, id: string, ext: "pdf" | "html"): string {
-  return join(dir, `${id}.${ext}`);
-}
 
 /**
  * Writes the file under a temporary name and renames it into place: a reader (the desk, a test counting
