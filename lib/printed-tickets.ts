@@ -23,7 +23,8 @@ export type TicketState =
 
 /**
  * The ticket state of each of `ids` for the printing `group`, in one round trip: printed (the hash), or
- * pending with the consumer holding it (extended XPENDING per id, pipelined).
+ * pending with the consumer holding it (extended XPENDING per id, pipelined). `groupExists` is false when
+ * no tickets worker ever ran on this stream, so the desk can leave the column out.
  */
 export async function ticketStates(
   redis: RedisClient,
@@ -31,9 +32,10 @@ export async function ticketStates(
   group: string,
   ids: StreamId[],
   stuckAfterMs: number,
-): Promise<Record<StreamId, TicketState>> {
+): Promise<{ groupExists: boolean; tickets: Record<StreamId, TicketState> }> {
   const out: Record<StreamId, TicketState> = {};
-  if (ids.length === 0) return out;
+  if (ids.length === 0) return { groupExists: true, tickets: out };
+  let groupExists = true;
   const pipeline = redis.pipeline();
   pipeline.hmget(keys.ticketsPrinted, ...ids);
   for (const id of ids) pipeline.call("XPENDING", keys.stream, group, "IDLE", 0, id, id, 1);
@@ -48,6 +50,7 @@ export async function ticketStates(
     }
     // NOGROUP (no printing worker ever ran) reads as waiting, like an entry not yet delivered.
     const [error, rows] = replies[i + 1] ?? [null, []];
+    if (error) groupExists = false;
     const row = error ? undefined : (rows as [string, string, number, number][])[0];
     if (!row) {
       out[id] = { state: "waiting" };
@@ -56,5 +59,5 @@ export async function ticketStates(
     const idleMs = Number(row[2]);
     out[id] = { state: idleMs >= stuckAfterMs ? "stuck" : "pending", consumer: row[1], idleMs, deliveries: Number(row[3]) };
   });
-  return out;
+  return { groupExists, tickets: out };
 }

@@ -45,7 +45,8 @@ describe("tickets and accounting routes", () => {
 
     const states = await printedRoute.GET(request(`/api/tickets/printed?ids=${printed},${held},${unread}`, { cookie }), none);
     expect(states.status).toBe(200);
-    const { tickets } = (await states.json()) as { tickets: Record<string, { state: string; consumer?: string }> };
+    const { tickets, groupExists } = (await states.json()) as { groupExists: boolean; tickets: Record<string, { state: string; consumer?: string }> };
+    expect(groupExists).toBe(true);
     expect(tickets[printed!]).toMatchObject({ state: "done" });
     expect(tickets[held!]).toMatchObject({ state: "pending", consumer: "desk-test" });
     expect(tickets[unread!]).toEqual({ state: "waiting" });

@@ -19,5 +19,5 @@ export const GET = route("staff", async (request, { redis, keys, config }) => {
   const bad = ids.find((id) => !isStreamId(id));
   if (bad !== undefined) throw new ValidationError(`${bad} is not a stream id like 1700000000000-0.`, "ids");
   const group = config.workers.group ?? "printing";
-  return json({ group, tickets: await ticketStates(redis, keys, group, ids, config.workers.claimIdleMs) });
+  return json({ group, ...(await ticketStates(redis, keys, group, ids, config.workers.claimIdleMs)) });
 });
