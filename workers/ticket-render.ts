@@ -69,7 +69,7 @@ export async function renderTicketHtml(ticket: Ticket, timeZone?: string): Promi
 <html lang="en"><head><meta charset="utf-8"><title>Ticket ${escape(ticket.id)}</title>
 <style>
 body{font-family:system-ui,sans-serif;margin:2rem;color:#0f172a}
-.ticket{display:flex;gap:1.5rem;max-width:36rem;border:2px dashed #94a3b8;border-radius:.75rem;padding:1.25rem}
+.ticket{display:flex;gap:1.5rem;width:fit-content;max-width:36rem;border:2px dashed #94a3b8;border-radius:.75rem;padding:1.25rem}
 h1{font-size:1.4rem;margin:0 0 .75rem}th{text-align:left;color:#64748b;font-weight:500;padding-right:1rem}
 td{font-weight:600}.qr{width:8rem;flex:none}.id{font:12px ui-monospace,monospace;color:#64748b;margin-top:.75rem}
 @media print{body{margin:0}}
