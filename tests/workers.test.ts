@@ -5,9 +5,10 @@ import { describe, expect, inject, it, onTestFinished } from "vitest";
 import { entryDay, readAccounting, recordAccounting } from "@/lib/accounting";
 import { groupSummaries } from "@/lib/groups";
 import type { StreamKeys } from "@/lib/keys";
-import type { RedisClient } from "@/lib/redis";
+import { whenReady, type RedisClient } from "@/lib/redis";
 import { toEntries, type RawEntry } from "@/lib/tickets";
 import { redisFixture } from "./support/context";
+import { startRedisServer } from "./support/redis-server";
 import { startWorker, type WorkerProcess } from "./support/worker-process";
 
 async function entries(redis: RedisClient, keys: StreamKeys) {
@@ -142,4 +143,49 @@ describe("workers", () => {
     },
     240_000,
   );
+});
+
+describe("workers when Redis goes away", () => {
+  it("log it, retry with backoff, and carry on from the pending list: every entry printed and counted once", async () => {
+    const server = await startRedisServer({ appendonly: true });
+    onTestFinished(() => server.dispose());
+    const { redis, keys } = await redisFixture(server.url);
+    const dir = outDir();
+    const env = { REDIS_URL: server.url, TICKETS_STREAM: keys.stream, WORKER_OUT_DIR: dir, WORKER_RECLAIM_MS: "500", WORKER_CLAIM_IDLE_MS: "3000", LOG_LEVEL: "info" };
+    const workers = [startWorker("tickets", env), startWorker("accounting", env)];
+    const write = async (from: number, n: number) => {
+      for (let i = from; i < from + n; i += 50) {
+        const pipeline = redis.pipeline();
+        for (let j = i; j < i + 50; j++) pipeline.xadd(keys.stream, "*", "name", `Guest ${j}`, "seat", "A1", "movieId", "53", "sessionId", String(j + 1), "price", "700");
+        // While Redis is away the batch fails; the stream, read back at the end, is the record.
+        await pipeline.exec().catch(() => {});
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    };
+    await write(0, 1000);
+    await until("the workers to be busy", async () => (await redis.hlen(keys.ticketsPrinted)) > 100, 30_000);
+    await server.kill();
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await server.start();
+    await whenReady(redis, 10_000);
+    await write(1000, 1000);
+
+    const drained = async () => {
+      const groups = await groupSummaries(redis, keys).catch(() => []);
+      return groups.length === 2 && groups.every((g) => g.pending === 0 && g.lag === 0);
+    };
+    await until("both groups to drain after the outage", drained, 90_000, () => workers.map((w) => w.output()).join("\n").slice(-3000));
+
+    const ids = (await entries(redis, keys)).map((e) => e.id).sort();
+    expect(ids).toHaveLength(2000);
+    expect(readdirSync(dir).filter((f) => f.endsWith(".pdf")).map((f) => f.slice(0, -4)).sort()).toEqual(ids);
+    expect(await redis.hlen(keys.ticketsPrinted)).toBe(ids.length);
+    const { screenings } = await readAccounting(redis, keys);
+    expect(screenings.reduce((sum, s) => sum + s.sales, 0)).toBe(ids.length);
+    expect(screenings.reduce((sum, s) => sum + s.takings, 0)).toBe(ids.length * 700);
+    for (const worker of workers) {
+      expect(worker.output()).toMatch(/Redis is unavailable; retrying with backoff/);
+      expect(worker.output()).toMatch(/Redis answers again; carrying on from the pending list/);
+    }
+  }, 120_000);
 });
