@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
@@ -9,7 +9,7 @@ import * as pdfRoute from "@/app/api/tickets/[id]/ticket.pdf/route";
 import { recordAccounting } from "@/lib/accounting";
 import { ensureGroup, readGroup } from "@/lib/consumer";
 import { changeProgram } from "@/lib/program";
-import { sellTickets, toEntries, type RawEntry } from "@/lib/tickets";
+import { sellTickets, toEntries, type RawEntry, type TicketEntry } from "@/lib/tickets";
 import { TicketPrinter } from "@/workers/tickets";
 import { redisFixture } from "./support/context";
 import { config, request, signedIn, withContext } from "./support/session";
@@ -78,5 +78,32 @@ describe("tickets and accounting routes", () => {
     const body = (await response.json()) as { screenings: unknown[]; today: unknown };
     expect(body.screenings).toEqual([{ movieId: "53", sessionId: "832", seats: 2, takings: 2200, sales: 2, refunds: 0 }]);
     expect(body.today).toMatchObject({ seats: 2, takings: 2200, sales: 2 });
+  });
+});
+
+describe("tickets worker on odd entries", () => {
+  it("prints what is known for missing or odd fields, and gives up only on an entry with nothing to print", async () => {
+    const { redis, keys, outDir } = await setUp();
+    const entries: TicketEntry[] = [
+      { id: "1-1", fields: { name: "東京 Zoë", seat: "zz99", movieId: "abc" } },
+      { id: "1-2", fields: { seat: "A1" } },
+      { id: "1-3", fields: { name: "x".repeat(5000), movieId: "53", sessionId: "832", price: "-5" } },
+      { id: "1-4", fields: { note: "till opened" } },
+      { id: "1-5", fields: { type: "refund", refundOf: "1-3", seat: "A1" } },
+    ];
+    const outcome = await new TicketPrinter(redis, keys, outDir).handle(entries);
+    expect(outcome).toEqual({ failed: [], poison: [{ id: "1-4", reason: expect.stringMatching(/nothing to print/) }] });
+    expect(readdirSync(outDir).sort()).toEqual(["1-1.html", "1-1.pdf", "1-2.html", "1-2.pdf", "1-3.html", "1-3.pdf"]);
+    const first = readFileSync(join(outDir, "1-1.html"), "utf8");
+    expect(first).toContain("Movie abc");
+    expect(first).toContain("東京 Zoë");
+    expect(first).toMatch(/data-field="seat">ZZ99</);
+    const third = readFileSync(join(outDir, "1-3.html"), "utf8");
+    // Known showing, absurd name cut short, a price that is not cents replaced by the programme's.
+    expect(third).toContain("Dune: Part Two");
+    expect(third).toMatch(/data-field="name">x{59}…</);
+    expect(third).toMatch(/data-field="price">11\.00</);
+    expect(await redis.hkeys(keys.ticketsPrinted)).toEqual(expect.arrayContaining(["1-1", "1-2", "1-3"]));
+    expect(await redis.hlen(keys.ticketsPrinted)).toBe(3);
   });
 });
