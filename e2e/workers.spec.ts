@@ -55,6 +55,7 @@ test("with workers running, a sale at the desk gets its Print ticket link within
     const print = feedEntry(page, id).getByTestId("print-ticket");
     await expect(print).toBeVisible({ timeout: 8000 });
     await expect(print).toHaveAttribute("href", `/api/tickets/${id}/ticket.html`);
+    await page.screenshot({ path: join(testInfo.outputDir, "desk-print-ticket.png") });
 
     const [ticket] = await Promise.all([page.context().waitForEvent("page"), print.click()]);
     await ticket.waitForLoadState();

@@ -180,7 +180,8 @@ const FeedRow = memo(function FeedRow({
           </div>
         ) : null}
       </div>
-      <dl className="hidden shrink-0 grid-cols-[3rem_16rem] gap-x-4 text-right text-sm sm:grid">
+      {/* With the ticket column the screening gives up some width, so the name keeps room to be read. */}
+      <dl className={`hidden shrink-0 gap-x-4 text-right text-sm sm:grid ${ticket === undefined ? "grid-cols-[3rem_16rem]" : "grid-cols-[3rem_12rem]"}`}>
         <dt className="sr-only">Seat</dt>
         <dd className={`font-mono font-semibold ${refund ? "text-violet-700 line-through" : ""}`} data-testid="entry-seat">
           {seat ?? "—"}
@@ -190,7 +191,7 @@ const FeedRow = memo(function FeedRow({
           <ScreeningName index={program} movieId={movieId} sessionId={sessionId} />
         </dd>
       </dl>
-      {ticket !== undefined && !refund ? <TicketCell id={entry.id} state={ticket} group={ticketGroup} supervisor={supervisor} /> : ticket !== undefined ? <div className="w-28 shrink-0" /> : null}
+      {ticket !== undefined && !refund ? <TicketCell id={entry.id} state={ticket} group={ticketGroup} supervisor={supervisor} /> : ticket !== undefined ? <div className="w-24 shrink-0" /> : null}
       {onRefund ? (
         <div className="w-16 shrink-0 text-right">
           {!refund && !refunded && !entry.doubleBooked ? (
@@ -215,7 +216,7 @@ function TicketCell({ id, state, group, supervisor }: { id: string; state: Ticke
       text
     );
   return (
-    <div className="w-28 shrink-0 text-right text-xs" data-testid="ticket-state" data-state={state?.state ?? "unknown"}>
+    <div className="w-24 shrink-0 text-right text-xs" data-testid="ticket-state" data-state={state?.state ?? "unknown"}>
       {state?.state === "done" ? (
         <a href={`/api/tickets/${id}/ticket.html`} target="_blank" rel="noopener" className={buttonStyles.small} data-testid="print-ticket">
           Print ticket
