@@ -125,6 +125,12 @@ const schema = z.object({
   TRUST_PROXY: trustProxy.optional(),
   TICKETS_RETENTION: retention.optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  WORKER_GROUP: z.string().regex(/^[\w.:-]{1,100}$/, "must be 1 to 100 letters, digits, . : _ or -").optional(),
+  WORKER_CONSUMER: z.string().regex(/^[\w.:-]{1,100}$/, "must be 1 to 100 letters, digits, . : _ or -").optional(),
+  WORKER_RECLAIM_MS: intIn(100, 3_600_000).default(10_000),
+  WORKER_CLAIM_IDLE_MS: intIn(100, 86_400_000).default(30_000),
+  WORKER_OUT_DIR: z.string().min(1, "must not be empty").default(".data/tickets"),
+  DEMO_RATE: z.coerce.number({ error: "must be a number of sales per minute" }).positive("must be more than 0 sales per minute").max(60_000, "must be at most 60000 sales per minute").default(12),
 });
 
 /** The validated configuration every other module receives; nothing else reads `process.env`. */
@@ -163,6 +169,13 @@ export interface Config {
   /** TRUST_PROXY: whose X-Forwarded-For names the client (for sign-in limits per address). */
   trustProxy: ProxyTrust;
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
+  /**
+   * Consumer-group workers (`npm run worker`). `group` and `consumer` are null when unset: the worker
+   * picks its kind's group and host + pid. `outDir` is shared with the app, which serves the tickets.
+   */
+  workers: { group: string | null; consumer: string | null; reclaimMs: number; claimIdleMs: number; outDir: string };
+  /** DEMO_RATE: sales per minute across the demo's simulated sellers. */
+  demoRate: number;
 }
 
 const DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
@@ -209,5 +222,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sessionMaxSeconds: e.SESSION_MAX_HOURS * 3600,
     trustProxy: e.TRUST_PROXY ?? { kind: "off" },
     logLevel: e.LOG_LEVEL,
+    workers: {
+      group: e.WORKER_GROUP ?? null,
+      consumer: e.WORKER_CONSUMER ?? null,
+      reclaimMs: e.WORKER_RECLAIM_MS,
+      claimIdleMs: e.WORKER_CLAIM_IDLE_MS,
+      outDir: e.WORKER_OUT_DIR,
+    },
+    demoRate: e.DEMO_RATE,
   };
 }

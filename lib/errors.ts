@@ -124,3 +124,11 @@ export class BodyTooLargeError extends Error {
     super(`The body is larger than ${limitBytes >= 1024 * 1024 ? `${limitBytes / (1024 * 1024)} MB` : `${limitBytes / 1024} KB`}; send less.`);
   }
 }
+
+/** No ticket file exists (yet) for this entry: the tickets worker has not printed it, or it is not a sale. */
+export class TicketNotPrintedError extends Error {
+  override name = "TicketNotPrintedError";
+  constructor(readonly entryId: string) {
+    super(`The ticket for ${entryId} is not printed yet. Check that a tickets worker is running (npm run worker -- tickets), then try again.`);
+  }
+}

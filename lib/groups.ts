@@ -296,6 +296,7 @@ export async function autoclaimStep(
 /**
  * Moves every pending message delivered at least `minDeliveries` times (or only `ids`, when given) to the
  * dead-letter stream and acknowledges it, one Lua script per page so nothing is lost or doubled.
+ * `reason`, when given, is kept on each dead letter (a worker says why it gave up on the entry).
  * @returns the ids moved.
  */
 export async function moveDeadLetters(
@@ -305,11 +306,12 @@ export async function moveDeadLetters(
   group: string,
   minDeliveries: number,
   ids?: StreamId[],
+  reason = "",
 ): Promise<StreamId[]> {
   await getGroup(redis, keys, group);
   const moved: StreamId[] = [];
   if (ids) {
-    moved.push(...(await inGroup(group, redis.sdMoveDeadLetters(keys.stream, keys.dead, keys.audit, group, minDeliveries, actor, ...ids))));
+    moved.push(...(await inGroup(group, redis.sdMoveDeadLetters(keys.stream, keys.dead, keys.audit, group, minDeliveries, actor, reason, ...ids))));
     return moved;
   }
   let after: StreamId | undefined;
@@ -317,7 +319,7 @@ export async function moveDeadLetters(
     const rows = await pendingRows(redis, keys, group, { minIdleMs: 0, count: 1000, after });
     const dead = rows.filter((row) => Number(row[3]) >= minDeliveries).map((row) => row[0]);
     if (dead.length > 0) {
-      moved.push(...(await inGroup(group, redis.sdMoveDeadLetters(keys.stream, keys.dead, keys.audit, group, minDeliveries, actor, ...dead))));
+      moved.push(...(await inGroup(group, redis.sdMoveDeadLetters(keys.stream, keys.dead, keys.audit, group, minDeliveries, actor, reason, ...dead))));
     }
     if (rows.length < 1000) return moved;
     after = rows.at(-1)![0];

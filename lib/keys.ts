@@ -34,6 +34,16 @@ export interface StreamKeys {
   scanSlots(username: string): string;
   /** Sign-in attempt counters, per username and per address. */
   signinAttempts(kind: "user" | "ip", value: string): string;
+  /** Set of entry ids the accounting worker has counted, so a redelivered entry is never counted twice. */
+  accountingSeen: string;
+  /** Set of every screening the accounting worker counted, as "movieId:sessionId". */
+  accountingScreenings: string;
+  /** Hash of one screening's figures: `seats` (sold minus refunded) and `takings` (cents). */
+  accountingScreening(movieId: string, sessionId: string): string;
+  /** Hash of one UTC day's figures (`seats`, `takings`, `sales`, `refunds`), `day` as YYYY-MM-DD. */
+  accountingDay(day: string): string;
+  /** Hash of entry id → when its ticket was printed (ms), written by the tickets worker. */
+  ticketsPrinted: string;
   /** Pub/sub channel (not a key) on which instances tell each other which sessions ended, to close their sockets. */
   sessionsEnded: string;
 }
@@ -68,6 +78,11 @@ export function streamKeys(stream: string): StreamKeys {
     userSessions: (username) => `${tag}:sessions:${username}`,
     scanSlots: (username) => `${tag}:scans:${username}`,
     signinAttempts: (kind, value) => `${tag}:signin:${kind}:${value}`,
+    accountingSeen: `${tag}:accounting:seen`,
+    accountingScreenings: `${tag}:accounting:screenings`,
+    accountingScreening: (movieId, sessionId) => `${tag}:accounting:screening:${movieId}:${sessionId}`,
+    accountingDay: (day) => `${tag}:accounting:day:${day}`,
+    ticketsPrinted: `${tag}:tickets:printed`,
     sessionsEnded: `${tag}:channel:sessions-ended`,
   };
 }

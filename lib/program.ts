@@ -30,6 +30,11 @@ export async function readProgram(redis: RedisClient, keys: StreamKeys): Promise
   return { document: doc ? (JSON.parse(doc) as ProgramDocument) : EMPTY_PROGRAM, version: version ?? "0" };
 }
 
+/** The programme's version alone ("0" before the first change): a cheap check before reading the document again. */
+export async function programVersion(redis: RedisClient, keys: StreamKeys): Promise<string> {
+  return (await guard(redis.hget(keys.program, "version"))) ?? "0";
+}
+
 /**
  * The programme as `GET /api/program` shows it: films and halls, and the showings starting in
  * [`fromMs`, `toMs`) (all when omitted) in start order, each with its capacity and the seats held now.

@@ -1,6 +1,6 @@
 import { Cluster, Redis, type RedisOptions, type Result } from "ioredis";
 import { RedisUnavailableError } from "./errors";
-import { AUDITED, CREATE_STAFF, INDEX_ENTRIES, MOVE_DEAD_LETTERS, REFUND_TICKET, SELL_SEATS, SIGN_IN_BEGIN, SIGN_IN_SUCCEEDED, WRITE_PROGRAM } from "./scripts";
+import { AUDITED, CREATE_STAFF, INDEX_ENTRIES, MOVE_DEAD_LETTERS, RECORD_ACCOUNTING, REFUND_TICKET, SELL_SEATS, SIGN_IN_BEGIN, SIGN_IN_SUCCEEDED, WRITE_PROGRAM } from "./scripts";
 
 /** A connection to a single Redis or to a Redis Cluster; every domain function takes one. */
 export type RedisClient = Redis | Cluster;
@@ -27,7 +27,9 @@ declare module "ioredis" {
     /** See {@link INDEX_ENTRIES}. */
     sdIndexEntries(numKeys: number, ...keysAndArgs: string[]): Result<string[], Context>;
     /** See {@link MOVE_DEAD_LETTERS}. */
-    sdMoveDeadLetters(stream: string, dead: string, audit: string, group: string, minDeliveries: number, ...args: string[]): Result<string[], Context>;
+    sdMoveDeadLetters(stream: string, dead: string, audit: string, group: string, minDeliveries: number, actor: string, reason: string, ...ids: string[]): Result<string[], Context>;
+    /** See {@link RECORD_ACCOUNTING}. */
+    sdRecordAccounting(numKeys: number, ...keysAndArgs: string[]): Result<number, Context>;
     /** See {@link AUDITED}. */
     sdAudited(key: string, audit: string, summary: "count" | "autoclaim" | "read", ...args: (string | number)[]): Result<unknown, Context>;
     /** See {@link CREATE_STAFF}. */
@@ -45,6 +47,7 @@ function defineScripts(client: RedisClient): void {
   client.defineCommand("sdRefundTicket", { numberOfKeys: 4, lua: REFUND_TICKET });
   client.defineCommand("sdIndexEntries", { lua: INDEX_ENTRIES });
   client.defineCommand("sdMoveDeadLetters", { numberOfKeys: 3, lua: MOVE_DEAD_LETTERS });
+  client.defineCommand("sdRecordAccounting", { lua: RECORD_ACCOUNTING });
   client.defineCommand("sdAudited", { numberOfKeys: 2, lua: AUDITED });
   client.defineCommand("sdCreateStaff", { numberOfKeys: 3, lua: CREATE_STAFF });
   client.defineCommand("sdSignInBegin", { numberOfKeys: 2, lua: SIGN_IN_BEGIN });

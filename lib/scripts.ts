@@ -209,17 +209,22 @@ return doubled
  * over 1,000 fields as one `fieldsJson` field, a flat JSON list), then XACKs it,
  * and records the move in the audit stream. The check and the move are one step, so concurrent calls
  * never copy a message twice or lose one.
- * KEYS: stream, dead-letter stream, audit stream. ARGV: group, minimum deliveries, actor, ids…
+ * KEYS: stream, dead-letter stream, audit stream. ARGV: group, minimum deliveries, actor, reason ("" for
+ * none; a worker names why it gave up, and the dead letter carries it as `reason`), ids…
  * Returns the ids moved.
  */
 export const MOVE_DEAD_LETTERS = `
 local group, min = ARGV[1], tonumber(ARGV[2])
 local moved = {}
-for i = 4, #ARGV do
+for i = 5, #ARGV do
   local id = ARGV[i]
   local info = redis.call('XPENDING', KEYS[1], group, 'IDLE', 0, id, id, 1)[1]
   if info and tonumber(info[4]) >= min then
     local fields = {'originalId', id, 'group', group, 'consumer', info[2], 'deliveries', tostring(info[4])}
+    if ARGV[4] ~= '' then
+      fields[#fields + 1] = 'reason'
+      fields[#fields + 1] = ARGV[4]
+    end
     local entry = redis.call('XRANGE', KEYS[1], id, id)[1]
     if entry and #entry[2] > 2000 then
       -- unpack() cannot pass thousands of values to XADD: keep such an entry whole, as one JSON field.
@@ -315,4 +320,45 @@ export const SIGN_IN_SUCCEEDED = `
 redis.call('DEL', KEYS[2])
 if tonumber(redis.call('GET', KEYS[1]) or '0') > 0 then redis.call('DECR', KEYS[1]) end
 return 1
+`;
+
+/**
+ * The accounting worker's step for one batch: counts each entry at most once, however often it is
+ * delivered. An entry is counted only when SADD adds its id to the seen set, in the same atomic step as
+ * the counts move, so a worker killed after the script but before XACK, whose entries another worker then
+ * claims, changes nothing the second time. A sale adds one seat and its price; a refund takes one seat
+ * off and the refunded sale's price (read here from the stream: refund entries carry no price), to the
+ * screening's and the day's figures.
+ * KEYS: seen set, screenings set, stream, then per entry its screening hash and day hash.
+ * ARGV: per entry, 4 values: id, "sale" | "refund", screening ("movieId:sessionId"), price in cents for a
+ * sale ("" when unknown) or the refunded sale's id for a refund.
+ * Returns how many entries were counted now (the rest were counted before).
+ */
+export const RECORD_ACCOUNTING = `
+local counted = 0
+for i = 1, #ARGV, 4 do
+  local id, kind, screening, extra = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
+  if redis.call('SADD', KEYS[1], id) == 1 then
+    local n = (i - 1) / 4
+    local seats, takings, tally = 1, tonumber(extra) or 0, 'sales'
+    if kind == 'refund' then
+      local sale = extra ~= '' and redis.call('XRANGE', KEYS[3], extra, extra)[1]
+      local price = 0
+      if sale then
+        for j = 1, #sale[2], 2 do
+          if sale[2][j] == 'price' then price = tonumber(sale[2][j + 1]) or 0 end
+        end
+      end
+      seats, takings, tally = -1, -price, 'refunds'
+    end
+    for _, key in ipairs({KEYS[4 + 2 * n], KEYS[5 + 2 * n]}) do
+      redis.call('HINCRBY', key, 'seats', seats)
+      redis.call('HINCRBY', key, 'takings', math.floor(takings))
+      redis.call('HINCRBY', key, tally, 1)
+    end
+    redis.call('SADD', KEYS[2], screening)
+    counted = counted + 1
+  end
+end
+return counted
 `;

@@ -1,4 +1,4 @@
-import { AlreadyRefundedError, BodyTooLargeError, GroupExistsError, GroupMissingError, ProgramChangedError, ProgramConflictError, ProgramInvalidError, ProgramItemMissingError, RedisUnavailableError, SaleMissingError, SalesClosedError, SeatTakenError, ValidationError } from "@/lib/errors";
+import { AlreadyRefundedError, BodyTooLargeError, GroupExistsError, GroupMissingError, ProgramChangedError, ProgramConflictError, ProgramInvalidError, ProgramItemMissingError, RedisUnavailableError, SaleMissingError, SalesClosedError, SeatTakenError, TicketNotPrintedError, ValidationError } from "@/lib/errors";
 import { PasswordCheckBusyError } from "@/lib/hash-gate";
 import { TooManyAttemptsError } from "@/lib/rate-limit";
 import { TooManyScansError } from "@/lib/scan-slots";
@@ -45,6 +45,7 @@ export function errorResponse(error: unknown, sentences: Unavailable = {}, reque
   if (error instanceof ProgramConflictError || error instanceof ProgramChangedError) return json({ error: error.message }, 409);
   if (error instanceof ProgramItemMissingError) return json({ error: error.message }, 404);
   if (error instanceof SaleMissingError) return json({ error: error.message }, 404);
+  if (error instanceof TicketNotPrintedError) return json({ error: error.message }, 404);
   if (error instanceof AlreadyRefundedError) return json({ error: error.message, refundId: error.refundId }, 409);
   if (error instanceof SignInRequiredError) return json({ error: error.message }, 401);
   if (error instanceof ForbiddenError) return json({ error: error.message }, 403);

@@ -54,6 +54,10 @@ export const log = {
   setLevel(level: Level) {
     root = create(level);
   },
+  /** A logger that adds `fields` to every line (a worker's kind, group and consumer). */
+  with(fields: Fields): Log {
+    return bind(() => root.child(fields));
+  },
   forRequest(requestId: string): Log {
     const child = root.child({ requestId });
     return bind(() => child);

@@ -16,6 +16,7 @@ export interface MetricsSources {
  * labelled with its route's pattern, never its own path, so made-up paths cannot add series.
  */
 export const API_ROUTES = [
+  "/api/accounting",
   "/api/audit",
   "/api/groups",
   "/api/groups/:group",
@@ -43,7 +44,10 @@ export const API_ROUTES = [
   "/api/stats/sales",
   "/api/tickets",
   "/api/tickets/:id/refund",
+  "/api/tickets/:id/ticket.html",
+  "/api/tickets/:id/ticket.pdf",
   "/api/tickets/export.csv",
+  "/api/tickets/printed",
   "/api/tickets/search",
 ] as const;
 

@@ -48,3 +48,18 @@ describe("streamKeys", () => {
     expect(streamKeys("{shop}:tickets").seats("1", "2")).toBe("{shop}:seats:1:2");
   });
 });
+
+describe("worker and demo settings", () => {
+  it("default to the kind's group, host + pid, 10 s reclaim, 30 s claim idle, .data/tickets and 12 sales a minute", () => {
+    expect(loadConfig({}).workers).toEqual({ group: null, consumer: null, reclaimMs: 10_000, claimIdleMs: 30_000, outDir: ".data/tickets" });
+    expect(loadConfig({}).demoRate).toBe(12);
+    expect(loadConfig({ WORKER_GROUP: "printing-2", WORKER_CONSUMER: "till-1", DEMO_RATE: "0.5" })).toMatchObject({ workers: { group: "printing-2", consumer: "till-1" }, demoRate: 0.5 });
+  });
+
+  it("name the variable that cannot be used", () => {
+    expect(() => loadConfig({ WORKER_RECLAIM_MS: "5" })).toThrow("WORKER_RECLAIM_MS must be between 100 and 3600000.");
+    expect(() => loadConfig({ WORKER_CLAIM_IDLE_MS: "soon" })).toThrow(/^WORKER_CLAIM_IDLE_MS must be a whole number/);
+    expect(() => loadConfig({ WORKER_CONSUMER: "has space" })).toThrow(/^WORKER_CONSUMER must be 1 to 100 letters/);
+    expect(() => loadConfig({ DEMO_RATE: "0" })).toThrow("DEMO_RATE must be more than 0 sales per minute.");
+  });
+});

@@ -13,7 +13,9 @@ import type { TicketEntry } from "@/lib/tickets";
 import { isRefund } from "./entry-kind";
 import { feedStore, FEED_CAPACITY } from "./feed-store";
 import { formatEntryTime } from "./format";
+import { useTicketStates, type TicketState } from "./ticket-states";
 import { useFeed } from "./use-feed";
+import { formatDuration } from "@/components/ui/use-now";
 
 const ROW_HEIGHT = 60;
 const KNOWN = new Set(["name", "seat", "movieId", "sessionId", "type", "refundOf"]);
@@ -46,6 +48,9 @@ export function LiveFeed() {
     overscan: 8,
     getItemKey: (index) => entries[index]?.id ?? index,
   });
+  const visible = virtualizer.getVirtualItems();
+  const onScreenSales = visible.map((row) => entries[row.index]).filter((e): e is TicketEntry => e !== undefined && !isRefund(e)).map((e) => e.id);
+  const tickets = useTicketStates(onScreenSales);
 
   return (
     <section aria-labelledby="feed-title" className="flex min-h-0 flex-1 flex-col rounded-xl border border-slate-200 bg-white shadow-sm">
@@ -68,7 +73,7 @@ export function LiveFeed() {
           <p className="p-6 text-center text-slate-500">No sales yet. New sales appear here the moment they happen.</p>
         ) : (
           <ol className="relative" style={{ height: virtualizer.getTotalSize() }}>
-            {virtualizer.getVirtualItems().map((row) => {
+            {visible.map((row) => {
               const entry = entries[row.index]!;
               return (
                 <li
@@ -81,6 +86,9 @@ export function LiveFeed() {
                     refunded={entry.refunded === true || refundedHere.has(entry.id) || refundedLive.has(entry.id)}
                     onRefund={supervisor ? setRefunding : null}
                     program={index}
+                    ticket={tickets.group ? (tickets.states[entry.id] ?? null) : undefined}
+                    ticketGroup={tickets.group}
+                    supervisor={supervisor}
                   />
                 </li>
               );
@@ -115,8 +123,15 @@ const FeedRow = memo(function FeedRow({
   refunded,
   onRefund,
   program,
+  ticket,
+  ticketGroup,
+  supervisor,
 }: {
   entry: TicketEntry;
+  /** undefined: no tickets worker on this stream, so no column; null: not known yet. */
+  ticket: TicketState | null | undefined;
+  ticketGroup: string | null;
+  supervisor: boolean;
   refunded: boolean;
   onRefund: ((entry: TicketEntry) => void) | null;
   /** Changes only when the programme does, so rows re-render then and not on every sold count. */
@@ -165,7 +180,8 @@ const FeedRow = memo(function FeedRow({
           </div>
         ) : null}
       </div>
-      <dl className="hidden shrink-0 grid-cols-[3rem_16rem] gap-x-4 text-right text-sm sm:grid">
+      {/* With the ticket column the screening gives up some width, so the name keeps room to be read. */}
+      <dl className={`hidden shrink-0 gap-x-4 text-right text-sm sm:grid ${ticket === undefined ? "grid-cols-[3rem_16rem]" : "grid-cols-[3rem_12rem]"}`}>
         <dt className="sr-only">Seat</dt>
         <dd className={`font-mono font-semibold ${refund ? "text-violet-700 line-through" : ""}`} data-testid="entry-seat">
           {seat ?? "—"}
@@ -175,6 +191,7 @@ const FeedRow = memo(function FeedRow({
           <ScreeningName index={program} movieId={movieId} sessionId={sessionId} />
         </dd>
       </dl>
+      {ticket !== undefined && !refund ? <TicketCell id={entry.id} state={ticket} group={ticketGroup} supervisor={supervisor} /> : ticket !== undefined ? <div className="w-24 shrink-0" /> : null}
       {onRefund ? (
         <div className="w-16 shrink-0 text-right">
           {!refund && !refunded && !entry.doubleBooked ? (
@@ -187,3 +204,37 @@ const FeedRow = memo(function FeedRow({
     </div>
   );
 });
+
+/** Whether the sale's ticket is printed: a Print ticket link once it is, else where it is in the printing group. */
+function TicketCell({ id, state, group, supervisor }: { id: string; state: TicketState | null; group: string | null; supervisor: boolean }) {
+  const groupLink = (text: string) =>
+    supervisor && group ? (
+      <a href={`/groups/${encodeURIComponent(group)}`} className="underline decoration-dotted hover:text-slate-900">
+        {text}
+      </a>
+    ) : (
+      text
+    );
+  return (
+    <div className="w-24 shrink-0 text-right text-xs" data-testid="ticket-state" data-state={state?.state ?? "unknown"}>
+      {state?.state === "done" ? (
+        <a href={`/api/tickets/${id}/ticket.html`} target="_blank" rel="noopener" className={buttonStyles.small} data-testid="print-ticket">
+          Print ticket
+        </a>
+      ) : state?.state === "stuck" ? (
+        <span className="text-amber-700" title={`Held by ${state.consumer}, delivered ${state.deliveries} times, idle ${formatDuration(state.idleMs)}`}>
+          {groupLink("Ticket stuck")}
+          <span className="block truncate text-slate-500">
+            {state.consumer} · {formatDuration(state.idleMs)}
+          </span>
+        </span>
+      ) : state?.state === "pending" ? (
+        <span className="text-slate-500" title={`Being printed by ${state.consumer}`}>
+          Printing…
+        </span>
+      ) : (
+        <span className="text-slate-400">{groupLink("Ticket queued")}</span>
+      )}
+    </div>
+  );
+}

@@ -15,6 +15,7 @@ import { useNow } from "@/components/ui/use-now";
 import { describeShowing, formatPrice, formatShowtime } from "@/lib/validations/program-index";
 import type { ProgramView } from "@/lib/validations/program";
 import { ScreeningsBoard, type Screening } from "./screenings-store";
+import { useAccounting, type AccountingFigures } from "./use-accounting";
 
 /** Above this share of seats sold a screening is highlighted as filling up. */
 const ALMOST_FULL = 0.8;
@@ -29,6 +30,8 @@ export function ScreeningsPage({ rows, seatsPerRow }: { rows: number; seatsPerRo
   const { screenings, error, syncedAt } = useSyncExternalStore(board.subscribe, board.getSnapshot, board.getSnapshot);
   const retention = useRetention();
   const [open, setOpen] = useState<Screening | null>(null);
+  const accounting = useAccounting();
+  const accountsOf = (movieId: string, sessionId: string) => (accounting && accounting.byScreening.size > 0 ? (accounting.byScreening.get(`${movieId}:${sessionId}`) ?? null) : undefined);
   const onOpen = useCallback((screening: Screening) => setOpen(screening), []);
 
   const { view } = useProgram();
@@ -49,6 +52,11 @@ export function ScreeningsPage({ rows, seatsPerRow }: { rows: number; seatsPerRo
           {takings > 0 ? (
             <>
               takings <span data-testid="total-takings">{formatPrice(takings)}</span> ·{" "}
+            </>
+          ) : null}
+          {accounting?.today ? (
+            <>
+              accounting today <span data-testid="accounting-today">{formatPrice(accounting.today.takings)}</span> ·{" "}
             </>
           ) : null}
           Live; counts re-read {syncedAt ? `at ${formatClock(syncedAt)}` : "every 30 s"}.
@@ -76,7 +84,7 @@ export function ScreeningsPage({ rows, seatsPerRow }: { rows: number; seatsPerRo
               </h3>
               <ul className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3">
                 {film.showings.map((showing) => (
-                  <ShowingCard key={showing.sessionId} showing={showing} now={now} onOpen={onOpen} />
+                  <ShowingCard key={showing.sessionId} showing={showing} now={now} onOpen={onOpen} accounts={accountsOf(showing.movieId, showing.sessionId)} />
                 ))}
               </ul>
             </div>
@@ -95,7 +103,7 @@ export function ScreeningsPage({ rows, seatsPerRow }: { rows: number; seatsPerRo
               </h3>
               <ul className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3">
                 {sessions.map((screening) => (
-                  <ScreeningCard key={screening.sessionId} screening={screening} onOpen={onOpen} />
+                  <ScreeningCard key={screening.sessionId} screening={screening} onOpen={onOpen} accounts={accountsOf(screening.movieId, screening.sessionId)} />
                 ))}
               </ul>
             </div>
@@ -162,7 +170,7 @@ function programmeDays(view: ProgramView | null, screenings: Screening[], now: n
 }
 
 /** One showing of the programme: its time and hall, seats sold and left, takings, and how soon it starts. */
-const ShowingCard = memo(function ShowingCard({ showing, now, onOpen }: { showing: BoardShowing; now: number; onOpen: (screening: Screening) => void }) {
+const ShowingCard = memo(function ShowingCard({ showing, now, onOpen, accounts }: { showing: BoardShowing; now: number; onOpen: (screening: Screening) => void; accounts: AccountingFigures | null | undefined }) {
   const { movieId, sessionId, sold, capacity, price } = showing;
   const left = Math.max(0, capacity - sold);
   const share = capacity > 0 ? Math.min(1, sold / capacity) : 0;
@@ -203,6 +211,7 @@ const ShowingCard = memo(function ShowingCard({ showing, now, onOpen }: { showin
           ) : null}
         </div>
         <SoldFigures sold={sold} capacity={capacity} left={left} share={share} soldOut={soldOut} almostFull={almostFull} />
+        <AccountsLine accounts={accounts} sold={sold} />
         {price !== undefined ? (
           <div className="flex justify-between text-xs text-slate-500">
             <span>{formatPrice(price)} a seat</span>
@@ -215,6 +224,26 @@ const ShowingCard = memo(function ShowingCard({ showing, now, onOpen }: { showin
     </li>
   );
 });
+
+/**
+ * What the accounting worker counted for the screening, beside the live count, flagged when they differ:
+ * the worker is behind (moments), stopped, or a double booking holds one seat for two sales. Nothing when
+ * no accounting worker runs (`undefined`).
+ */
+function AccountsLine({ accounts, sold }: { accounts: AccountingFigures | null | undefined; sold: number }) {
+  if (accounts === undefined) return null;
+  const seats = accounts?.seats ?? 0;
+  const differs = seats !== sold;
+  return (
+    <div className={`flex justify-between text-xs ${differs ? "text-amber-800" : "text-slate-500"}`} data-testid="accounts" data-differs={differs}>
+      <span>
+        accounting <span className="font-semibold tabular-nums">{seats}</span> seats
+        {differs ? <span className="ml-1 rounded bg-amber-100 px-1 font-semibold">{seats > sold ? "+" : ""}{seats - sold} vs live</span> : null}
+      </span>
+      <span className="tabular-nums">{formatPrice(accounts?.takings ?? 0)}</span>
+    </div>
+  );
+}
 
 /** Seats sold (large), out of how many, seats left, and the fill bar: the same on every card. */
 function SoldFigures({ sold, capacity, left, share, soldOut, almostFull }: { sold: number; capacity: number; left: number; share: number; soldOut: boolean; almostFull: boolean }) {
@@ -241,7 +270,7 @@ function SoldFigures({ sold, capacity, left, share, soldOut, almostFull }: { sol
 }
 
 /** One screening; memoised, since at thousands of sales a second only the cards that sold re-render. */
-const ScreeningCard = memo(function ScreeningCard({ screening, onOpen }: { screening: Screening; onOpen: (screening: Screening) => void }) {
+const ScreeningCard = memo(function ScreeningCard({ screening, onOpen, accounts }: { screening: Screening; onOpen: (screening: Screening) => void; accounts: AccountingFigures | null | undefined }) {
   const { movieId, sessionId, sold, capacity } = screening;
   const left = Math.max(0, capacity - sold);
   const share = capacity > 0 ? Math.min(1, sold / capacity) : 0;
@@ -270,6 +299,7 @@ const ScreeningCard = memo(function ScreeningCard({ screening, onOpen }: { scree
           ) : null}
         </div>
         <SoldFigures sold={sold} capacity={capacity} left={left} share={share} soldOut={soldOut} almostFull={almostFull} />
+        <AccountsLine accounts={accounts} sold={sold} />
       </button>
     </li>
   );
