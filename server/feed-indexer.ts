@@ -3,7 +3,7 @@ import type { RedisClient } from "@/lib/redis";
 import { indexEntries } from "@/lib/indexer";
 import { compareIds, type StreamId } from "@/lib/stream-id";
 import { toEntries, type RawEntry, type TicketEntry } from "@/lib/tickets";
-import { backoff, sleep } from "./sleep";
+import { backoff, pauseUntilReady } from "./sleep";
 
 export interface FeedIndexerOptions {
   /** A command connection of the indexer's own: a stalled or slow script must not hold up anything else. */
@@ -144,16 +144,9 @@ export class FeedIndexer {
     this.#queueFrom = this.#position;
   }
 
-  /** Waits `ms`, or less when the connection comes back: a restarted Redis is indexed at once, not a grown backoff later. */
-  async #pause(ms: number): Promise<void> {
-    const { redis, signal } = this.options;
-    const wake = new AbortController();
-    const onWake = () => wake.abort();
-    redis.once("ready", onWake);
-    signal.addEventListener("abort", onWake, { once: true });
-    await sleep(ms, wake.signal);
-    redis.off("ready", onWake);
-    signal.removeEventListener("abort", onWake);
+  /** A restarted Redis is indexed at once, not a grown backoff later. */
+  #pause(ms: number): Promise<void> {
+    return pauseUntilReady(this.options.redis, ms, this.options.signal);
   }
 
   #idle(): Promise<void> {

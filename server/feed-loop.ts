@@ -6,7 +6,7 @@ import { catchUpIndex } from "@/lib/indexer";
 import { lastEntryId, toEntries, type TicketEntry } from "@/lib/tickets";
 import type { FeedStatus } from "@/lib/events";
 import { FeedIndexer } from "./feed-indexer";
-import { backoff, sleep } from "./sleep";
+import { backoff, pauseUntilReady, sleep } from "./sleep";
 
 export interface FeedLoopOptions {
   /** A connection used by this loop alone: XREAD BLOCK holds it for up to `blockMs`. */
@@ -128,19 +128,8 @@ export class FeedLoop extends EventEmitter<FeedLoopEvents> {
     this.emit("status", this.#status);
   }
 
-  /**
-   * Waits `ms`, or less when the connection comes back: after an outage the backoff has grown to seconds,
-   * and a restarted Redis should be read the moment the client is connected again, not a backoff later.
-   */
-  async #pause(ms: number, signal: AbortSignal): Promise<void> {
-    const { redis } = this.options;
-    const wake = new AbortController();
-    const onWake = () => wake.abort();
-    redis.once("ready", onWake);
-    signal.addEventListener("abort", onWake, { once: true });
-    await sleep(ms, wake.signal);
-    redis.off("ready", onWake);
-    signal.removeEventListener("abort", onWake);
+  #pause(ms: number, signal: AbortSignal): Promise<void> {
+    return pauseUntilReady(this.options.redis, ms, signal);
   }
 
   async #run(): Promise<void> {
