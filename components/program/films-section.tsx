@@ -5,7 +5,7 @@ import { api } from "@/components/api";
 import { Field } from "@/components/ui/field";
 import { type Movie, type ProgramView } from "@/lib/validations/program";
 import { POSITIVE_ID } from "@/lib/validations/ids";
-import { ConfirmDelete, ItemActions, FormActions, OutcomeText, Section, unflag, type Outcome } from "./parts";
+import { ConfirmDelete, ItemActions, FormActions, IdField, OutcomeText, Section, unflag, type Outcome } from "./parts";
 import { programStore } from "./program-store";
 
 const EMPTY = { movieId: "", title: "", runtime: "" };
@@ -67,17 +67,7 @@ export function FilmsSection({ view }: { view: ProgramView | null }) {
           {editing === null ? "Add a film" : `Edit film ${editing}`}
         </h3>
         <div className="flex gap-3">
-          <Field
-            className="w-20 [&_input:read-only]:bg-slate-100 [&_input:read-only]:text-slate-500"
-            label="Movie id"
-            value={draft.movieId}
-            onChange={set("movieId")}
-            invalid={fieldError("movieId")}
-            readOnly={editing !== null}
-            inputMode="numeric"
-            autoComplete="off"
-            placeholder="53"
-          />
+          <IdField width="w-20" editing={editing !== null} label="Movie id" value={draft.movieId} onChange={set("movieId")} invalid={fieldError("movieId")} inputMode="numeric" placeholder="53" />
           <Field className="min-w-0 flex-1" inputRef={titleRef} label="Title" value={draft.title} onChange={set("title")} invalid={fieldError("title")} autoComplete="off" placeholder="Dune: Part Two" />
         </div>
         <div className="flex items-start gap-3">

@@ -5,7 +5,7 @@ import { api } from "@/components/api";
 import { buttonStyles, Field } from "@/components/ui/field";
 import { HALL_ID, MAX_ROWS, type Hall, type ProgramView } from "@/lib/validations/program";
 import { nextRow, parseRows, parseSeatList, previewRows, rowDraft, rowProblemField, type RowDraft } from "./drafts";
-import { ConfirmDelete, ItemActions, FormActions, OutcomeText, Section, unflag, type Outcome } from "./parts";
+import { ConfirmDelete, ItemActions, FormActions, IdField, OutcomeText, Section, unflag, type Outcome } from "./parts";
 import { PlanPreview, planSummary } from "./plan-preview";
 import { programStore } from "./program-store";
 
@@ -99,8 +99,9 @@ export function HallsSection({ view }: { view: ProgramView | null }) {
             {editing === null ? "Add a hall" : `Edit hall ${editing}`}
           </h3>
           <div className="flex gap-3">
-            <Field
-              className="w-28 [&_input:read-only]:bg-slate-100 [&_input:read-only]:text-slate-500"
+            <IdField
+              width="w-28"
+              editing={editing !== null}
               label="Hall id"
               value={draft.hallId}
               onChange={(hallId) => {
@@ -108,8 +109,6 @@ export function HallsSection({ view }: { view: ProgramView | null }) {
                 setOutcome((o) => unflag(o, "hallId"));
               }}
               invalid={serverField === "hallId"}
-              readOnly={editing !== null}
-              autoComplete="off"
               placeholder="1"
             />
             <Field className="flex-1" inputRef={nameRef} label="Name" value={draft.name} onChange={(name) => {

@@ -1,10 +1,10 @@
 "use client";
 
-import { useId, useState, type ReactNode } from "react";
+import { useId, useState, type ComponentProps, type ReactNode } from "react";
 import { api } from "@/components/api";
 import { Dialog } from "@/components/ui/dialog";
 import { ErrorText } from "@/components/ui/error-text";
-import { buttonStyles } from "@/components/ui/field";
+import { buttonStyles, Field } from "@/components/ui/field";
 import { programStore } from "./program-store";
 
 /** What a form last heard: a sentence to confirm, or one to fix (with the field it names, if any). */
@@ -87,6 +87,14 @@ export function SelectField({
 }
 
 /** The outcome under a form: a confirmation (status) or the sentence to fix (alert). */
+/**
+ * The id field of an add form (movie, hall or session id): the key the item is stored under, so it is
+ * read-only, and greyed, while an existing item is edited.
+ */
+export function IdField({ width, editing, ...props }: { width: string; editing: boolean } & Omit<ComponentProps<typeof Field>, "className" | "readOnly" | "autoComplete">) {
+  return <Field className={`${width} [&_input:read-only]:bg-slate-100 [&_input:read-only]:text-slate-500`} readOnly={editing} autoComplete="off" {...props} />;
+}
+
 /** An add form's buttons: Add (or Save while editing) and, while editing, Cancel. */
 export function FormActions({ what, editing, busy, onCancel, className }: { what: string; editing: boolean; busy: boolean; onCancel: () => void; className: string }) {
   return (

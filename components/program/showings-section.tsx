@@ -8,7 +8,7 @@ import { showingEndsMs, type ProgramView, type Showing, type ShowingSummary } fr
 import { POSITIVE_ID } from "@/lib/validations/ids";
 import { describeShowing, formatPrice, formatShowtime, type ProgramIndex } from "@/lib/validations/program-index";
 import { dayKey, localInput, parsePrice, priceInput, showingsByDay, startsAtFromInput } from "./drafts";
-import { ConfirmDelete, ItemActions, FormActions, OutcomeText, Section, SelectField, unflag, type Outcome } from "./parts";
+import { ConfirmDelete, ItemActions, FormActions, IdField, OutcomeText, Section, SelectField, unflag, type Outcome } from "./parts";
 import { programStore } from "./program-store";
 
 const EMPTY = { sessionId: "", movieId: "", hallId: "", start: "", price: "" };
@@ -106,17 +106,7 @@ export function ShowingsSection({ view, index }: { view: ProgramView | null; ind
           {editing === null ? "Add a showing" : `Edit session ${editing}`}
         </h3>
         <div className="flex flex-wrap items-start gap-3">
-          <Field
-            className="w-20 [&_input:read-only]:bg-slate-100 [&_input:read-only]:text-slate-500"
-            label="Session id"
-            value={draft.sessionId}
-            onChange={set("sessionId")}
-            invalid={invalid("sessionId")}
-            readOnly={editing !== null}
-            inputMode="numeric"
-            autoComplete="off"
-            placeholder="832"
-          />
+          <IdField width="w-20" editing={editing !== null} label="Session id" value={draft.sessionId} onChange={set("sessionId")} invalid={invalid("sessionId")} inputMode="numeric" placeholder="832" />
           <SelectField
             className="min-w-48 flex-1"
             label="Film"

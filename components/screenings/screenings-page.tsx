@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { memo, useCallback, useEffect, useState, useSyncExternalStore } from "react";
+import { memo, useCallback, useEffect, useState, useSyncExternalStore, type ReactNode } from "react";
 import { SeatMap } from "@/components/desk/seat-map";
 import { formatClock } from "@/components/feed/format";
 import { StaleBanner } from "@/components/groups/stale-banner";
@@ -172,27 +172,20 @@ function programmeDays(view: ProgramView | null, screenings: Screening[], now: n
 /** One showing of the programme: its time and hall, seats sold and left, takings, and how soon it starts. */
 const ShowingCard = memo(function ShowingCard({ showing, now, onOpen, accounts }: { showing: BoardShowing; now: number; onOpen: (screening: Screening) => void; accounts: AccountingFigures | null | undefined }) {
   const { movieId, sessionId, sold, capacity, price } = showing;
-  const left = Math.max(0, capacity - sold);
-  const share = capacity > 0 ? Math.min(1, sold / capacity) : 0;
-  const soldOut = capacity > 0 && left === 0;
-  const almostFull = !soldOut && share > ALMOST_FULL;
+  const fill = fillOf(sold, capacity);
+  const { left, share, soldOut, almostFull } = fill;
   const untilStart = Date.parse(showing.startsAt) - now;
   const startsSoon = untilStart > 0 && untilStart <= STARTS_SOON_MS;
   const started = untilStart <= 0;
   return (
-    <li
-      data-testid="screening"
-      data-movie={movieId}
-      data-session={sessionId}
-      data-state={soldOut ? "sold-out" : almostFull ? "almost-full" : "open"}
-      className={`rounded-xl border bg-white shadow-sm [contain:content] ${soldOut ? "border-red-300" : almostFull ? "border-amber-400 ring-1 ring-amber-300" : "border-slate-200"} ${started ? "opacity-70" : ""}`}
+    <CardShell
+      movieId={movieId}
+      sessionId={sessionId}
+      fill={fill}
+      dimmed={started}
+      onClick={() => onOpen(showing)}
+      label={`${formatShowtime(showing.startsAt)} in ${showing.hall}: ${sold} sold, ${left} left. Open the seat map.`}
     >
-      <button
-        type="button"
-        onClick={() => onOpen(showing)}
-        className="w-full space-y-2 rounded-xl p-4 text-left hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-amber-500"
-        aria-label={`${formatShowtime(showing.startsAt)} in ${showing.hall}: ${sold} sold, ${left} left. Open the seat map.`}
-      >
         <div className="flex items-start justify-between gap-2">
           <span>
             <span className="text-lg font-semibold text-slate-900 tabular-nums">{formatShowtime(showing.startsAt)}</span>
@@ -210,7 +203,7 @@ const ShowingCard = memo(function ShowingCard({ showing, now, onOpen, accounts }
             <span className="rounded bg-amber-400 px-2 py-0.5 text-xs font-semibold text-amber-950">{Math.round(share * 100)}% full</span>
           ) : null}
         </div>
-        <SoldFigures sold={sold} capacity={capacity} left={left} share={share} soldOut={soldOut} almostFull={almostFull} />
+        <SoldFigures fill={fill} />
         <AccountsLine accounts={accounts} sold={sold} />
         {price !== undefined ? (
           <div className="flex justify-between text-xs text-slate-500">
@@ -220,8 +213,7 @@ const ShowingCard = memo(function ShowingCard({ showing, now, onOpen, accounts }
             </span>
           </div>
         ) : null}
-      </button>
-    </li>
+    </CardShell>
   );
 });
 
@@ -245,8 +237,49 @@ function AccountsLine({ accounts, sold }: { accounts: AccountingFigures | null |
   );
 }
 
+/** How full a screening is: what every card shows and colours itself by. */
+interface Fill {
+  sold: number;
+  capacity: number;
+  left: number;
+  share: number;
+  soldOut: boolean;
+  almostFull: boolean;
+}
+
+function fillOf(sold: number, capacity: number): Fill {
+  const left = Math.max(0, capacity - sold);
+  const share = capacity > 0 ? Math.min(1, sold / capacity) : 0;
+  const soldOut = capacity > 0 && left === 0;
+  return { sold, capacity, left, share, soldOut, almostFull: !soldOut && share > ALMOST_FULL };
+}
+
+/** A card on the board: outlined by how full it is, the whole card a button that opens the seat map. */
+function CardShell({ movieId, sessionId, fill, dimmed = false, onClick, label, children }: { movieId: string; sessionId: string; fill: Fill; dimmed?: boolean; onClick: () => void; label: string; children: ReactNode }) {
+  const { soldOut, almostFull } = fill;
+  return (
+    <li
+      data-testid="screening"
+      data-movie={movieId}
+      data-session={sessionId}
+      data-state={soldOut ? "sold-out" : almostFull ? "almost-full" : "open"}
+      className={`rounded-xl border bg-white shadow-sm [contain:content] ${soldOut ? "border-red-300" : almostFull ? "border-amber-400 ring-1 ring-amber-300" : "border-slate-200"} ${dimmed ? "opacity-70" : ""}`}
+    >
+      <button
+        type="button"
+        onClick={onClick}
+        className="w-full space-y-2 rounded-xl p-4 text-left hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-amber-500"
+        aria-label={label}
+      >
+        {children}
+      </button>
+    </li>
+  );
+}
+
 /** Seats sold (large), out of how many, seats left, and the fill bar: the same on every card. */
-function SoldFigures({ sold, capacity, left, share, soldOut, almostFull }: { sold: number; capacity: number; left: number; share: number; soldOut: boolean; almostFull: boolean }) {
+function SoldFigures({ fill }: { fill: Fill }) {
+  const { sold, capacity, left, share, soldOut, almostFull } = fill;
   return (
     <>
       <div className="flex items-baseline gap-2">
@@ -272,24 +305,16 @@ function SoldFigures({ sold, capacity, left, share, soldOut, almostFull }: { sol
 /** One screening; memoised, since at thousands of sales a second only the cards that sold re-render. */
 const ScreeningCard = memo(function ScreeningCard({ screening, onOpen, accounts }: { screening: Screening; onOpen: (screening: Screening) => void; accounts: AccountingFigures | null | undefined }) {
   const { movieId, sessionId, sold, capacity } = screening;
-  const left = Math.max(0, capacity - sold);
-  const share = capacity > 0 ? Math.min(1, sold / capacity) : 0;
-  const soldOut = capacity > 0 && left === 0;
-  const almostFull = !soldOut && share > ALMOST_FULL;
+  const fill = fillOf(sold, capacity);
+  const { left, share, soldOut, almostFull } = fill;
   return (
-    <li
-      data-testid="screening"
-      data-movie={movieId}
-      data-session={sessionId}
-      data-state={soldOut ? "sold-out" : almostFull ? "almost-full" : "open"}
-      className={`rounded-xl border bg-white shadow-sm [contain:content] ${soldOut ? "border-red-300" : almostFull ? "border-amber-400 ring-1 ring-amber-300" : "border-slate-200"}`}
+    <CardShell
+      movieId={movieId}
+      sessionId={sessionId}
+      fill={fill}
+      onClick={() => onOpen(screening)}
+      label={`Movie ${movieId}, session ${sessionId}: ${sold} sold, ${left} left. Open the seat map.`}
     >
-      <button
-        type="button"
-        onClick={() => onOpen(screening)}
-        className="w-full space-y-2 rounded-xl p-4 text-left hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-amber-500"
-        aria-label={`Movie ${movieId}, session ${sessionId}: ${sold} sold, ${left} left. Open the seat map.`}
-      >
         <div className="flex items-start justify-between gap-2">
           <span className="font-semibold text-slate-900">Session {sessionId}</span>
           {soldOut ? (
@@ -298,10 +323,9 @@ const ScreeningCard = memo(function ScreeningCard({ screening, onOpen, accounts 
             <span className="rounded bg-amber-400 px-2 py-0.5 text-xs font-semibold text-amber-950">{Math.round(share * 100)}% full</span>
           ) : null}
         </div>
-        <SoldFigures sold={sold} capacity={capacity} left={left} share={share} soldOut={soldOut} almostFull={almostFull} />
+        <SoldFigures fill={fill} />
         <AccountsLine accounts={accounts} sold={sold} />
-      </button>
-    </li>
+    </CardShell>
   );
 });
 

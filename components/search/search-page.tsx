@@ -27,7 +27,7 @@ interface Search {
 }
 
 /** Finds sales in the whole stream by name, seat, screening and time; new matches join at the top live. */
-export function SearchPage() {
+export function SearchPage({ exportMaxEntries }: { exportMaxEntries: number }) {
   const [form, setForm] = useState<FilterForm>(EMPTY_FORM);
   const [formError, setFormError] = useState<{ field: keyof FilterForm; text: string } | null>(null);
   const [search, setSearch] = useState<Search | null>(null);
@@ -123,7 +123,12 @@ export function SearchPage() {
             Clear
           </button>
           {exportHref ? (
-            <a href={exportHref} download className={`${buttonStyles.secondary} ml-auto`}>
+            <a
+              href={exportHref}
+              download
+              className={`${buttonStyles.secondary} ml-auto`}
+              title={`The export scans the newest ${exportMaxEntries.toLocaleString()} entries of the range at most; narrow From and To to export older ones.`}
+            >
               Export CSV
             </a>
           ) : (
