@@ -2,7 +2,7 @@
 
 /** The outcome of an API call: the parsed body on success, or the server's sentence on failure. */
 export type ApiResult<T> =
-  | { ok: true; status: number; data: T }
+  | { ok: true; status: number; data: T; headers: Headers }
   | { ok: false; status: number; error: string; field?: string; problems?: { path: string; message: string }[] };
 
 /** Calls StreamDesk's JSON API; never throws, so every caller shows a sentence instead of a crash. */
@@ -16,7 +16,7 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
       signal: init.signal,
     });
     const body = (response.status === 204 ? {} : await response.json().catch(() => ({}))) as T & { error?: string; field?: string; problems?: { path: string; message: string }[] };
-    if (response.ok) return { ok: true, status: response.status, data: body };
+    if (response.ok) return { ok: true, status: response.status, data: body, headers: response.headers };
     return {
       ok: false,
       status: response.status,

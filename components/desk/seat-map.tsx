@@ -1,6 +1,7 @@
 "use client";
 
 import { memo, useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
+import { api } from "@/components/api";
 import { isRefund } from "@/components/feed/entry-kind";
 import { feedStore } from "@/components/feed/feed-store";
 import { useProgram } from "@/components/program/program-store";
@@ -66,17 +67,17 @@ export function SeatMap({ movieId, sessionId, rows, seatsPerRow, selected, onPic
       }
       if (changes.length > 0) apply(changes);
     });
-    fetch(`/api/screenings/${encodeURIComponent(movieId)}/${encodeURIComponent(sessionId)}`, { cache: "no-store" })
-      .then(async (response) => {
-        const body = (await response.json()) as { sold?: Record<string, string>; plan?: { rows: HallRow[] }; error?: string };
-        if (!response.ok || !body.sold) throw new Error(body.error ?? `The server answered ${response.status}.`);
-        if (cancelled) return;
-        apply(Object.keys(body.sold).map((seat) => [seat, true] as const));
-        setLoad({ screening, plan: body.plan ?? null, state: "ready" });
-      })
-      .catch((error: unknown) => {
-        if (!cancelled) setLoad({ screening, plan: null, state: "error", message: error instanceof Error ? error.message : "Could not load seats." });
-      });
+    void api<{ sold: Record<string, string>; plan?: { rows: HallRow[] } }>(
+      `/api/screenings/${encodeURIComponent(movieId)}/${encodeURIComponent(sessionId)}`,
+    ).then((result) => {
+      if (cancelled) return;
+      if (!result.ok) {
+        setLoad({ screening, plan: null, state: "error", message: result.error });
+        return;
+      }
+      apply(Object.keys(result.data.sold).map((seat) => [seat, true] as const));
+      setLoad({ screening, plan: result.data.plan ?? null, state: "ready" });
+    });
     return () => {
       cancelled = true;
       unsubscribe();

@@ -3,6 +3,7 @@
 import type { FeedStatus } from "@/lib/events";
 import { compareIds } from "@/lib/stream-id";
 import type { TicketEntry } from "@/lib/tickets";
+import { api } from "@/components/api";
 import { reloadTo } from "@/components/session/reload-to";
 import { getSocket } from "@/components/socket";
 import { RenderThrottle } from "@/components/ui/render-throttle";
@@ -179,8 +180,8 @@ class FeedStore {
 
   /** Sends a signed-out tab to the sign-in page; otherwise (a passing refusal) connects again. */
   async #afterRefusal(): Promise<void> {
-    const response = await fetch("/api/session", { cache: "no-store" }).catch(() => null);
-    if (response?.status === 401) {
+    const session = await api("/api/session");
+    if (session.status === 401) {
       reloadTo(`/login?next=${encodeURIComponent(window.location.pathname + window.location.search)}`);
       return;
     }
@@ -246,10 +247,9 @@ class FeedStore {
 }
 
 async function fetchPage(query: string): Promise<{ entries: TicketEntry[]; next: string | null }> {
-  const response = await fetch(`/api/tickets?${query}`, { cache: "no-store" });
-  const body = (await response.json().catch(() => ({}))) as { entries?: TicketEntry[]; next?: string | null; error?: string };
-  if (!response.ok || !body.entries) throw new Error(body.error ?? `The server answered ${response.status}.`);
-  return { entries: body.entries, next: body.next ?? null };
+  const result = await api<{ entries: TicketEntry[]; next?: string | null }>(`/api/tickets?${query}`);
+  if (!result.ok) throw new Error(result.error);
+  return { entries: result.data.entries, next: result.data.next ?? null };
 }
 
 function messageOf(error: unknown): string {

@@ -1,5 +1,6 @@
 "use client";
 
+import { api } from "@/components/api";
 import { reloadTo } from "./reload-to";
 import { useState, type FormEvent } from "react";
 import { buttonStyles, Field } from "@/components/ui/field";
@@ -20,22 +21,13 @@ export function SignInForm() {
     event.preventDefault();
     setBusy(true);
     setError(null);
-    try {
-      const response = await fetch("/api/session", {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ username, password }),
-      });
-      if (response.status === 204) {
-        const mustChange = response.headers.get("x-streamdesk-must-change-password") === "1";
-        reloadTo(mustChange ? "/account/password" : nextUrl());
-        return;
-      }
-      const body = (await response.json().catch(() => ({}))) as { error?: string };
-      setError(body.error ?? `The server answered ${response.status}.`);
-    } catch {
-      setError("The server could not be reached. Check the connection and try again.");
+    const result = await api("/api/session", { method: "POST", body: { username, password } });
+    if (result.ok) {
+      const mustChange = result.headers.get("x-streamdesk-must-change-password") === "1";
+      reloadTo(mustChange ? "/account/password" : nextUrl());
+      return;
     }
+    setError(result.error);
     setBusy(false);
   }
 

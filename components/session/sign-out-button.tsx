@@ -1,5 +1,6 @@
 "use client";
 
+import { api } from "@/components/api";
 import { reloadTo } from "./reload-to";
 import { useState } from "react";
 
@@ -12,7 +13,7 @@ export function SignOutButton() {
       className="rounded-md px-2 py-1 text-sm text-slate-300 hover:bg-slate-800 hover:text-white"
       onClick={async () => {
         setBusy(true);
-        await fetch("/api/session", { method: "DELETE" }).catch(() => {});
+        await api("/api/session", { method: "DELETE" });
         reloadTo("/login");
       }}
     >
