@@ -50,7 +50,7 @@ export function AuditPage() {
       <ErrorText message={error} />
       <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
         <table className="w-full text-left text-sm">
-          <thead className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500">
+          <thead className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-600">
             <tr>
               <th className="px-4 py-2">When</th>
               <th className="px-4 py-2">Person</th>
@@ -62,7 +62,7 @@ export function AuditPage() {
           <tbody className="divide-y divide-slate-100">
             {entries.map((entry) => (
               <tr key={entry.id} data-testid="audit-entry" data-entry-id={entry.id}>
-                <td className="px-4 py-2 font-mono text-xs whitespace-nowrap text-slate-500">{formatEntryTime(entry.id, new Date(0))}</td>
+                <td className="px-4 py-2 font-mono text-xs whitespace-nowrap text-slate-600">{formatEntryTime(entry.id, new Date(0))}</td>
                 <td className="px-4 py-2 font-medium">{entry.fields.actor}</td>
                 <td className="px-4 py-2">{entry.fields.action}</td>
                 <td className="px-4 py-2">{entry.fields.target}</td>
@@ -76,7 +76,7 @@ export function AuditPage() {
             ))}
           </tbody>
         </table>
-        {!loading && entries.length === 0 ? <p className="p-6 text-center text-slate-500">Nothing recorded{actor || action ? " matches these filters" : " yet"}.</p> : null}
+        {!loading && entries.length === 0 ? <p className="p-6 text-center text-slate-600">Nothing recorded{actor || action ? " matches these filters" : " yet"}.</p> : null}
       </div>
       {next ? (
         <button type="button" className={buttonStyles.secondary} disabled={loading} onClick={() => void load(next)}>

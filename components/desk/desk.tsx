@@ -90,7 +90,7 @@ export function Desk({ rows, seatsPerRow, maxSeats, closeMinutes, initial }: Pro
           {screeningChosen ? (
             <SeatMap movieId={movieId} sessionId={sessionId} rows={rows} seatsPerRow={seatsPerRow} selected={fields.seat} onPick={pickSeat} focusRequest={focusMap} />
           ) : (
-            <p className="rounded-lg bg-slate-50 py-6 text-center text-sm text-slate-500">Pick a screening (or enter a movie and a session) to see its seats.</p>
+            <p className="rounded-lg bg-slate-50 py-6 text-center text-sm text-slate-600">Pick a screening (or enter a movie and a session) to see its seats.</p>
           )}
           {/* Out of the flow while empty, but never display:none, so screen readers hear the text when it comes. */}
           <p aria-live="polite" className="text-sm text-amber-800 empty:sr-only">

@@ -163,7 +163,7 @@ export function SaleForm({ fields, onChange, maxSeats, price, picker, children }
       </div>
       <p
         role="status"
-        className={`-mt-1 min-h-5 text-sm ${outcome.kind === "error" ? "text-red-700" : outcome.kind === "sold" ? "text-emerald-700" : "text-slate-500"}`}
+        className={`-mt-1 min-h-5 text-sm ${outcome.kind === "error" ? "text-red-700" : outcome.kind === "sold" ? "text-emerald-700" : "text-slate-600"}`}
       >
         {outcome.kind === "sold" || outcome.kind === "error" ? outcome.text : ""}
       </p>

@@ -115,7 +115,7 @@ export function ScreeningPicker({ options, chosenName, chosenSessionId, hint, on
         className="rounded-lg border border-slate-300 px-3 py-1.5 outline-none focus:border-amber-500 focus:ring-2 focus:ring-amber-200"
       />
       {hint ? (
-        <p id={hintId} className="text-xs text-slate-500">
+        <p id={hintId} className="text-xs text-slate-600">
           {hint}
         </p>
       ) : null}
@@ -143,15 +143,15 @@ export function ScreeningPicker({ options, chosenName, chosenSessionId, hint, on
                 {i === chosenIndex ? <span aria-hidden>✓ </span> : null}
                 {option.name}
               </span>
-              <span className={`shrink-0 text-xs tabular-nums ${option.left > 0 ? "text-slate-500" : "font-semibold text-red-700"}`}>
+              <span className={`shrink-0 text-xs tabular-nums ${option.left > 0 ? "text-slate-600" : "font-semibold text-red-700"}`}>
                 {option.left > 0 ? `${option.left} left` : "Sold out"}
               </span>
             </li>
           ))}
         </ul>
-        {shown.length === 0 ? <p className="px-3 py-2 text-sm text-slate-500">{options.length === 0 ? "No showings on sale." : "No showing matches."}</p> : null}
+        {shown.length === 0 ? <p className="px-3 py-2 text-sm text-slate-600">{options.length === 0 ? "No showings on sale." : "No showing matches."}</p> : null}
         {matches.length > shown.length ? (
-          <p className="border-t border-slate-200 px-3 py-1.5 text-xs text-slate-500">{matches.length - shown.length} more: type to narrow.</p>
+          <p className="border-t border-slate-200 px-3 py-1.5 text-xs text-slate-600">{matches.length - shown.length} more: type to narrow.</p>
         ) : null}
       </div>
     </div>

@@ -121,12 +121,12 @@ export function SeatMap({ movieId, sessionId, rows, seatsPerRow, selected, onPic
         <h2 id="seat-map-title" className="min-w-0 truncate text-sm font-semibold text-slate-800" title={name}>
           {name}
         </h2>
-        <span className="shrink-0 text-xs text-slate-500 tabular-nums" data-testid="seats-free">
+        <span className="shrink-0 text-xs text-slate-600 tabular-nums" data-testid="seats-free">
           {!layout || !load ? "Loading…" : `${free} of ${layout.capacity} free`}
         </span>
       </div>
       <ErrorText message={load?.state === "error" ? load.message : null} />
-      <div aria-hidden className="mx-auto w-4/5 rounded-b-[50%] border-t-4 border-slate-400 pt-0.5 text-center text-[10px] uppercase tracking-[0.3em] text-slate-400">
+      <div aria-hidden className="mx-auto w-4/5 rounded-b-[50%] border-t-4 border-slate-400 pt-0.5 text-center text-[10px] uppercase tracking-[0.3em] text-slate-500">
         Screen
       </div>
       {layout ? (
@@ -149,12 +149,12 @@ export function SeatMap({ movieId, sessionId, rows, seatsPerRow, selected, onPic
           ))}
         </div>
       ) : (
-        <p className="py-6 text-center text-sm text-slate-500">Loading the seat plan…</p>
+        <p className="py-6 text-center text-sm text-slate-600">Loading the seat plan…</p>
       )}
       <p id="seat-map-keys" className="sr-only">
         Arrow keys move between seats, Space or Enter selects.
       </p>
-      <p className="flex flex-wrap gap-x-4 gap-y-1 text-xs text-slate-500">
+      <p className="flex flex-wrap gap-x-4 gap-y-1 text-xs text-slate-600">
         <Legend className="border border-slate-300 bg-white" label="Free" />
         <Legend className="bg-amber-400" label="Selected" />
         <Legend className="bg-slate-700" label="Sold" />
@@ -190,7 +190,7 @@ interface RowProps {
 
 const SeatRow = memo(function SeatRow({ line, row, places, layout, sold, selection, stop, onPick }: RowProps) {
   const letter = (column: number) => (
-    <span aria-hidden className="text-center text-[11px] font-semibold text-slate-400" style={{ gridRow: line, gridColumn: column }}>
+    <span aria-hidden className="text-center text-[11px] font-semibold text-slate-500" style={{ gridRow: line, gridColumn: column }}>
       {row}
     </span>
   );

@@ -58,7 +58,7 @@ export function LiveFeed() {
         <h2 id="feed-title" className="text-base font-semibold">
           Live sales
         </h2>
-        <span className="text-sm text-slate-500" data-testid="feed-count">
+        <span className="text-sm text-slate-600" data-testid="feed-count">
           {entries.length.toLocaleString()} {entries.length === 1 ? "entry" : "entries"}
           {entries.length >= FEED_CAPACITY ? " (newest kept)" : ""}
         </span>
@@ -70,7 +70,7 @@ export function LiveFeed() {
       </header>
       <div ref={scrollRef} className="min-h-0 flex-1 overflow-y-auto [contain:strict]" data-testid="feed">
         {entries.length === 0 ? (
-          <p className="p-6 text-center text-slate-500">No sales yet. New sales appear here the moment they happen.</p>
+          <p className="p-6 text-center text-slate-600">No sales yet. New sales appear here the moment they happen.</p>
         ) : (
           <ol className="relative" style={{ height: virtualizer.getTotalSize() }}>
             {visible.map((row) => {
@@ -98,7 +98,7 @@ export function LiveFeed() {
         {entries.length > 0 ? (
           <div className="border-t border-slate-100 p-3 text-center">
             {reachedStart ? (
-              <span className="text-sm text-slate-400">Start of the stream</span>
+              <span className="text-sm text-slate-500">Start of the stream</span>
             ) : (
               <button
                 type="button"
@@ -147,7 +147,7 @@ const FeedRow = memo(function FeedRow({
       data-kind={refund ? "refund" : "sale"}
       className={`flex h-full items-center gap-4 border-b border-slate-100 px-4 ${entry.doubleBooked ? "bg-red-50" : refund ? "border-l-4 border-l-violet-400 bg-violet-50" : ""}`}
     >
-      <time className="w-16 shrink-0 font-mono text-xs text-slate-500 sm:w-28" title={entry.id}>
+      <time className="w-16 shrink-0 font-mono text-xs text-slate-600 sm:w-28" title={entry.id}>
         {formatEntryTime(entry.id)}
       </time>
       <div className="min-w-0 flex-1">
@@ -158,7 +158,7 @@ const FeedRow = memo(function FeedRow({
             </span>
           ) : null}
           <span className={`truncate font-medium ${refund ? "text-violet-900" : ""}`} data-testid="entry-name">
-            {name ?? <em className="text-slate-400">no name</em>}
+            {name ?? <em className="text-slate-500">no name</em>}
           </span>
           {entry.doubleBooked ? (
             <span className="shrink-0 rounded bg-red-600 px-1.5 py-0.5 text-xs font-semibold text-white" data-testid="double-booked">
@@ -171,11 +171,11 @@ const FeedRow = memo(function FeedRow({
             </span>
           ) : null}
         </div>
-        <div className="truncate text-xs text-slate-500 sm:hidden">
+        <div className="truncate text-xs text-slate-600 sm:hidden">
           {seat ?? "—"} · <ScreeningName index={program} movieId={movieId} sessionId={sessionId} hooks={false} />
         </div>
         {extras.length > 0 ? (
-          <div className="truncate text-xs text-slate-500" data-testid="entry-extras">
+          <div className="truncate text-xs text-slate-600" data-testid="entry-extras">
             {extras.map(([key, value]) => EXTRA_LABELS[key]?.(value) ?? `${key}: ${value}`).join(" · ")}
           </div>
         ) : null}
@@ -224,16 +224,16 @@ function TicketCell({ id, state, group, supervisor }: { id: string; state: Ticke
       ) : state?.state === "stuck" ? (
         <span className="text-amber-700" title={`Held by ${state.consumer}, delivered ${state.deliveries} times, idle ${formatDuration(state.idleMs)}`}>
           {groupLink("Ticket stuck")}
-          <span className="block truncate text-slate-500">
+          <span className="block truncate text-slate-600">
             {state.consumer} · {formatDuration(state.idleMs)}
           </span>
         </span>
       ) : state?.state === "pending" ? (
-        <span className="text-slate-500" title={`Being printed by ${state.consumer}`}>
+        <span className="text-slate-600" title={`Being printed by ${state.consumer}`}>
           Printing…
         </span>
       ) : (
-        <span className="text-slate-400">{groupLink("Ticket queued")}</span>
+        <span className="text-slate-500">{groupLink("Ticket queued")}</span>
       )}
     </div>
   );

@@ -24,7 +24,7 @@ export function GroupDetail({ name }: { name: string }) {
   const supervisor = useIsSupervisor();
   const group = groups?.find((g) => g.name === name);
 
-  if (groups === null) return <p className="p-6 text-slate-500">Loading group…</p>;
+  if (groups === null) return <p className="p-6 text-slate-600">Loading group…</p>;
   if (!group) {
     return (
       <div className="mx-auto max-w-3xl space-y-3 p-6">
@@ -38,7 +38,7 @@ export function GroupDetail({ name }: { name: string }) {
   }
   return (
     <div className="mx-auto w-full max-w-7xl space-y-4 p-4">
-      <nav className="text-sm text-slate-500">
+      <nav className="text-sm text-slate-600">
         <Link href="/groups" className="hover:underline">
           Groups
         </Link>{" "}
@@ -46,7 +46,7 @@ export function GroupDetail({ name }: { name: string }) {
       </nav>
       <StaleBanner error={error} />
       <Summary group={group} canChange={supervisor} />
-      {supervisor ? null : <p className="text-sm text-slate-500">You can watch this group; a supervisor can read, acknowledge and claim its messages.</p>}
+      {supervisor ? null : <p className="text-sm text-slate-600">You can watch this group; a supervisor can read, acknowledge and claim its messages.</p>}
       <div className="grid items-start gap-4 lg:grid-cols-[1fr_22rem]">
         <PendingList group={group} canChange={supervisor} />
         <div className="space-y-4">
@@ -65,7 +65,7 @@ function Summary({ group, canChange }: { group: GroupInfo; canChange: boolean })
   return (
     <section className="flex flex-wrap items-end gap-8 rounded-xl border border-slate-200 bg-white p-4 shadow-sm">
       <div className="min-w-0">
-        <p className="text-xs uppercase tracking-wide text-slate-500">Consumer group</p>
+        <p className="text-xs uppercase tracking-wide text-slate-600">Consumer group</p>
         <h1 className="truncate text-2xl font-semibold">{group.name}</h1>
       </div>
       <dl className="flex flex-wrap gap-8">
@@ -79,7 +79,7 @@ function Summary({ group, canChange }: { group: GroupInfo; canChange: boolean })
           <span>{group.entriesRead === null ? "unknown" : group.entriesRead}</span>
         </Stat>
       </dl>
-      <p className="text-sm text-slate-500">
+      <p className="text-sm text-slate-600">
         Last delivered <span className="font-mono text-slate-700">{group.lastDeliveredId}</span>
         {group.lastDeliveredId !== "0-0" ? ` · ${formatEntryTime(group.lastDeliveredId)}` : ""}
       </p>
@@ -109,7 +109,7 @@ function Consumers({ group, receivedAt, canChange }: { group: GroupInfo; receive
         Consumers
       </h2>
       {group.consumers.length === 0 ? (
-        <p className="text-sm text-slate-500">No consumer has read from this group yet.</p>
+        <p className="text-sm text-slate-600">No consumer has read from this group yet.</p>
       ) : (
         <ul className="divide-y divide-slate-100">
           {group.consumers.map((consumer) => (
@@ -118,7 +118,7 @@ function Consumers({ group, receivedAt, canChange }: { group: GroupInfo; receive
                 <p className="truncate font-medium" title={consumer.name}>
                   {consumer.name}
                 </p>
-                <p className="text-xs text-slate-500 tabular-nums" title="Idle: time since this consumer last read or acknowledged">
+                <p className="text-xs text-slate-600 tabular-nums" title="Idle: time since this consumer last read or acknowledged">
                   idle {formatDuration(consumer.idleMs + Math.max(0, now - receivedAt))}
                 </p>
               </div>
@@ -183,7 +183,7 @@ function ReadForm({ group }: { group: string }) {
       <h2 id="read-title" className="text-base font-semibold">
         Read as a consumer
       </h2>
-      <p className="text-xs text-slate-500">Runs XREADGROUP … &gt;: delivers entries no consumer of this group has been given yet.</p>
+      <p className="text-xs text-slate-600">Runs XREADGROUP … &gt;: delivers entries no consumer of this group has been given yet.</p>
       <div className="grid grid-cols-[1fr_5rem] gap-2">
         <Field label="Consumer" value={consumer} onChange={setConsumer} error={errors.consumer} placeholder="consumer-1" autoComplete="off" />
         <Field label="Count" value={count} onChange={setCount} error={errors.count} inputMode="numeric" />

@@ -22,15 +22,15 @@ export function GroupsPage() {
     <div className="mx-auto w-full max-w-6xl space-y-4 p-4">
       <div className="flex items-baseline justify-between">
         <h1 className="text-xl font-semibold">Consumer groups</h1>
-        <span className="text-sm text-slate-500">Updates live as printing, accounting and email read and acknowledge.</span>
+        <span className="text-sm text-slate-600">Updates live as printing, accounting and email read and acknowledge.</span>
       </div>
       <StaleBanner error={error} />
       <RetentionWarning state={retention} />
       {supervisor ? <CreateGroupForm /> : null}
       {groups === null ? (
-        <p className="text-slate-500">Loading groups…</p>
+        <p className="text-slate-600">Loading groups…</p>
       ) : groups.length === 0 ? (
-        <p className="rounded-xl border border-dashed border-slate-300 bg-white p-8 text-center text-slate-500">
+        <p className="rounded-xl border border-dashed border-slate-300 bg-white p-8 text-center text-slate-600">
           No consumer groups on this stream yet. Create one above, or with <code>XGROUP CREATE</code>.
         </p>
       ) : (
@@ -131,7 +131,7 @@ function GroupCard({ group, canChange }: { group: GroupInfo; canChange: boolean 
           <span data-testid="consumer-count">{group.consumers.length}</span>
         </Stat>
       </dl>
-      <p className="mt-3 truncate text-xs text-slate-500">
+      <p className="mt-3 truncate text-xs text-slate-600">
         Last delivered <span className="font-mono">{group.lastDeliveredId}</span>
         {group.lastDeliveredId !== "0-0" ? ` (${formatEntryTime(group.lastDeliveredId)})` : " (nothing yet)"}
       </p>
@@ -143,7 +143,7 @@ function GroupCard({ group, canChange }: { group: GroupInfo; canChange: boolean 
 export function Stat({ label, children }: { label: string; children: React.ReactNode }) {
   return (
     <div>
-      <dt className="text-xs uppercase tracking-wide text-slate-500">{label}</dt>
+      <dt className="text-xs uppercase tracking-wide text-slate-600">{label}</dt>
       <dd className="text-2xl font-semibold tabular-nums">{children}</dd>
     </div>
   );

@@ -144,9 +144,9 @@ export function PendingList({ group, canChange }: { group: GroupInfo; canChange:
         onAck={(id) => void ack([id])}
         onClaim={setClaiming}
       />
-      {page === null ? <p className="text-sm text-slate-500">Loading pending messages…</p> : null}
-      {page !== null && rows.length === 0 ? <p className="py-4 text-center text-sm text-slate-500">Nothing pending{owner || minIdle ? " matches these filters" : ""}.</p> : null}
-      <div className="flex items-center justify-between text-sm text-slate-500">
+      {page === null ? <p className="text-sm text-slate-600">Loading pending messages…</p> : null}
+      {page !== null && rows.length === 0 ? <p className="py-4 text-center text-sm text-slate-600">Nothing pending{owner || minIdle ? " matches these filters" : ""}.</p> : null}
+      <div className="flex items-center justify-between text-sm text-slate-600">
         <span>
           {deadOnPage > 0 ? `${deadOnPage} on this page delivered ${deadMark}+ times (dead letters). ` : ""}
           {group.pending} pending in all
@@ -223,7 +223,7 @@ function PendingTable({ rows, loadedAt, deadMark, selected, allSelected, busy, c
   return (
     <div className="overflow-x-auto">
       <table className="w-full text-left text-sm">
-        <thead className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500">
+        <thead className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-600">
           <tr>
             <th className="w-8 py-2">
               {canChange ? <input type="checkbox" checked={allSelected} onChange={onToggleAll} aria-label="Select every message on this page" /> : null}
@@ -257,7 +257,7 @@ function PendingTable({ rows, loadedAt, deadMark, selected, allSelected, busy, c
                       .map(([key, value]) => `${key}: ${value}`)
                       .join(" · ")
                   ) : (
-                    <em className="text-slate-400">deleted from the stream</em>
+                    <em className="text-slate-500">deleted from the stream</em>
                   )}
                 </td>
                 <td className={canChange ? "space-x-1 py-2 text-right whitespace-nowrap" : "hidden"}>

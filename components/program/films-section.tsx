@@ -63,7 +63,7 @@ export function FilmsSection({ view }: { view: ProgramView | null }) {
   return (
     <Section id="films-title" title="Films" count={view ? `${movies.length}` : undefined}>
       <form onSubmit={submit} noValidate aria-labelledby="film-form-title" className="space-y-3 border-b border-slate-100 bg-slate-50/60 px-4 py-3">
-        <h3 id="film-form-title" className="text-xs font-semibold tracking-wide text-slate-500 uppercase">
+        <h3 id="film-form-title" className="text-xs font-semibold tracking-wide text-slate-600 uppercase">
           {editing === null ? "Add a film" : `Edit film ${editing}`}
         </h3>
         <div className="flex gap-3">
@@ -77,9 +77,9 @@ export function FilmsSection({ view }: { view: ProgramView | null }) {
         <OutcomeText outcome={outcome} />
       </form>
       {view === null ? (
-        <p className="px-4 py-3 text-sm text-slate-500">Loading films…</p>
+        <p className="px-4 py-3 text-sm text-slate-600">Loading films…</p>
       ) : movies.length === 0 ? (
-        <p className="px-4 py-6 text-center text-sm text-slate-500">No films yet. Add one above, or import a programme.</p>
+        <p className="px-4 py-6 text-center text-sm text-slate-600">No films yet. Add one above, or import a programme.</p>
       ) : (
         <ul className="divide-y divide-slate-100">
           {movies.map((movie) => {
@@ -94,9 +94,9 @@ export function FilmsSection({ view }: { view: ProgramView | null }) {
                 <div className="min-w-0 flex-1">
                   <p className="truncate" title={movie.title}>
                     <span className="font-medium">{movie.title}</span>
-                    {movie.runtimeMinutes ? <span className="ml-2 text-xs text-slate-500 tabular-nums">{movie.runtimeMinutes} min</span> : null}
+                    {movie.runtimeMinutes ? <span className="ml-2 text-xs text-slate-600 tabular-nums">{movie.runtimeMinutes} min</span> : null}
                   </p>
-                  <p className="text-xs text-slate-500 tabular-nums">
+                  <p className="text-xs text-slate-600 tabular-nums">
                     movie {movie.movieId} · {count === 0 ? "no showings" : count === 1 ? "1 showing" : `${count} showings`}
                   </p>
                 </div>

@@ -67,9 +67,9 @@ export function HallsSection({ view }: { view: ProgramView | null }) {
       <div className="grid lg:grid-cols-[19rem_minmax(0,1fr)_minmax(0,1.15fr)]">
         <div className="border-b border-slate-100 lg:border-r lg:border-b-0">
           {view === null ? (
-            <p className="px-4 py-3 text-sm text-slate-500">Loading halls…</p>
+            <p className="px-4 py-3 text-sm text-slate-600">Loading halls…</p>
           ) : halls.length === 0 ? (
-            <p className="px-4 py-6 text-center text-sm text-slate-500">No halls yet. Build one with the editor.</p>
+            <p className="px-4 py-6 text-center text-sm text-slate-600">No halls yet. Build one with the editor.</p>
           ) : (
             <ul className="divide-y divide-slate-100">
               {halls.map((hall) => {
@@ -85,7 +85,7 @@ export function HallsSection({ view }: { view: ProgramView | null }) {
                     <p className="text-xs text-slate-600 tabular-nums">
                       {planSummary(hall.rows)} · {hall.rows.length} row{hall.rows.length === 1 ? "" : "s"}
                     </p>
-                    <p className="text-xs text-slate-400 tabular-nums">
+                    <p className="text-xs text-slate-500 tabular-nums">
                       hall {hall.hallId} · {count === 0 ? "no showings" : count === 1 ? "1 showing" : `${count} showings`}
                     </p>
                   </li>
@@ -95,7 +95,7 @@ export function HallsSection({ view }: { view: ProgramView | null }) {
           )}
         </div>
         <form onSubmit={submit} noValidate aria-labelledby="hall-form-title" className="space-y-3 border-b border-slate-100 px-4 py-3 lg:border-b-0">
-          <h3 id="hall-form-title" className="text-xs font-semibold tracking-wide text-slate-500 uppercase">
+          <h3 id="hall-form-title" className="text-xs font-semibold tracking-wide text-slate-600 uppercase">
             {editing === null ? "Add a hall" : `Edit hall ${editing}`}
           </h3>
           <div className="flex gap-3">
@@ -139,7 +139,7 @@ export function HallsSection({ view }: { view: ProgramView | null }) {
           <OutcomeText outcome={outcome} />
         </form>
         <div className="bg-slate-50/60 px-4 py-3 lg:border-l lg:border-slate-100">
-          <h3 className="mb-3 text-xs font-semibold tracking-wide text-slate-500 uppercase">Seat plan{draft.name.trim() ? ` · ${draft.name.trim()}` : ""}</h3>
+          <h3 className="mb-3 text-xs font-semibold tracking-wide text-slate-600 uppercase">Seat plan{draft.name.trim() ? ` · ${draft.name.trim()}` : ""}</h3>
           <PlanPreview rows={preview} />
         </div>
       </div>
@@ -216,7 +216,7 @@ function RowsEditor({ rows, onChange, problem }: { rows: RowDraft[]; onChange: (
             ))}
             <button
               type="button"
-              className="h-7 w-7 rounded-md text-slate-400 hover:bg-red-50 hover:text-red-700 disabled:opacity-30"
+              className="h-7 w-7 rounded-md text-slate-500 hover:bg-red-50 hover:text-red-700 disabled:opacity-30"
               aria-label={`Remove plan row ${index + 1}`}
               title="Remove this row"
               disabled={rows.length === 1}
@@ -227,7 +227,7 @@ function RowsEditor({ rows, onChange, problem }: { rows: RowDraft[]; onChange: (
           </div>
         );
       })}
-      <p className="text-xs text-slate-500">Aisles and wheelchair places are seat numbers, like 5, 16 or 1-2. Aisle numbers are left out of the row; wheelchair places are sold.</p>
+      <p className="text-xs text-slate-600">Aisles and wheelchair places are seat numbers, like 5, 16 or 1-2. Aisle numbers are left out of the row; wheelchair places are sold.</p>
     </div>
   );
 }

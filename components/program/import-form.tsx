@@ -70,7 +70,7 @@ export function ImportForm({ setResult }: { setResult: (result: ImportResult) =>
           Import
         </button>
       </div>
-      <p className="text-xs text-slate-500">Adds or replaces every film, hall and showing the file names and keeps the rest; all or nothing.</p>
+      <p className="text-xs text-slate-600">Adds or replaces every film, hall and showing the file names and keeps the rest; all or nothing.</p>
     </form>
   );
 }

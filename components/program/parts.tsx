@@ -23,7 +23,7 @@ export function Section({ id, title, count, actions, children, className }: { id
         <h2 id={id} className="text-base font-semibold">
           {title}
         </h2>
-        {count ? <span className="text-sm text-slate-500">{count}</span> : null}
+        {count ? <span className="text-sm text-slate-600">{count}</span> : null}
         {actions ? <div className="ml-auto flex items-center gap-2">{actions}</div> : null}
       </header>
       {children}
@@ -66,7 +66,7 @@ export function SelectField({
         aria-invalid={invalid ? true : undefined}
         aria-describedby={hint ? `${id}-hint` : undefined}
         disabled={disabled}
-        className={`rounded-lg border bg-white px-2 py-2 outline-none focus:ring-2 disabled:bg-slate-100 disabled:text-slate-500 ${invalid ? "border-red-500 focus:ring-red-200" : "border-slate-300 focus:border-amber-500 focus:ring-amber-200"} ${value === "" ? "text-slate-500" : ""}`}
+        className={`rounded-lg border bg-white px-2 py-2 outline-none focus:ring-2 disabled:bg-slate-100 disabled:text-slate-600 ${invalid ? "border-red-500 focus:ring-red-200" : "border-slate-300 focus:border-amber-500 focus:ring-amber-200"} ${value === "" ? "text-slate-600" : ""}`}
       >
         <option value="" disabled>
           {placeholder}
@@ -78,7 +78,7 @@ export function SelectField({
         ))}
       </select>
       {hint ? (
-        <p id={`${id}-hint`} className="text-xs text-slate-500">
+        <p id={`${id}-hint`} className="text-xs text-slate-600">
           {hint}
         </p>
       ) : null}
@@ -92,7 +92,7 @@ export function SelectField({
  * read-only, and greyed, while an existing item is edited.
  */
 export function IdField({ width, editing, ...props }: { width: string; editing: boolean } & Omit<ComponentProps<typeof Field>, "className" | "readOnly" | "autoComplete">) {
-  return <Field className={`${width} [&_input:read-only]:bg-slate-100 [&_input:read-only]:text-slate-500`} readOnly={editing} autoComplete="off" {...props} />;
+  return <Field className={`${width} [&_input:read-only]:bg-slate-100 [&_input:read-only]:text-slate-600`} readOnly={editing} autoComplete="off" {...props} />;
 }
 
 /** An add form's buttons: Add (or Save while editing) and, while editing, Cancel. */

@@ -16,9 +16,9 @@ export function PlanPreview({ rows, className }: { rows: readonly HallRow[]; cla
   const summary = planSummary(rows);
   return (
     <div data-testid="plan-preview" className={`space-y-3 ${className ?? ""}`}>
-      <div className="rounded-md bg-slate-200 py-1 text-center text-[10px] tracking-[0.3em] text-slate-500 uppercase">Screen</div>
+      <div className="rounded-md bg-slate-200 py-1 text-center text-[10px] tracking-[0.3em] text-slate-600 uppercase">Screen</div>
       {rows.length === 0 ? (
-        <p className="py-6 text-center text-sm text-slate-500">Give a row a number of seats to see the plan.</p>
+        <p className="py-6 text-center text-sm text-slate-600">Give a row a number of seats to see the plan.</p>
       ) : (
         <div
           role="img"
@@ -31,7 +31,7 @@ export function PlanPreview({ rows, className }: { rows: readonly HallRow[]; cla
           ))}
         </div>
       )}
-      <div className="flex flex-wrap items-center justify-between gap-2 text-xs text-slate-500">
+      <div className="flex flex-wrap items-center justify-between gap-2 text-xs text-slate-600">
         <p className="flex gap-3">
           <Legend className="border border-slate-300 bg-white" label="Seat" />
           <Legend className="border border-sky-400 bg-sky-100" label="Wheelchair place" />
@@ -48,7 +48,7 @@ export function PlanPreview({ rows, className }: { rows: readonly HallRow[]; cla
 function PlanRow({ row, line, width }: { row: HallRow; line: number; width: number }) {
   return (
     <>
-      <span className="self-center text-center text-[10px] font-semibold text-slate-400" style={{ gridRow: line, gridColumn: 1 }}>
+      <span className="self-center text-center text-[10px] font-semibold text-slate-500" style={{ gridRow: line, gridColumn: 1 }}>
         {row.row}
       </span>
       {rowPlaces(row).map((place) => (
@@ -59,13 +59,13 @@ function PlanRow({ row, line, width }: { row: HallRow; line: number; width: numb
           title={place.kind === "aisle" ? `Aisle (${place.seat} is not sold)` : place.kind === "wheelchair" ? `${place.seat} · wheelchair place` : place.seat}
           style={{ gridRow: line, gridColumn: place.number + 1 }}
           className={`flex aspect-square min-w-0 items-center justify-center rounded-t-md text-[10px] leading-none font-semibold ${
-            place.kind === "aisle" ? "" : place.kind === "wheelchair" ? "border border-sky-400 bg-sky-100 text-sky-800" : "border border-slate-300 bg-white text-slate-500"
+            place.kind === "aisle" ? "" : place.kind === "wheelchair" ? "border border-sky-400 bg-sky-100 text-sky-800" : "border border-slate-300 bg-white text-slate-600"
           }`}
         >
           {place.kind === "aisle" ? "" : place.kind === "wheelchair" ? <span className="text-xs">♿</span> : place.number}
         </span>
       ))}
-      <span className="self-center text-center text-[10px] font-semibold text-slate-400" style={{ gridRow: line, gridColumn: width + 2 }}>
+      <span className="self-center text-center text-[10px] font-semibold text-slate-500" style={{ gridRow: line, gridColumn: width + 2 }}>
         {row.row}
       </span>
     </>

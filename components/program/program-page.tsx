@@ -17,7 +17,7 @@ export function ProgramPage() {
     <div className="mx-auto w-full max-w-[96rem] space-y-4 p-4">
       <div className="flex flex-wrap items-baseline gap-x-4 gap-y-1">
         <h1 className="text-xl font-semibold">Programme</h1>
-        <p className="text-sm text-slate-500">Films, halls and showings the desk sells. Every change reaches each open desk at once.</p>
+        <p className="text-sm text-slate-600">Films, halls and showings the desk sells. Every change reaches each open desk at once.</p>
       </div>
       <ErrorText message={error} />
       <div className="grid items-start gap-4 lg:grid-cols-[24rem_minmax(0,1fr)]">

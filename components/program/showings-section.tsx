@@ -102,7 +102,7 @@ export function ShowingsSection({ view, index }: { view: ProgramView | null; ind
       }
     >
       <form onSubmit={submit} noValidate aria-labelledby="showing-form-title" className="space-y-3 border-b border-slate-100 bg-slate-50/60 px-4 py-3">
-        <h3 id="showing-form-title" className="text-xs font-semibold tracking-wide text-slate-500 uppercase">
+        <h3 id="showing-form-title" className="text-xs font-semibold tracking-wide text-slate-600 uppercase">
           {editing === null ? "Add a showing" : `Edit session ${editing}`}
         </h3>
         <div className="flex flex-wrap items-start gap-3">
@@ -135,9 +135,9 @@ export function ShowingsSection({ view, index }: { view: ProgramView | null; ind
         <OutcomeText outcome={outcome} />
       </form>
       {view === null ? (
-        <p className="px-4 py-3 text-sm text-slate-500">Loading showings…</p>
+        <p className="px-4 py-3 text-sm text-slate-600">Loading showings…</p>
       ) : shown.length === 0 ? (
-        <p className="px-4 py-6 text-center text-sm text-slate-500">
+        <p className="px-4 py-6 text-center text-sm text-slate-600">
           {showings.length === 0 ? "No showings yet. Add one above, or import a programme." : "No showings from today on."}
         </p>
       ) : (
@@ -147,7 +147,7 @@ export function ShowingsSection({ view, index }: { view: ProgramView | null; ind
             <section key={day} aria-label={dayLabel(day, today)}>
               <h3 className="sticky top-0 z-10 flex items-baseline gap-2 bg-slate-100/95 px-4 py-1.5 text-sm font-semibold text-slate-700 backdrop-blur">
                 {dayLabel(day, today)}
-                <span className="text-xs font-normal text-slate-500">
+                <span className="text-xs font-normal text-slate-600">
                   {list.length} showing{list.length === 1 ? "" : "s"}
                 </span>
               </h3>
@@ -198,24 +198,24 @@ function ShowingRow({ showing, index, now, editing, onEdit, onDelete }: { showin
   const running = !over && Date.parse(showing.startsAt) <= now;
   const share = showing.capacity > 0 ? Math.min(1, showing.sold / showing.capacity) : 0;
   return (
-    <li data-testid="program-showing" data-session-id={showing.sessionId} className={`flex items-center gap-4 px-4 py-2 ${editing ? "bg-amber-50" : ""} ${over ? "text-slate-400" : ""}`}>
+    <li data-testid="program-showing" data-session-id={showing.sessionId} className={`flex items-center gap-4 px-4 py-2 ${editing ? "bg-amber-50" : ""} ${over ? "text-slate-500" : ""}`}>
       <div className="min-w-0 flex-1">
         <p className="truncate">
           <span className={`font-medium ${over ? "" : "text-slate-900"}`}>{title}</span>
-          <span className="text-slate-400"> · </span>
+          <span className="text-slate-500"> · </span>
           <span className="font-semibold tabular-nums">{formatShowtime(showing.startsAt)}</span>
-          <span className="text-slate-400"> · </span>
+          <span className="text-slate-500"> · </span>
           <span>{hall}</span>
           {running ? <span className="ml-2 rounded bg-emerald-100 px-1.5 py-0.5 text-[11px] font-semibold text-emerald-800">on now</span> : null}
         </p>
-        <p className="text-xs text-slate-500 tabular-nums">
+        <p className="text-xs text-slate-600 tabular-nums">
           session {showing.sessionId}
           {movie?.runtimeMinutes ? ` · until ${formatShowtime(new Date(ends).toISOString())}` : ""}
           {showing.price !== undefined ? ` · ${formatPrice(showing.price)}` : " · no price"}
         </p>
       </div>
       <div className="w-28 shrink-0" title={`${showing.sold} of ${showing.capacity} seats sold`}>
-        <p className="text-right text-xs text-slate-500 tabular-nums">
+        <p className="text-right text-xs text-slate-600 tabular-nums">
           <span data-testid="showing-sold" className="font-semibold text-slate-700">
             {showing.sold}/{showing.capacity}
           </span>{" "}

@@ -48,15 +48,15 @@ function RefundBody({ sale, onClose, onRefunded }: { sale: TicketEntry; onClose:
   return (
     <>
       <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 rounded-lg bg-slate-50 p-3 text-sm" data-testid="refund-sale">
-        <dt className="text-slate-500">Buyer</dt>
+        <dt className="text-slate-600">Buyer</dt>
         <dd className="font-medium break-words">{name ?? "no name"}</dd>
-        <dt className="text-slate-500">Seat</dt>
+        <dt className="text-slate-600">Seat</dt>
         <dd className="font-mono font-semibold">{seat ?? "—"}</dd>
-        <dt className="text-slate-500">Screening</dt>
+        <dt className="text-slate-600">Screening</dt>
         <dd>
           movie {movieId ?? "—"}, session {sessionId ?? "—"}
         </dd>
-        <dt className="text-slate-500">Sold</dt>
+        <dt className="text-slate-600">Sold</dt>
         <dd>
           {formatEntryTime(sale.id)}
           {soldBy ? ` by ${soldBy}` : ""} · <span className="font-mono text-xs">{sale.id}</span>

@@ -147,7 +147,7 @@ export function SalesChart() {
             </button>
           ))}
         </div>
-        <p className="flex gap-3 text-xs text-slate-500">
+        <p className="flex gap-3 text-xs text-slate-600">
           <span className="flex items-center gap-1.5">
             <span aria-hidden className="inline-block h-2.5 w-2.5 rounded-sm bg-emerald-500" /> Sales
           </span>
@@ -167,7 +167,7 @@ export function SalesChart() {
             </strong>{" "}
             {figures.current.refunds === 1 ? "refund" : "refunds"}
           </span>
-          <span className="text-slate-500">
+          <span className="text-slate-600">
             {label.window}: <span className="tabular-nums" data-testid="chart-total-sales">{figures.total.sales}</span> sold,{" "}
             <span className="tabular-nums" data-testid="chart-total-refunds">{figures.total.refunds}</span> refunded
           </span>
@@ -182,7 +182,7 @@ export function SalesChart() {
         />
         {hover ? <ChartTooltip hover={hover} /> : null}
         {!loaded ? (
-          <p className={`absolute inset-0 flex items-center justify-center text-sm ${error ? "text-red-700" : "text-slate-500"}`} role={error ? "alert" : undefined}>
+          <p className={`absolute inset-0 flex items-center justify-center text-sm ${error ? "text-red-700" : "text-slate-600"}`} role={error ? "alert" : undefined}>
             {error ?? "Loading sales figures…"}
           </p>
         ) : error ? (

@@ -47,7 +47,7 @@ export function ScreeningsPage({ rows, seatsPerRow }: { rows: number; seatsPerRo
     <div className="mx-auto w-full max-w-6xl space-y-4 p-4">
       <div className="flex flex-wrap items-baseline justify-between gap-2">
         <h1 className="text-xl font-semibold">Screenings</h1>
-        <span className="text-sm text-slate-500">
+        <span className="text-sm text-slate-600">
           {screenings ? `${totalSold.toLocaleString()} seats sold · ` : ""}
           {takings > 0 ? (
             <>
@@ -65,9 +65,9 @@ export function ScreeningsPage({ rows, seatsPerRow }: { rows: number; seatsPerRo
       <StaleBanner error={error} />
       <RetentionWarning state={retention} />
       {screenings === null ? (
-        <p className="text-slate-500">Loading screenings…</p>
+        <p className="text-slate-600">Loading screenings…</p>
       ) : days.length === 0 && outside.length === 0 ? (
-        <p className="rounded-xl border border-dashed border-slate-300 bg-white p-8 text-center text-slate-500">
+        <p className="rounded-xl border border-dashed border-slate-300 bg-white p-8 text-center text-slate-600">
           No showings yet. Add them under Programme, or sell a seat: screenings appear here with their first sale.
         </p>
       ) : null}
@@ -80,7 +80,7 @@ export function ScreeningsPage({ rows, seatsPerRow }: { rows: number; seatsPerRo
             <div key={film.movieId} className="grid gap-2 md:grid-cols-[12rem_1fr] md:gap-4" data-testid="programme-film">
               <h3 className="pt-2 text-sm font-semibold text-slate-700">
                 {film.title}
-                {film.runtimeMinutes ? <span className="block text-xs font-normal text-slate-500">{film.runtimeMinutes} min</span> : null}
+                {film.runtimeMinutes ? <span className="block text-xs font-normal text-slate-600">{film.runtimeMinutes} min</span> : null}
               </h3>
               <ul className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3">
                 {film.showings.map((showing) => (
@@ -98,7 +98,7 @@ export function ScreeningsPage({ rows, seatsPerRow }: { rows: number; seatsPerRo
           </h2>
           {movies.map(([movieId, sessions]) => (
             <div key={movieId} className="grid gap-2 md:grid-cols-[12rem_1fr] md:gap-4">
-              <h3 id={`movie-${movieId}`} className="pt-2 text-sm font-semibold uppercase tracking-wide text-slate-500">
+              <h3 id={`movie-${movieId}`} className="pt-2 text-sm font-semibold uppercase tracking-wide text-slate-600">
                 Movie {movieId}
               </h3>
               <ul className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3">
@@ -206,7 +206,7 @@ const ShowingCard = memo(function ShowingCard({ showing, now, onOpen, accounts }
         <SoldFigures fill={fill} />
         <AccountsLine accounts={accounts} sold={sold} />
         {price !== undefined ? (
-          <div className="flex justify-between text-xs text-slate-500">
+          <div className="flex justify-between text-xs text-slate-600">
             <span>{formatPrice(price)} a seat</span>
             <span>
               takings <span className="font-semibold text-slate-800 tabular-nums" data-testid="takings">{formatPrice(price * sold)}</span>
@@ -227,7 +227,7 @@ function AccountsLine({ accounts, sold }: { accounts: AccountingFigures | null |
   const seats = accounts?.seats ?? 0;
   const differs = seats !== sold;
   return (
-    <div className={`flex justify-between text-xs ${differs ? "text-amber-800" : "text-slate-500"}`} data-testid="accounts" data-differs={differs}>
+    <div className={`flex justify-between text-xs ${differs ? "text-amber-800" : "text-slate-600"}`} data-testid="accounts" data-differs={differs}>
       <span>
         accounting <span className="font-semibold tabular-nums">{seats}</span> seats
         {differs ? <span className="ml-1 rounded bg-amber-100 px-1 font-semibold">{seats > sold ? "+" : ""}{seats - sold} vs live</span> : null}
@@ -286,7 +286,7 @@ function SoldFigures({ fill }: { fill: Fill }) {
         <span className="text-3xl font-semibold tabular-nums" data-testid="sold-count">
           {sold}
         </span>
-        <span className="text-sm text-slate-500">of {capacity} sold</span>
+        <span className="text-sm text-slate-600">of {capacity} sold</span>
         <span className="ml-auto text-sm tabular-nums text-slate-700">
           <span data-testid="seats-left">{left}</span> left
         </span>
@@ -346,7 +346,7 @@ function SeatsDialog({ screening, rows, seatsPerRow, onClose }: { screening: Scr
             selected=""
             onPick={(seat) => router.push(desk(seat))}
           />
-          <p className="text-xs text-slate-500">Click a free seat to sell it at the desk.</p>
+          <p className="text-xs text-slate-600">Click a free seat to sell it at the desk.</p>
           <div className="flex justify-end gap-2">
             <button type="button" className={buttonStyles.secondary} onClick={onClose}>
               Close

@@ -132,7 +132,7 @@ export function SearchPage({ exportMaxEntries }: { exportMaxEntries: number }) {
               Export CSV
             </a>
           ) : (
-            <span className="ml-auto text-sm text-slate-500">Fix the filters to export.</span>
+            <span className="ml-auto text-sm text-slate-600">Fix the filters to export.</span>
           )}
         </div>
         <ErrorText message={formError?.text} />
@@ -145,7 +145,7 @@ export function SearchPage({ exportMaxEntries }: { exportMaxEntries: number }) {
           onMore={() => run(search.filters, search.progress, search.live)}
         />
       ) : (
-        <p className="text-sm text-slate-500">
+        <p className="text-sm text-slate-600">
           Fill in any of the fields (or none, for every entry) and press Search. Matches are listed newest first; new sales that match appear at
           the top as they happen.
         </p>
@@ -177,7 +177,7 @@ function Results({ search, supervisor, onRefund, onMore }: { search: Search; sup
         <h2 id="results-title" className="text-base font-semibold">
           Results
         </h2>
-        <span className="text-sm text-slate-500" data-testid="result-count">
+        <span className="text-sm text-slate-600" data-testid="result-count">
           {shown.length.toLocaleString()} {shown.length === 1 ? "match" : "matches"}
         </span>
       </div>
@@ -190,7 +190,7 @@ function Results({ search, supervisor, onRefund, onMore }: { search: Search; sup
       {shown.length > 0 ? (
         <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
           <table className="w-full text-left text-sm">
-            <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase tracking-wide text-slate-500">
+            <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase tracking-wide text-slate-600">
               <tr>
                 <th className="px-3 py-2 font-medium">Time</th>
                 <th className="px-3 py-2 font-medium">Name</th>
@@ -209,7 +209,7 @@ function Results({ search, supervisor, onRefund, onMore }: { search: Search; sup
           </table>
         </div>
       ) : progress.phase === "done" ? (
-        <p className="rounded-xl border border-dashed border-slate-300 bg-white p-6 text-center text-slate-500" data-testid="no-matches">
+        <p className="rounded-xl border border-dashed border-slate-300 bg-white p-6 text-center text-slate-600" data-testid="no-matches">
           No entry matches. Try part of the name only, or a wider time range.
         </p>
       ) : null}
@@ -271,7 +271,7 @@ function ResultRow({ entry, refunded, onRefund, program }: { entry: TicketEntry;
   const refund = isRefund(entry);
   return (
     <tr data-testid="search-result" data-entry-id={entry.id} data-kind={refund ? "refund" : "sale"} className={`border-b border-slate-100 last:border-0 ${refund ? "bg-violet-50" : ""}`}>
-      <td className="px-3 py-2 font-mono text-xs whitespace-nowrap text-slate-500">{formatEntryTime(entry.id)}</td>
+      <td className="px-3 py-2 font-mono text-xs whitespace-nowrap text-slate-600">{formatEntryTime(entry.id)}</td>
       <td className="px-3 py-2">
         <div className="flex flex-wrap items-center gap-2">
           {refund ? (
@@ -280,7 +280,7 @@ function ResultRow({ entry, refunded, onRefund, program }: { entry: TicketEntry;
             </span>
           ) : null}
           <span className="font-medium break-words" data-testid="result-name">
-            {f.name ?? <em className="text-slate-400">no name</em>}
+            {f.name ?? <em className="text-slate-500">no name</em>}
           </span>
           {refunded && !refund ? <span className="rounded bg-violet-100 px-1.5 py-0.5 text-xs font-semibold text-violet-800">Refunded</span> : null}
           {entry.doubleBooked ? <span className="rounded bg-red-600 px-1.5 py-0.5 text-xs font-semibold text-white">Double-booked</span> : null}
@@ -293,9 +293,9 @@ function ResultRow({ entry, refunded, onRefund, program }: { entry: TicketEntry;
         <ScreeningName index={program} movieId={f.movieId} sessionId={f.sessionId} />
       </td>
       <td className="px-3 py-2 text-slate-600">
-        {refund ? (f.refundedBy ? `refunded by ${f.refundedBy}` : "refund") : f.soldBy ? `sold by ${f.soldBy}` : <span className="text-slate-400">outside the app</span>}
+        {refund ? (f.refundedBy ? `refunded by ${f.refundedBy}` : "refund") : f.soldBy ? `sold by ${f.soldBy}` : <span className="text-slate-500">outside the app</span>}
       </td>
-      <td className="px-3 py-2 font-mono text-xs whitespace-nowrap text-slate-500">{entry.id}</td>
+      <td className="px-3 py-2 font-mono text-xs whitespace-nowrap text-slate-600">{entry.id}</td>
       {onRefund ? (
         <td className="px-3 py-2 text-right">
           {!refund && !refunded ? (

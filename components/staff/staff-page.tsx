@@ -29,7 +29,7 @@ export function StaffPage({ me }: { me: string }) {
       <ErrorText message={error} />
       <section className="rounded-xl border border-slate-200 bg-white shadow-sm" aria-label="Staff accounts">
         {staff === null ? (
-          <p className="p-4 text-slate-500">Loading…</p>
+          <p className="p-4 text-slate-600">Loading…</p>
         ) : (
           <ul className="divide-y divide-slate-100">
             {staff.map((member) => (
@@ -110,11 +110,11 @@ function StaffRow({ member, isMe, onChanged }: { member: StaffMember; isMe: bool
     <li className="flex flex-wrap items-center gap-3 px-4 py-3" data-testid="staff-member" data-username={member.username}>
       <span className="min-w-0 flex-1 font-medium">
         {member.username}
-        {isMe ? <span className="ml-2 text-xs text-slate-500">(you)</span> : null}
+        {isMe ? <span className="ml-2 text-xs text-slate-600">(you)</span> : null}
       </span>
       <span className={`rounded px-2 py-0.5 text-xs font-semibold ${member.role === "supervisor" ? "bg-amber-100 text-amber-900" : "bg-slate-100 text-slate-700"}`}>{member.role}</span>
       {member.disabled ? <span className="rounded bg-red-100 px-2 py-0.5 text-xs font-semibold text-red-800">disabled</span> : null}
-      {member.mustChangePassword ? <span className="text-xs text-slate-500">must change password</span> : null}
+      {member.mustChangePassword ? <span className="text-xs text-slate-600">must change password</span> : null}
       {isMe ? (
         // Your own password takes the current one (a borrowed session must not be enough): the change page asks for it.
         <Link href="/account/password" className={buttonStyles.small}>

@@ -34,7 +34,7 @@ export function Field({ label, value, onChange, error, hint, invalid, inputRef, 
         {...rest}
       />
       {note ? (
-        <p id={`${id}-note`} className={`text-xs ${error ? "text-red-700" : "text-slate-500"}`}>
+        <p id={`${id}-note`} className={`text-xs ${error ? "text-red-700" : "text-slate-600"}`}>
           {note}
         </p>
       ) : null}
