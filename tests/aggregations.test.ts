@@ -122,22 +122,42 @@ describe("sales per minute and per hour", () => {
 
   it("buckets by the time in the entry id, and skips minutes already past their two hours", async () => {
     const { redis, keys } = await redisFixture();
-    const hour = 3_600_000;
-    const now = Date.now();
-    const threeHoursAgo = now - 3 * hour;
-    await redis.xadd(keys.stream, `${threeHoursAgo}-0`, "name", "Early", "seat", "A1", "movieId", "1", "sessionId", "1");
-    await redis.xadd(keys.stream, `${now - 1000}-0`, "name", "Late", "seat", "A2", "movieId", "1", "sessionId", "1");
+    const minute = 60_000;
+    const hour = 60 * minute;
+    // Times fixed relative to the current hour's start, so no run lands on an hour or minute boundary, and
+    // all in the past: the indexer judges expiry on Redis's clock, which has moved on since. Taken a minute
+    // ahead, so an hour that begins while the test runs changes nothing.
+    const thisHour = Math.floor((Date.now() + minute) / hour) * hour;
+    const at = {
+      // Its minute counters expired an hour ago (kept for two hours after their hour ended).
+      expired: thisHour - 4 * hour + 30 * minute + 15_000,
+      // Older than the last 60 minutes, but its minute counters are kept until the end of this hour.
+      kept: thisHour - 2 * hour + 10 * minute + 15_000,
+      late: thisHour - 30 * minute - 15_000,
+    };
+    for (const [i, [name, ms]] of Object.entries(at).entries()) {
+      await redis.xadd(keys.stream, `${ms}-0`, "name", name, "seat", "A1", "movieId", "1", "sessionId", String(i + 1));
+    }
     const stops: (() => Promise<void>)[] = [];
     try {
       await startInstance(keys, stops);
-      await countedUpTo(redis, keys, `${now - 1000}-0`);
+      await countedUpTo(redis, keys, `${at.late}-0`);
     } finally {
       for (const stop of stops) await stop();
     }
-    const stats = await readSalesStats(redis, keys, now);
-    expect(total(stats.minutes)).toEqual({ sales: 1, refunds: 0 });
-    expect(stats.hours.find((b) => b.start <= threeHoursAgo && threeHoursAgo < b.start + hour)).toMatchObject({ sales: 1 });
-    expect(stats.hours.at(-1)).toMatchObject({ sales: 1 });
+    const bucketOf = (buckets: SalesBucket[], ms: number, size: number) => buckets.find((b) => b.start <= ms && ms < b.start + size);
+    // Seen from a minute after each sale, so the 60-minute window would show its minute if it was counted.
+    const whenExpired = await readSalesStats(redis, keys, at.expired + minute);
+    expect(total(whenExpired.minutes)).toEqual({ sales: 0, refunds: 0 });
+    expect(bucketOf(whenExpired.hours, at.expired, hour)).toMatchObject({ sales: 1 });
+    const whenKept = await readSalesStats(redis, keys, at.kept + minute);
+    expect(bucketOf(whenKept.minutes, at.kept, minute)).toMatchObject({ sales: 1 });
+    expect(total(whenKept.minutes)).toEqual({ sales: 1, refunds: 0 });
+    const whenLate = await readSalesStats(redis, keys, at.late + 1000);
+    expect(whenLate.minutes.at(-1)).toMatchObject({ start: Math.floor(at.late / minute) * minute, sales: 1 });
+    expect(total(whenLate.minutes)).toEqual({ sales: 1, refunds: 0 });
+    expect(whenLate.hours.at(-1)).toMatchObject({ start: thisHour - hour, sales: 1 });
+    expect(total(whenLate.hours)).toEqual({ sales: 3, refunds: 0 });
   });
 });
 

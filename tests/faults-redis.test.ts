@@ -1,4 +1,4 @@
-import { describe, expect, it, onTestFinished } from "vitest";
+import { describe, expect, it, onTestFinished, vi } from "vitest";
 import * as health from "@/app/api/health/route";
 import * as tickets from "@/app/api/tickets/route";
 import { listGroups, type GroupInfo } from "@/lib/groups";
@@ -6,6 +6,7 @@ import { streamKeys, type StreamKeys } from "@/lib/keys";
 import { createRedisClient, type RedisClient } from "@/lib/redis";
 import { seatOf } from "@/lib/tickets";
 import { FeedLoop } from "@/server/feed-loop";
+import { backoff } from "@/server/sleep";
 import { startTestApp } from "./support/app";
 import { uniqueStream } from "./support/context";
 import { startFaultyRedis } from "./support/faulty-redis";
@@ -15,6 +16,8 @@ import { startWriter, until } from "./support/writer";
 
 const none = { params: Promise.resolve({}) };
 const BURST = 5000;
+/** The failure from which backoff() is at its cap: 100 ms doubled six times is past 5 s. */
+const CAPPED_AFTER = 6;
 
 /** What a person sees of a group: everything but idle times, which tick on their own. */
 function visible(groups: GroupInfo[]) {
@@ -184,11 +187,27 @@ describe("Redis killed with kill -9 mid-burst and restarted (append-only file, f
 
 describe("the feed loop after a long Redis outage", () => {
   it("reads again as soon as its connection is back, not a grown backoff later", async () => {
+    // The shortest pause the loop's backoff makes once it has grown to its cap (full jitter: half the cap).
+    const random = vi.spyOn(Math, "random").mockReturnValue(0);
+    const pauseFloorMs = backoff(CAPPED_AFTER);
+    random.mockRestore();
     const redisServer = await startFaultyRedis();
     const target = { mode: "single" as const, url: redisServer.url };
     const feedRedis = createRedisClient(target, { name: "test:feed", blocking: true });
     const indexRedis = createRedisClient(target, { name: "test:index" });
-    const loop = new FeedLoop({ redis: feedRedis, indexRedis, keys: streamKeys(uniqueStream()), batch: 100, blockMs: 500 });
+    // Each failed read is reported just before the loop pauses for backoff(failures so far).
+    let failures = 0;
+    let cappedPauseAt = 0;
+    const loop = new FeedLoop({
+      redis: feedRedis,
+      indexRedis,
+      keys: streamKeys(uniqueStream()),
+      batch: 100,
+      blockMs: 500,
+      onError: (_error, stage) => {
+        if (stage === "read" && ++failures === CAPPED_AFTER + 1) cappedPauseAt = performance.now();
+      },
+    });
     onTestFinished(async () => {
       await loop.stop();
       indexRedis.disconnect();
@@ -196,15 +215,15 @@ describe("the feed loop after a long Redis outage", () => {
     loop.start();
     await until(() => loop.status.redis === "up", 5000, "the loop to reach Redis");
     await redisServer.kill();
-    // Long enough for the loop's own backoff to reach its cap of seconds.
-    await new Promise((resolve) => setTimeout(resolve, 4000));
+    await until(() => cappedPauseAt > 0, 30_000, "the loop's backoff to reach its cap");
     expect(loop.status.redis).toBe("down");
     let readyAt = 0;
-    feedRedis.once("ready", () => (readyAt = Date.now()));
+    feedRedis.once("ready", () => (readyAt = performance.now()));
+    // Back while the loop has at least pauseFloorMs of its pause ahead of it.
     await redisServer.start();
     await until(() => loop.status.redis === "up", 10_000, "the loop to read again");
+    const upAt = performance.now();
     expect(readyAt).toBeGreaterThan(0);
-    expect(Date.now() - readyAt).toBeLessThan(500);
+    expect(upAt - cappedPauseAt, `Redis was ready ${Math.round(readyAt - cappedPauseAt)} ms into the pause`).toBeLessThan(pauseFloorMs);
   });
 });
-

@@ -48,7 +48,7 @@ describe("FeedLoop", () => {
     redis.disconnect();
   });
 
-  it("sends a steady trickle in a few broadcasts while broadcasting is costly, without delaying a lone entry", async () => {
+  it("sends a steady trickle in a few broadcasts while broadcasting is costly, and still every entry", async () => {
     const { redis, keys, loop, delivered, batchSizes } = await setup(500, 25);
     // Stands in for a broadcast to many tabs: 5 ms of work per batch, whatever its size.
     loop.on("batch", () => {
@@ -67,11 +67,37 @@ describe("FeedLoop", () => {
     // About one entry a millisecond, and a wait of three times the broadcast's cost after each batch.
     expect(batchSizes.length).toBeLessThan(100);
 
-    // A quiet stream: a lone entry goes out on its own as soon as it is read.
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    const lone = (await redis.xadd(keys.stream, "*", "name", "lone"))!;
-    await until(() => delivered.at(-1) === lone, 5000, "the lone entry");
-    expect(batchSizes.at(-1)).toBe(1);
+    await loop.stop();
+    redis.disconnect();
+  });
+
+  it("sends a lone entry the moment it is read, not when the coalescing window after the last batch ends", async () => {
+    // The longest window FEED_COALESCE_MS allows, so waiting for it cannot hide in the noise of busy cores.
+    const capMs = 1000;
+    const gapMs = 200;
+    const { redis, keys, loop, delivered, batchSizes } = await setup(5000, capMs);
+    const deliveredAt = new Map<string, number>();
+    loop.on("batch", (entries) => {
+      for (const entry of entries) deliveredAt.set(entry.id, performance.now());
+      // A costly broadcast, as to many tabs: the loop may wait three times this after a batch, not the cap.
+      const until = performance.now() + 5;
+      while (performance.now() < until);
+    });
+    loop.start();
+    await until(() => loop.lastId !== undefined, 5000, "the loop to reach Redis");
+    const latencies: number[] = [];
+    for (const name of ["first", "second", "third"]) {
+      const sentAt = performance.now();
+      const id = (await redis.xadd(keys.stream, "*", "name", name))!;
+      await until(() => deliveredAt.has(id), 5000, `the ${name} entry`);
+      latencies.push(deliveredAt.get(id)! - sentAt);
+      // Each next entry comes well inside the window that a fixed wait of capMs after this batch would make.
+      await new Promise((resolve) => setTimeout(resolve, gapMs));
+    }
+    expect(batchSizes).toEqual([1, 1, 1]);
+    expect(delivered).toHaveLength(3);
+    // Held for the rest of a window, an entry would arrive about capMs - gapMs late.
+    for (const latency of latencies) expect(latency).toBeLessThan((capMs - gapMs) / 2);
     await loop.stop();
     redis.disconnect();
   });

@@ -52,6 +52,24 @@ describe("consumer groups", () => {
     expect(await read("from-time")).toEqual(ids.filter((id) => Number(id.split("-")[0]) >= at));
   });
 
+  it("creates from a time typed as ISO 8601: every entry from that instant on, whatever the offset", async () => {
+    const { redis, keys } = await redisFixture();
+    const at = Date.parse("2025-11-28T21:41:00Z");
+    const ids = [`${at - 60_000}-0`, `${at - 1}-5`, `${at}-0`, `${at}-1`, `${at + 90_500}-0`];
+    for (const id of ids) await redis.xadd(keys.stream, id, "name", "Guest", "seat", "A1", "movieId", "1", "sessionId", "1");
+    const typed = ["2025-11-28T21:41Z", "2025-11-28T21:41:00.000Z", "2025-11-28 21:41:00Z", "2025-11-28T22:41+01:00", "2025-11-28T16:41:00-0500"];
+    for (const [i, start] of typed.entries()) {
+      await createGroup(redis, keys, "sam", `from-time-${i}`, parseWith(createGroupSchema, { name: "x", start }).start);
+      const read = await readAsConsumer(redis, keys, "sam", `from-time-${i}`, "c", 10);
+      expect(read.map((e) => e.id), start).toEqual(ids.slice(2));
+    }
+    // A date alone is that day's midnight, UTC.
+    await createGroup(redis, keys, "sam", "from-day", parseWith(createGroupSchema, { name: "x", start: "2025-11-28" }).start);
+    expect((await readAsConsumer(redis, keys, "sam", "from-day", "c", 10)).map((e) => e.id)).toEqual(ids);
+    await createGroup(redis, keys, "sam", "from-next-day", parseWith(createGroupSchema, { name: "x", start: "2025-11-29" }).start);
+    expect(await readAsConsumer(redis, keys, "sam", "from-next-day", "c", 10)).toEqual([]);
+  });
+
   it("creates the stream when it is missing (MKSTREAM)", async () => {
     const { redis, keys } = await redisFixture();
     await createGroup(redis, keys, "sam", "email", "$");

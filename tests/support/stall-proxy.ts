@@ -8,6 +8,11 @@ export interface StallProxy {
   stall(): void;
   /** Holds only what Redis sends: commands still reach it and run, their replies wait. */
   stallReplies(): void;
+  /**
+   * Like `stallReplies`, from the first command that contains `marker` on: that command reaches Redis and
+   * runs, and no reply to it (or anything after it) comes back until `resume`.
+   */
+  stallRepliesFrom(marker: string): void;
   /** Passes on everything held, in order, and everything after it. */
   resume(): void;
   /** Ends every connection through the proxy at once, as a network failure would; held data is lost. */
@@ -25,9 +30,12 @@ export async function startStallProxy(redisPort: number): Promise<StallProxy> {
   let commandsHeld = false;
   let repliesHeld = false;
   let forwarded = 0;
+  let marker: string | undefined;
   const pipe = (from: Socket, to: Socket, held: () => boolean, counted: boolean) => {
     const queue: Buffer[] = [];
     from.on("data", (chunk: Buffer) => {
+      // Set before the command is passed on, so its reply cannot slip through first.
+      if (counted && marker !== undefined && chunk.includes(marker)) repliesHeld = true;
       if (held() || queue.length > 0) queue.push(chunk);
       else {
         if (counted) forwarded += chunk.length;
@@ -83,7 +91,11 @@ export async function startStallProxy(redisPort: number): Promise<StallProxy> {
     stallReplies() {
       repliesHeld = true;
     },
+    stallRepliesFrom(text) {
+      marker = text;
+    },
     resume() {
+      marker = undefined;
       commandsHeld = false;
       repliesHeld = false;
       for (const flush of flushes) flush();
