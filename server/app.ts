@@ -16,6 +16,7 @@ import { ProgramCache } from "@/lib/program";
 import { log } from "./log";
 import { Metrics } from "./metrics";
 import { guardPage } from "./page-guard";
+import { serveFast } from "./fast-path";
 import { contentSecurityPolicy, newNonce, securityHeaders, setSecurityHeaders } from "./security";
 
 export interface AppDeps {
@@ -82,7 +83,9 @@ export function createApp(deps: AppDeps): App {
     // Route handlers see only the Request Next builds from these headers; they log with this id.
     req.headers["x-streamdesk-request-id"] = requestId;
     res.setHeader("x-request-id", requestId);
-    const path = (req.url ?? "/").split("?")[0]!;
+    const url = req.url ?? "/";
+    const queryAt = url.indexOf("?");
+    const path = queryAt < 0 ? url : url.slice(0, queryAt);
     res.once("finish", () => {
       // A refused upload may still be arriving: stop answering on this connection and give the client a
       // moment to read the 413 (closing at once would reset it, losing the answer), then drop it.
@@ -113,6 +116,7 @@ export function createApp(deps: AppDeps): App {
       }
       return void serveMetrics(metrics, deps.metricsToken, req, res);
     }
+    if (serveFast(req, res, path, queryAt < 0 ? "" : url.slice(queryAt + 1), requestId)) return;
     guardPage(deps.auth, req, res).then(
       (allowed) => allowed && deps.handler(req, res),
       (error: unknown) => {
