@@ -40,15 +40,14 @@ export function route<P extends Record<string, string>>(
 ) {
   return async (request: Request, { params }: Params<P>): Promise<Response> => {
     try {
-      const context = getContext();
-      const session = await authorize(access, context, {
+      const caller = {
         method: request.method,
         origin: request.headers.get("origin"),
         host: request.headers.get("host"),
         cookie: request.headers.get("cookie"),
         secure: isHttps(request.url, request.headers.get("x-forwarded-proto")),
-      }, options);
-      return await handler(request, { ...context, session: session! }, await params);
+      };
+      return await handler(request, (await authorize(access, caller, options)) as RouteContext, await params);
     } catch (error) {
       return errorResponse(error, options, request.headers.get("x-streamdesk-request-id"));
     }
@@ -67,22 +66,23 @@ export interface Caller {
 
 /**
  * The checks every API request passes before its handler runs, in this order: no cross-site write, the
- * session from the cookie, then (unless `public`) signed in, password changed, and the role. Throws the
- * error that {@link errorReply} maps to 401, 403 or 503.
+ * session from the cookie, then (unless `public`) signed in, password changed, and the role. Returns the
+ * app context with the session (never null unless `public`); throws what {@link errorReply} maps to 401, 403 or 503.
  */
-export async function authorize(access: Access, context: AppContext, caller: Caller, options: Options = {}): Promise<Session | null> {
+export async function authorize(access: Access, caller: Caller, options: Options = {}): Promise<AppContext & { session: Session | null }> {
   checkOrigin(caller.method, caller.origin, caller.host);
+  const context = getContext();
   const session = await sessionFromCookie(context, caller.cookie, caller.secure).catch((error: unknown) => {
     // Nothing the route does has run yet: whatever was lost was the session's own touch.
     throw isConnectionError(error) ? new RedisUnavailableError(error, false) : error;
   });
-  if (access === "public") return session;
+  if (access === "public") return { ...context, session };
   if (!session) throw new SignInRequiredError();
   if (session.user.mustChangePassword && !options.beforePasswordChange) {
     throw new ForbiddenError("Change your password first: open /account/password.");
   }
   requireRole(session, access === "supervisor" ? "supervisor" : "seller");
-  return session;
+  return { ...context, session };
 }
 
 /** The little a portable handler reads of its request, so the same code runs under Next.js and on the fast path. */
@@ -124,9 +124,7 @@ export function nextRoute(target: Endpoint): (request: Request, extra: Params<Re
 /** Runs an {@link Endpoint} for a request the fast path received; never rejects: failures become their error reply. */
 export async function runEndpoint(target: Endpoint, caller: Caller, request: ApiRequest, requestId: string): Promise<Reply> {
   try {
-    const context = getContext();
-    const session = await authorize(target.access, context, caller, target.options);
-    return await target.handler(request, { ...context, session: session! });
+    return await target.handler(request, (await authorize(target.access, caller, target.options)) as RouteContext);
   } catch (error) {
     return errorReply(error, target.options, requestId);
   }
