@@ -3,7 +3,7 @@ import { nextRoute } from "@/server/routes";
 
 export const dynamic = "force-dynamic";
 
-// The custom server answers these itself, off Next's request handling (server/fast-path.ts); this file
-// serves the same endpoints wherever Next.js does (`next dev` without the custom server, tests).
+// The custom server answers these itself, off Next's request handling (server/fast-path.ts). This file
+// keeps the route where Next.js looks for it, serving the same endpoints to any request that reaches Next.
 export const POST = nextRoute(sell);
 export const GET = nextRoute(history);
