@@ -117,6 +117,7 @@ const schema = z.object({
   FEED_BLOCK_MS: intIn(10, 60_000).default(2000),
   FEED_COALESCE_MS: intIn(0, 1000).default(5),
   FEED_REPLAY_MAX: intIn(100, 10_000_000).default(10_000),
+  FEED_RING_ENTRIES: intIn(0, 1_000_000).default(10_000),
   EXPORT_MAX_ENTRIES: intIn(1000, 100_000_000).default(1_000_000),
   GROUPS_POLL_MS: intIn(100, 60_000).default(500),
   DEAD_LETTER_DELIVERIES: intIn(1, 1_000_000).default(5),
@@ -157,8 +158,12 @@ export interface Config {
   seatMap: { rows: number; seatsPerRow: number };
   /** MAX_SEATS_PER_SALE and SALES_CLOSE_MINUTES (after a showing's start). */
   sales: { maxSeats: number; closeMinutes: number };
-  /** `replayMax`: FEED_REPLAY_MAX, the most entries one reconnecting tab is replayed. */
-  feed: { batch: number; blockMs: number; coalesceMs: number; replayMax: number };
+  /**
+   * `replayMax`: FEED_REPLAY_MAX, the most entries one reconnecting tab is replayed. `ringEntries`:
+   * FEED_RING_ENTRIES, how many of the newest broadcast entries are kept in memory to replay from
+   * instead of asking Redis (0: always ask Redis).
+   */
+  feed: { batch: number; blockMs: number; coalesceMs: number; replayMax: number; ringEntries: number };
   groups: { pollMs: number; deadLetterDeliveries: number };
   /** EXPORT_MAX_ENTRIES: the most entries one CSV export scans, newest first. */
   exportMaxEntries: number;
@@ -215,7 +220,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     metricsServed: e.METRICS_TOKEN !== undefined || isLoopback(e.HOST),
     seatMap: { rows: e.SEAT_ROWS, seatsPerRow: e.SEATS_PER_ROW },
     sales: { maxSeats: e.MAX_SEATS_PER_SALE, closeMinutes: e.SALES_CLOSE_MINUTES },
-    feed: { batch: e.FEED_BATCH, blockMs: e.FEED_BLOCK_MS, coalesceMs: e.FEED_COALESCE_MS, replayMax: e.FEED_REPLAY_MAX },
+    feed: { batch: e.FEED_BATCH, blockMs: e.FEED_BLOCK_MS, coalesceMs: e.FEED_COALESCE_MS, replayMax: e.FEED_REPLAY_MAX, ringEntries: e.FEED_RING_ENTRIES },
     groups: { pollMs: e.GROUPS_POLL_MS, deadLetterDeliveries: e.DEAD_LETTER_DELIVERIES },
     exportMaxEntries: e.EXPORT_MAX_ENTRIES,
     sessionIdleSeconds: e.SESSION_IDLE_MINUTES * 60,

@@ -3,7 +3,9 @@ import { createServer, type IncomingMessage, type Server as HttpServer, type Ser
 import { Server } from "socket.io";
 import { clientAddressResolver } from "@/lib/client-address";
 import type { ClientToServerEvents, ServerToClientEvents } from "@/lib/events";
+import type { RetentionPolicy } from "@/lib/config";
 import type { StreamKeys } from "@/lib/keys";
+import { idMs } from "@/lib/stream-id";
 import type { RedisClient } from "@/lib/redis";
 import { lastEntryId, readRange } from "@/lib/tickets";
 import { announceEndedSessions, parseEndedSessions, type EndedSessions, type Session } from "@/lib/sessions";
@@ -16,6 +18,7 @@ import { ProgramCache } from "@/lib/program";
 import { log } from "./log";
 import { Metrics } from "./metrics";
 import { guardPage } from "./page-guard";
+import { serveFast } from "./fast-path";
 import { contentSecurityPolicy, newNonce, securityHeaders, setSecurityHeaders } from "./security";
 
 export interface AppDeps {
@@ -32,7 +35,8 @@ export interface AppDeps {
   /** The feed's indexer runs its script here, after each broadcast, so neither waits for the other. */
   indexRedis: RedisClient;
   keys: StreamKeys;
-  feed: { batch: number; blockMs: number; coalesceMs?: number; replayMax?: number };
+  /** `ringEntries`: FEED_RING_ENTRIES, 10,000 unless set. */
+  feed: { batch: number; blockMs: number; coalesceMs?: number; replayMax?: number; ringEntries?: number };
   groupsPollMs: number;
   /** Everything that is not Socket.IO: the Next.js handler in production, a stub in tests. */
   handler: (req: IncomingMessage, res: ServerResponse) => void;
@@ -69,6 +73,18 @@ export interface App {
   close(): Promise<void>;
 }
 
+const DEFAULT_RING_ENTRIES = 10_000;
+/** Clocks differ (ids are stamped by Redis's): the ring serves only gaps well inside an age-based retention. */
+const RETENTION_MARGIN_MS = 60_000;
+
+/**
+ * FEED_RING_ENTRIES, but never more than half of a retention by length: Redis keeps at least that many of
+ * the newest entries, and the other half leaves room for the loop being behind the stream's end.
+ */
+function ringSize(entries: number, retention: RetentionPolicy): number {
+  return retention?.kind === "maxlen" ? Math.min(entries, Math.floor(retention.maxlen / 2)) : entries;
+}
+
 /** An id a proxy or client sent that is safe to echo and log; anything else is replaced. */
 const REQUEST_ID = /^[\w.:-]{1,64}$/;
 
@@ -82,7 +98,9 @@ export function createApp(deps: AppDeps): App {
     // Route handlers see only the Request Next builds from these headers; they log with this id.
     req.headers["x-streamdesk-request-id"] = requestId;
     res.setHeader("x-request-id", requestId);
-    const path = (req.url ?? "/").split("?")[0]!;
+    const url = req.url ?? "/";
+    const queryAt = url.indexOf("?");
+    const path = queryAt < 0 ? url : url.slice(0, queryAt);
     res.once("finish", () => {
       // A refused upload may still be arriving: stop answering on this connection and give the client a
       // moment to read the 413 (closing at once would reset it, losing the answer), then drop it.
@@ -113,6 +131,7 @@ export function createApp(deps: AppDeps): App {
       }
       return void serveMetrics(metrics, deps.metricsToken, req, res);
     }
+    if (serveFast(req, res, path, queryAt < 0 ? "" : url.slice(queryAt + 1), requestId)) return;
     guardPage(deps.auth, req, res).then(
       (allowed) => allowed && deps.handler(req, res),
       (error: unknown) => {
@@ -138,11 +157,13 @@ export function createApp(deps: AppDeps): App {
   });
   // Socket.IO answers its own requests (polling, the WebSocket handshake): give them the same headers.
   io.engine.on("headers", (headers: Record<string, string>, req: IncomingMessage) => Object.assign(headers, securityHeaders(req, deps.dev ?? false)));
+  const retention = deps.auth.config.retention;
   const loop = new FeedLoop({
     redis: deps.feedRedis,
     indexRedis: deps.indexRedis,
     keys: deps.keys,
     ...deps.feed,
+    ringEntries: ringSize(deps.feed.ringEntries ?? DEFAULT_RING_ENTRIES, retention),
     onError: (error, stage) =>
       stage === "read"
         ? log.warn("feed loop: Redis read failed, retrying", { error })
@@ -158,7 +179,9 @@ export function createApp(deps: AppDeps): App {
   deps.feedRedis.on("reconnecting", () => metrics.reconnecting("feed"));
   if (deps.indexRedis !== deps.redis) deps.indexRedis.on("reconnecting", () => metrics.reconnecting("index"));
   // The hub's broadcast listener goes first; the per-entry metrics wait until the batch is on its way.
-  const hub = new FeedHub(io, loop, (after, until, count) => readRange(deps.redis, deps.keys, after, until, count), deps.feed.replayMax);
+  const hub = new FeedHub(io, loop, (after, until, count) => readRange(deps.redis, deps.keys, after, until, count), deps.feed.replayMax, (afterId) =>
+    retention?.kind === "minid" ? idMs(afterId) > Date.now() - retention.ms + RETENTION_MARGIN_MS : true,
+  );
   loop.on("batch", (entries) => {
     const tabs = io.sockets.adapter.rooms.get(LIVE_ROOM)?.size ?? 0;
     const now = Date.now();

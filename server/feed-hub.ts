@@ -24,8 +24,9 @@ export type ReadRange = (after: StreamId, until: StreamId, count: number) => Pro
 
 /**
  * Fans the feed loop's batches out to every tab and brings reconnecting tabs up to date. A tab first
- * replays what it missed straight from the stream, then joins the live room in the same tick in which
- * its cursor equals the loop's last id, so it gets no gap and no duplicate.
+ * replays what it missed, from the loop's ring of recent entries when the gap lies inside it and
+ * straight from the stream otherwise, then joins the live room in the same tick in which its cursor
+ * equals the loop's last id, so it gets no gap and no duplicate.
  */
 export class FeedHub {
   readonly #resumes = new WeakMap<FeedSocket, number>();
@@ -41,6 +42,11 @@ export class FeedHub {
     private readonly readRange: ReadRange,
     /** FEED_REPLAY_MAX: the most entries one `feed:resume` replays; a tab further behind is told to reload. */
     private readonly replayMax = 10_000,
+    /**
+     * Whether the ring may serve a replay after this id. Retention by age may have trimmed from Redis
+     * entries the ring still holds: a tab that old is replayed from the stream, as it stands.
+     */
+    private readonly ringServes: (afterId: StreamId) => boolean = () => true,
   ) {
     loop.on("batch", (entries) => io.to(LIVE_ROOM).emit("feed:entries", entries));
     // Only the live room: a replaying tab reads its entries' marks from the seat index (readRange). One
@@ -102,7 +108,9 @@ export class FeedHub {
         continue;
       }
       try {
-        const entries = await this.readRange(cursor, target!, CATCH_UP_PAGE);
+        // Read in the same tick as the target: the ring ends exactly at the loop's last id.
+        const recent = this.ringServes(cursor) ? this.loop.recent.after(cursor, CATCH_UP_PAGE) : undefined;
+        const entries = recent ?? (await this.readRange(cursor, target!, CATCH_UP_PAGE));
         failures = 0;
         if (!current()) break;
         if (replayed + entries.length > this.replayMax) return "too-far";

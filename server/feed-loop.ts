@@ -6,6 +6,7 @@ import { catchUpIndex } from "@/lib/indexer";
 import { lastEntryId, toEntries, type TicketEntry } from "@/lib/tickets";
 import type { FeedStatus } from "@/lib/events";
 import { FeedIndexer } from "./feed-indexer";
+import { FeedRing } from "./feed-ring";
 import { backoff, pauseUntilReady, sleep } from "./sleep";
 
 export interface FeedLoopOptions {
@@ -26,6 +27,8 @@ export interface FeedLoopOptions {
    * {@link coalesceWait}): none after a quiet spell, a little more the more a broadcast costs. 0 never waits.
    */
   coalesceMs?: number;
+  /** FEED_RING_ENTRIES: how many of the newest broadcast entries {@link FeedLoop.recent} keeps; 0 keeps none. */
+  ringEntries?: number;
   onError?: (error: unknown, stage: "read" | "index") => void;
   /** Told how many entries the start-up catch-up indexed (entries appended while no instance ran). */
   onCaughtUp?: (entries: number) => void;
@@ -77,9 +80,15 @@ export class FeedLoop extends EventEmitter<FeedLoopEvents> {
   #indexer: FeedIndexer | undefined;
   /** What the last broadcast (every `batch` listener) cost, ms. */
   #broadcastMs = 0;
+  /**
+   * The newest entries broadcast, up to {@link lastId} and with no hole; kept here, where the resume point
+   * moves, so that no listener failing can leave a batch out of it.
+   */
+  readonly recent: FeedRing;
 
   constructor(private readonly options: FeedLoopOptions) {
     super();
+    this.recent = new FeedRing(options.ringEntries ?? 0);
   }
 
   /** The id of the newest entry already emitted; undefined until the loop has first reached Redis. */
@@ -155,6 +164,7 @@ export class FeedLoop extends EventEmitter<FeedLoopEvents> {
         // first read can skip an entry that arrives between two reads.
         if (this.#lastId === undefined) {
           this.#lastId = await lastEntryId(redis, keys);
+          this.recent.reset(this.#lastId);
           this.#setStatus("up");
         } else if (failures > 0) {
           // Back after a failure: say so now, not when the blocking read below times out on a quiet stream.
@@ -175,7 +185,10 @@ export class FeedLoop extends EventEmitter<FeedLoopEvents> {
             pageSize,
             maxQueued: 10 * pageSize,
             signal,
-            onMarks: (ids) => this.emit("marks", ids),
+            onMarks: (ids) => {
+              this.recent.markDoubleBooked(ids);
+              this.emit("marks", ids);
+            },
             onIndexed: (upTo) => this.emit("indexed", upTo),
             onError: (error) => this.options.onError?.(error, "index"),
           });
@@ -197,6 +210,7 @@ export class FeedLoop extends EventEmitter<FeedLoopEvents> {
           // The next read leaves before the broadcast, so Redis answers it while the tabs are written to.
           next = read(last, coalesceWait(entries.length, batch, idleMs, this.#broadcastMs, coalesceMs));
           // Only an emitted batch moves the resume point, so a failure re-reads exactly what was not sent.
+          this.recent.append(this.#lastId, entries);
           this.#lastId = last;
           // Queued before the broadcast so that a listener that throws cannot leave a hole in what the
           // indexer sees; its script still leaves only after the broadcast (the worker resumes in a microtask).
@@ -207,6 +221,9 @@ export class FeedLoop extends EventEmitter<FeedLoopEvents> {
         }
       } catch (error) {
         if (signal.aborted) break;
+        // Redis may come back with less than was read (restarted from an older snapshot, or another node
+        // promoted): from here on only what is read again is vouched for.
+        this.recent.reset(this.#lastId);
         this.#setStatus("down");
         this.options.onError?.(error, "read");
         await this.#pause(backoff(failures++), signal);

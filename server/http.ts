@@ -4,6 +4,7 @@ import { TooManyAttemptsError } from "@/lib/rate-limit";
 import { TooManyScansError } from "@/lib/scan-slots";
 import { isConnectionError, replyMayBeLost } from "@/lib/redis";
 import { StaffExistsError, StaffMissingError } from "@/lib/staff";
+import type { IncomingMessage } from "node:http";
 import { ForbiddenError, SignInRequiredError } from "./auth";
 import { log } from "./log";
 
@@ -12,6 +13,25 @@ const MAX_BODY_BYTES = 16 * 1024;
 /** A JSON response; the one way route handlers answer. */
 export function json(body: unknown, status = 200, headers?: HeadersInit): Response {
   return Response.json(body, { status, headers: { "cache-control": "no-store", ...headers } });
+}
+
+/**
+ * A JSON answer before it is written: what handlers served both by Next.js and by the custom server's
+ * fast path return, so that neither transport's Response or ServerResponse leaks into the handler.
+ */
+export interface Reply {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+export function reply(body: unknown, status = 200, headers?: Record<string, string>): Reply {
+  return headers ? { status, body, headers } : { status, body };
+}
+
+/** A {@link Reply} as the Response a Next.js route handler returns. */
+export function toResponse({ status, body, headers }: Reply): Response {
+  return json(body, status, headers);
 }
 
 export function noContent(): Response {
@@ -33,45 +53,50 @@ const UNCERTAIN =
   "The connection to Redis dropped before it answered, so the change may or may not have been made. Reload to see the current state before trying again.";
 
 export function errorResponse(error: unknown, sentences: Unavailable = {}, requestId?: string | null): Response {
-  if (error instanceof BodyTooLargeError) return json({ error: error.message }, 413);
-  if (error instanceof ProgramInvalidError) return json({ error: error.message, problems: error.problems }, 400);
+  return toResponse(errorReply(error, sentences, requestId));
+}
+
+/** {@link errorResponse} before it is written: the status, body and headers each error maps to. */
+export function errorReply(error: unknown, sentences: Unavailable = {}, requestId?: string | null): Reply {
+  if (error instanceof BodyTooLargeError) return reply({ error: error.message }, 413);
+  if (error instanceof ProgramInvalidError) return reply({ error: error.message, problems: error.problems }, 400);
   if (error instanceof ValidationError) {
-    return json({ error: error.message, ...(error.field ? { field: error.field } : {}) }, 400);
+    return reply({ error: error.message, ...(error.field ? { field: error.field } : {}) }, 400);
   }
   if (error instanceof SeatTakenError) {
-    return json({ error: error.message, field: error.taken.length > 1 ? "seats" : "seat", holderId: error.holderId, taken: error.taken }, 409);
+    return reply({ error: error.message, field: error.taken.length > 1 ? "seats" : "seat", holderId: error.holderId, taken: error.taken }, 409);
   }
-  if (error instanceof SalesClosedError) return json({ error: error.message, field: "sessionId" }, 409);
-  if (error instanceof ProgramConflictError || error instanceof ProgramChangedError) return json({ error: error.message }, 409);
-  if (error instanceof ProgramItemMissingError) return json({ error: error.message }, 404);
-  if (error instanceof SaleMissingError) return json({ error: error.message }, 404);
-  if (error instanceof TicketNotPrintedError) return json({ error: error.message }, 404);
-  if (error instanceof AlreadyRefundedError) return json({ error: error.message, refundId: error.refundId }, 409);
-  if (error instanceof SignInRequiredError) return json({ error: error.message }, 401);
-  if (error instanceof ForbiddenError) return json({ error: error.message }, 403);
+  if (error instanceof SalesClosedError) return reply({ error: error.message, field: "sessionId" }, 409);
+  if (error instanceof ProgramConflictError || error instanceof ProgramChangedError) return reply({ error: error.message }, 409);
+  if (error instanceof ProgramItemMissingError) return reply({ error: error.message }, 404);
+  if (error instanceof SaleMissingError) return reply({ error: error.message }, 404);
+  if (error instanceof TicketNotPrintedError) return reply({ error: error.message }, 404);
+  if (error instanceof AlreadyRefundedError) return reply({ error: error.message, refundId: error.refundId }, 409);
+  if (error instanceof SignInRequiredError) return reply({ error: error.message }, 401);
+  if (error instanceof ForbiddenError) return reply({ error: error.message }, 403);
   if (error instanceof TooManyAttemptsError) {
-    return json({ error: error.message, retryAfterSeconds: error.retryAfterSeconds }, 429, { "retry-after": String(error.retryAfterSeconds) });
+    return reply({ error: error.message, retryAfterSeconds: error.retryAfterSeconds }, 429, { "retry-after": String(error.retryAfterSeconds) });
   }
-  if (error instanceof TooManyScansError) return json({ error: error.message }, 429, { "retry-after": String(error.retryAfterSeconds) });
-  if (error instanceof PasswordCheckBusyError) return json({ error: error.message }, 503, { "retry-after": "2" });
-  if (error instanceof StaffExistsError) return json({ error: error.message, field: "username" }, 409);
-  if (error instanceof StaffMissingError) return json({ error: error.message }, 404);
-  if (error instanceof GroupMissingError) return json({ error: error.message }, 404);
-  if (error instanceof GroupExistsError) return json({ error: error.message, field: "name" }, 409);
+  if (error instanceof TooManyScansError) return reply({ error: error.message }, 429, { "retry-after": String(error.retryAfterSeconds) });
+  if (error instanceof PasswordCheckBusyError) return reply({ error: error.message }, 503, { "retry-after": "2" });
+  if (error instanceof StaffExistsError) return reply({ error: error.message, field: "username" }, 409);
+  if (error instanceof StaffMissingError) return reply({ error: error.message }, 404);
+  if (error instanceof GroupMissingError) return reply({ error: error.message }, 404);
+  if (error instanceof GroupExistsError) return reply({ error: error.message, field: "name" }, 409);
   if (error instanceof RedisUnavailableError || isConnectionError(error)) {
     // People tell the two apart by the sentence; scripts by `outcome: "unknown"` on the uncertain one.
     return replyMayBeLost(error)
-      ? json({ error: sentences.uncertain ?? UNCERTAIN, outcome: "unknown" }, 503, { "retry-after": "1" })
-      : json({ error: sentences.unavailable ?? UNAVAILABLE }, 503, { "retry-after": "1" });
+      ? reply({ error: sentences.uncertain ?? UNCERTAIN, outcome: "unknown" }, 503, { "retry-after": "1" })
+      : reply({ error: sentences.unavailable ?? UNAVAILABLE }, 503, { "retry-after": "1" });
   }
   const reference = requestId ? ` (reference ${requestId})` : "";
   if (error instanceof Error && error.name === "ReplyError") {
     // Redis's and Lua's own texts name keys and script lines: they go to the log, never to the caller.
     (requestId ? log.forRequest(requestId) : log).warn("Redis refused a request", { error });
-    return json({ error: `Redis refused this request${reference}, so nothing was changed. Check the values you sent; if it keeps happening, tell your supervisor.` }, 409);
+    return reply({ error: `Redis refused this request${reference}, so nothing was changed. Check the values you sent; if it keeps happening, tell your supervisor.` }, 409);
   }
   (requestId ? log.forRequest(requestId) : log).error("request failed", { error });
-  return json({ error: `Something went wrong on the server${reference}. Try again; if it keeps happening, tell your supervisor.` }, 500);
+  return reply({ error: `Something went wrong on the server${reference}. Try again; if it keeps happening, tell your supervisor.` }, 500);
 }
 
 /**
@@ -80,11 +105,56 @@ export function errorResponse(error: unknown, sentences: Unavailable = {}, reque
  * size costs at most `maxBytes` of memory.
  */
 export async function readJson(request: Request, maxBytes = MAX_BODY_BYTES): Promise<unknown> {
-  const type = request.headers.get("content-type") ?? "";
-  if (!/^application\/json\b/i.test(type)) {
+  checkJsonHeaders(request.headers.get("content-type"), request.headers.get("content-length"), maxBytes);
+  return parseJson(await readText(request, maxBytes));
+}
+
+/**
+ * {@link readJson} for a request the Node server holds (the fast path), with the same answers. Past the
+ * limit it stops keeping what arrives and lets the rest drain: the server then ends the connection once
+ * the 413 is written (see server/app.ts), rather than resetting it before the client could read it.
+ */
+export function readNodeJson(req: IncomingMessage, maxBytes = MAX_BODY_BYTES): Promise<unknown> {
+  checkJsonHeaders(req.headers["content-type"] ?? null, req.headers["content-length"] ?? null, maxBytes);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const stop = () => {
+      req.off("data", onData).off("end", onEnd).off("error", onGone).off("close", onGone);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.byteLength;
+      if (size <= maxBytes) return void chunks.push(chunk);
+      stop();
+      req.resume();
+      reject(new BodyTooLargeError(maxBytes));
+    };
+    const onEnd = () => {
+      stop();
+      try {
+        resolve(parseJson(Buffer.concat(chunks).toString("utf8")));
+      } catch (error) {
+        reject(error);
+      }
+    };
+    // The client went away mid-upload: nobody reads the answer, and nothing may be written.
+    const onGone = () => {
+      stop();
+      reject(new ValidationError("The body was cut off before its end."));
+    };
+    req.on("data", onData).on("end", onEnd).on("error", onGone).on("close", onGone);
+  });
+}
+
+/** Both readers' checks before a byte is read: a JSON content type, and a declared length within the limit. */
+function checkJsonHeaders(type: string | null, length: string | null, maxBytes: number): void {
+  if (!/^application\/json\b/i.test(type ?? "")) {
     throw new ValidationError("Send the body as JSON with Content-Type: application/json.");
   }
-  const text = await readText(request, maxBytes);
+  if (Number(length ?? "0") > maxBytes) throw new BodyTooLargeError(maxBytes);
+}
+
+function parseJson(text: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch {
@@ -93,8 +163,6 @@ export async function readJson(request: Request, maxBytes = MAX_BODY_BYTES): Pro
 }
 
 async function readText(request: Request, maxBytes: number): Promise<string> {
-  const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > maxBytes) throw new BodyTooLargeError(maxBytes);
   if (!request.body) return "";
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];

@@ -30,6 +30,8 @@ export async function startTestApp(
     stream?: string;
     /** FEED_REPLAY_MAX for this instance. */
     replayMax?: number;
+    /** FEED_RING_ENTRIES for this instance; the default (10,000) unless set. */
+    ringEntries?: number;
     /** FEED_COALESCE_MS; 5 unless set. */
     coalesceMs?: number;
     /** Where the indexer's connection goes (a proxy the test can stall); the same Redis unless set. */
@@ -49,7 +51,7 @@ export async function startTestApp(
     subscriber,
     indexRedis,
     keys,
-    feed: { batch: 500, blockMs: 500, coalesceMs: options.coalesceMs ?? 5, replayMax: options.replayMax },
+    feed: { batch: 500, blockMs: 500, coalesceMs: options.coalesceMs ?? 5, replayMax: options.replayMax, ringEntries: options.ringEntries },
     groupsPollMs: options.groupsPollMs ?? 200,
     handler: options.handler ?? ((_req, res) => void res.writeHead(404).end()),
     auth: { redis, keys, config: { ...config, ...options.config }, secret: TEST_SECRET },
