@@ -1,12 +1,15 @@
 import type { FanoutResult } from "./phases/fanout";
+import { FEED_SALES_TARGET, type FeedSalesResult, type FeedStep } from "./phases/feed-sales";
 import type { LatencyResult } from "./phases/latency";
 import type { SalesResult } from "./phases/sales";
 import type { GroupsResult } from "./phases/groups";
 import type { SoakResult } from "./phases/soak";
 import type { DeskResult } from "./phases/desk";
 import type { SearchResult } from "./phases/search";
+import { atMost, bound, probeBound } from "./support/bounds";
 import type { Machine } from "./support/machine";
 import { fixed, int, markdownTable, ms } from "./support/table";
+import { summaryTable } from "./summary";
 
 /** The issue's latency target: p99 XADD→client at 10,000 entries/s to 100 clients. */
 export const TARGET = { rate: 10_000, clients: 100, p99Ms: 25 };
@@ -23,9 +26,13 @@ export interface Results {
     /** The build was older than the sources: the figures are for older code. */
     staleBuild: boolean;
     stderrTail: string[];
+    /** Set when the server was profiled over every window (`--cpu-prof`): its figures carry the profiler's cost. */
+    cpuProfileDir?: string | null;
   };
   fanout: FanoutResult[];
   latency: LatencyResult[];
+  /** The feed while the same server sells. Absent in runs before issue 12. */
+  feedSales?: FeedSalesResult | null;
   sales: SalesResult | null;
   /** The same as `sales` with 4 seats per request. Absent in runs before multi-seat sales. */
   multiSales?: SalesResult | null;
@@ -39,8 +46,12 @@ export interface Results {
   errors: string[];
 }
 
-const bound = (r: { saturation: { clientBound: boolean; machineBound: boolean } }) =>
-  r.saturation.clientBound || r.saturation.machineBound;
+
+/** Each load process's ELU, then the probe's: which of them, if any, set the pace. */
+function elus(load: number[] | undefined, probe?: number): string {
+  const each = (load ?? []).map((elu) => fixed(elu, 2)).join(" ");
+  return probe === undefined ? each || "–" : `${each || "–"} · ${fixed(probe, 2)}`;
+}
 
 function notes(r: { saturation: { notes: string[] }; outOfOrder?: number; disconnects?: number }, extra: string[] = []): string {
   const all = [...extra, ...r.saturation.notes];
@@ -62,7 +73,7 @@ export function targetVerdict(r: LatencyResult): string {
 
 function fanoutTable(rows: FanoutResult[]): string {
   return markdownTable(
-    ["clients (procs)", "entries/s per client", "deliveries/s", "bare XREAD entries/s", "ratio", "entries/emit", "server µs CPU/delivery", "server cores", "client ELU", "machine busy", "notes"],
+    ["clients (procs)", "entries/s per client", "deliveries/s", "bare XREAD entries/s", "ratio", "entries/emit", "server µs CPU/delivery", "server cores", "server ELU", "client ELU", "machine busy", "notes"],
     rows.map((r) => {
       // A saturated measurer caps the figure: the server delivered at least this much.
       const lower = bound(r) ? "≥ " : "";
@@ -78,41 +89,79 @@ function fanoutTable(rows: FanoutResult[]): string {
         fixed(r.entriesPerBatch, 0),
         fixed(r.serverCpuUsPerDelivery, 2),
         fixed(r.serverCores, 2),
+        fixed(r.serverElu ?? NaN, 2),
         fixed(r.clientEluMax, 2),
         fixed(r.machineBusyCores, 2),
         notes(r, extra),
       ];
     }),
-    [false, true, true, true, true, true, true, true, true, true, false],
+    [false, true, true, true, true, true, true, true, true, true, true, false],
   );
 }
 
 function latencyTable(rows: LatencyResult[]): string {
   return markdownTable(
-    ["entries/s (achieved)", "clients (procs)", "p50 ms", "p99 ms", "max ms", "probe p50/p99 ms", "bare p50/p99 ms", `p99 ≤ ${TARGET.p99Ms} ms`, "entries/emit", "server cores", "server µs CPU/delivery", "client ELU", "machine busy", "notes"],
-    rows.map((r) => [
-      `${int(r.rate)} (${int(r.writerEntriesPerS)})`,
-      `${r.clients - 1} ${r.clientMode} (${r.clientProcesses}, nice 19) + probe`,
-      ms(r.latency.p50),
-      ms(r.latency.p99),
-      ms(r.latency.max),
-      `${ms(r.probeLatency.p50)} / ${ms(r.probeLatency.p99)}`,
-      `${ms(r.bareLatency.p50)} / ${ms(r.bareLatency.p99)}`,
-      targetVerdict(r),
-      fixed(r.entriesPerBatch, 1),
-      fixed(r.serverCores, 2),
-      fixed(r.serverCpuUsPerDelivery, 2),
-      fixed(r.clientEluMax, 2),
-      fixed(r.machineBusyCores, 2),
-      notes(r, r.complete ? [] : [`incomplete: a socket got ${int(r.minReceived)}/${int(r.written)}`]),
-    ]),
-    [true, false, true, true, true, true, true, false, true, true, true, true, true, false],
+    ["entries/s (achieved)", "clients (procs)", "p50 ms", "p99 ms", "max ms", "probe p50/p99 ms", "bare p50/p99 ms", "probe p99 ÷ bare", `p99 ≤ ${TARGET.p99Ms} ms`, "entries/emit", "server cores", "server ELU", "server µs CPU/delivery", "client ELU (each · probe)", "machine busy", "notes"],
+    rows.map((r) => {
+      const all = atMost(bound(r));
+      const probe = atMost(probeBound(r));
+      return [
+        `${int(r.rate)} (${int(r.writerEntriesPerS)})`,
+        `${r.clients - 1} ${r.clientMode} (${r.clientProcesses}, nice 19) + probe`,
+        all + ms(r.latency.p50),
+        all + ms(r.latency.p99),
+        all + ms(r.latency.max),
+        `${probe}${ms(r.probeLatency.p50)} / ${ms(r.probeLatency.p99)}`,
+        `${ms(r.bareLatency.p50)} / ${ms(r.bareLatency.p99)}`,
+        probe + fixed(r.probeLatency.p99 / r.bareLatency.p99, 2),
+        targetVerdict(r),
+        fixed(r.entriesPerBatch, 1),
+        fixed(r.serverCores, 2),
+        fixed(r.serverElu ?? NaN, 2),
+        fixed(r.serverCpuUsPerDelivery, 2),
+        r.clientElus ? elus(r.clientElus, r.probeElu) : fixed(r.clientEluMax, 2),
+        fixed(r.machineBusyCores, 2),
+        notes(r, r.complete ? [] : [`incomplete: a socket got ${int(r.minReceived)}/${int(r.written)}`]),
+      ];
+    }),
+    [true, false, true, true, true, true, true, true, false, true, true, true, true, false, true, false],
+  );
+}
+
+function feedSalesTable(r: FeedSalesResult): string {
+  const row = (what: string, s: FeedStep, sales?: FeedSalesResult["selling"]) => {
+    const probe = atMost(probeBound(s));
+    const all = atMost(bound(s));
+    return [
+      what,
+      `${int(r.options.rate)} (${int(s.entriesPerS)})`,
+      `${probe}${ms(s.probeLag.p50)} / ${ms(s.probeLag.p99)}`,
+      `${all}${ms(s.lag.p50)} / ${ms(s.lag.p99)}`,
+      sales ? `${ms(sales.saleLatency.p50)} / ${ms(sales.saleLatency.p99)}` : "–",
+      sales ? int(sales.soldPerS) : "–",
+      sales ? int(sales.attempted - sales.sold) : "–",
+      sales ? fixed(sales.serverCpuUsPerSale / 1000, 2) : "–",
+      fixed(s.entriesPerBatch, 1),
+      fixed(s.serverCores, 2),
+      fixed(s.serverElu, 2),
+      elus(s.clientElus, s.probeElu),
+      fixed(s.machineBusyCores, 2),
+      notes(s, [
+        ...(s.complete ? [] : [`incomplete: a socket got ${int(s.minReceived)}/${int(s.entries)}`]),
+        ...(sales?.firstFailure ? [`first failure: ${sales.firstFailure.replace(/\s+/g, " ").slice(0, 120)}`] : []),
+      ]),
+    ];
+  };
+  return markdownTable(
+    ["step", "entries/s (achieved)", "probe lag p50/p99 ms", "all tabs p50/p99 ms", "sale p50/p99 ms", "sold/s", "not sold", "server ms CPU/sale", "entries/emit", "server cores", "server ELU", "client ELU (each · probe)", "machine busy", "notes"],
+    [row("idle: a writer XADDs", r.idle), row("selling: POST /api/tickets", r.selling, r.selling)],
+    [false, true, true, true, true, true, true, true, true, true, true, false, true, false],
   );
 }
 
 function salesTable(rows: SalesResult[]): string {
   return markdownTable(
-    ["seats per sale", "concurrency", "requests", "requests/s", "seats/s", "p50 ms", "p99 ms", "max ms", "non-201", "server cores", "server µs CPU/request", "notes"],
+    ["seats per sale", "concurrency", "requests", "requests/s", "seats/s", "p50 ms", "p99 ms", "max ms", "non-201", "server cores", "server ELU", "server µs CPU/request", "notes"],
     rows.map((r) => [
         String(r.seatsPerSale ?? 1),
         String(r.concurrency),
@@ -124,10 +173,11 @@ function salesTable(rows: SalesResult[]): string {
         ms(r.latency.max),
         int(r.non201),
         fixed(r.serverCores, 2),
+        fixed(r.serverElu ?? NaN, 2),
         fixed(r.serverCpuUsPerRequest, 0),
         notes(r, r.firstFailure ? [`first failure: ${r.firstFailure.replace(/\s+/g, " ").slice(0, 120)}`] : []),
       ]),
-    [true, true, true, true, true, true, true, true, true, true, true, false],
+    [true, true, true, true, true, true, true, true, true, true, true, true, false],
   );
 }
 
@@ -239,8 +289,8 @@ function soakTable(r: SoakResult): string {
   ].join("\n");
 }
 
-/** The whole run as Markdown. */
-export function render(results: Results): string {
+/** The whole run as Markdown; with `before`, the issue-12 summary shows that run's figures beside these. */
+export function render(results: Results, before?: { label: string; results: Results }): string {
   const m = results.machine;
   const parts = [
     `### StreamDesk bench, ${m.date.slice(0, 16).replace("T", " ")} UTC`,
@@ -252,12 +302,27 @@ export function render(results: Results): string {
   if (results.server.staleBuild) {
     parts.push("", "**Warning**: the production build was older than the sources, so these figures are for older code.");
   }
+  if (results.server.cpuProfileDir) {
+    parts.push("", `**Profiled**: the server ran the V8 profiler in every window (profiles in \`${results.server.cpuProfileDir}\`), so its figures include the profiler's cost.`);
+  }
+  parts.push("", "**Issue 12 targets** (ratios within one run; the probe is one tab alone in its own process).", "", summaryTable(results, before));
   if (results.fanout.length > 0) {
     const n = results.fanout[0]!.entries;
     parts.push("", `**Fan-out**: a burst of ${int(n)} pipelined XADDs, delivered to every socket.`, "", fanoutTable(results.fanout));
   }
   if (results.latency.length > 0) {
     parts.push("", `**Latency XADD → client** (${results.latency[0]!.durationS} s per rate).`, "", latencyTable(results.latency));
+  }
+  if (results.feedSales) {
+    const f = results.feedSales;
+    const within = f.selling.probeLag.p99 <= FEED_SALES_TARGET.p99Ms && f.p99Ratio <= FEED_SALES_TARGET.ratio;
+    parts.push(
+      "",
+      `**Feed under sales**: ${f.options.clients} tabs (${f.clientProcesses} processes, the last the probe), ${int(f.options.rate)} entries/s for ${f.options.durationMs / 1000} s each step; lag is XADD (the entry id's ms) → tab. ` +
+        `Probe p99 selling ÷ idle: **${fixed(f.p99Ratio, 2)}×** (target ≤ ${FEED_SALES_TARGET.p99Ms} ms and ≤ ${FEED_SALES_TARGET.ratio}×: ${within ? "met" : "missed"}).`,
+      "",
+      feedSalesTable(f),
+    );
   }
   const salesRows = [results.sales, results.multiSales].filter((r): r is SalesResult => !!r);
   if (salesRows.length > 0) {
@@ -288,7 +353,10 @@ export function render(results: Results): string {
     const o = results.soak.options;
     parts.push("", `**Soak**: ${o.durationMs / 1000} s of POST /api/tickets at ${int(o.rate)}/s with ${o.tabs} tabs, Redis killed at ${o.killAtMs / 1000} s.`, "", soakTable(results.soak));
   }
-  parts.push("", "≥: a measuring process or the whole machine was saturated, so the figure is a lower bound for the server.");
+  parts.push(
+    "",
+    "≥ / ≤: a measuring process (ELU ≥ 0.9) or the whole machine was saturated, so the figure is a bound for the server alone: a rate at least, a latency at most this.",
+  );
   for (const error of results.errors) parts.push("", `**Failed**: ${error}`);
   return parts.join("\n");
 }

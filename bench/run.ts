@@ -1,8 +1,10 @@
 import { Redis } from "ioredis";
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
+import { archiveLatest } from "./support/archive";
 import { fanout } from "./phases/fanout";
+import { feedSales } from "./phases/feed-sales";
 import { latency } from "./phases/latency";
 import { processTree } from "./support/cpu";
 import { sales } from "./phases/sales";
@@ -43,6 +45,8 @@ const PLAN = {
     ] satisfies { rate: number; clients: number; mode: ClientMode }[],
     durationMs: 10_000,
   },
+  /** The feed at 300 entries/s to 100 tabs, first from a writer, then from sales through the API. */
+  feedSales: { rate: 300, durationMs: 10_000, clients: 100, maxInFlight: 200 },
   /** Single-seat sales, then 4 seats per sale (a family), in the same run. */
   sales: { concurrency: 50, maxRequests: 20_000, durationMs: 10_000, multiSeats: 4 },
   groups: { pending: 1_000_000, autoclaim: 100_000, watchMs: 5_000 },
@@ -77,18 +81,36 @@ async function abort(reason: string, code: number): Promise<never> {
 }
 
 
-const PHASES = ["fanout", "latency", "sales", "groups", "soak", "desk", "search"] as const;
+const PHASES = ["fanout", "latency", "feedsales", "sales", "groups", "soak", "desk", "search"] as const;
 type Phase = (typeof PHASES)[number];
 
-/** `npm run bench -- latency` runs that phase alone, for working on one figure; the default is all. */
-function selectPhases(args: string[]): Set<Phase> {
-  const unknown = args.filter((arg) => !(PHASES as readonly string[]).includes(arg));
-  if (unknown.length > 0) throw new Error(`unknown phase ${unknown.join(", ")}: choose from ${PHASES.join(", ")}`);
-  return new Set(args.length > 0 ? (args as Phase[]) : PHASES);
+/**
+ * `npm run bench -- latency` runs that phase alone, for working on one figure; the default is all.
+ * `--cpu-prof=<dir>` profiles the server over every measured window, one `.cpuprofile` each.
+ */
+function parseArgs(args: string[]): { selected: Set<Phase>; cpuProfileDir: string | null } {
+  const flag = args.find((arg) => arg.startsWith("--cpu-prof="));
+  const phases = args.filter((arg) => arg !== flag);
+  const unknown = phases.filter((arg) => !(PHASES as readonly string[]).includes(arg));
+  if (unknown.length > 0) throw new Error(`unknown phase ${unknown.join(", ")}: choose from ${PHASES.join(", ")} (and --cpu-prof=<dir>)`);
+  const cpuProfileDir = flag ? resolve(flag.slice("--cpu-prof=".length)) : null;
+  if (cpuProfileDir) mkdirSync(cpuProfileDir, { recursive: true });
+  return { selected: new Set(phases.length > 0 ? (phases as Phase[]) : PHASES), cpuProfileDir };
+}
+
+/** The figures this run may replace, to show beside its own. */
+function previousRun(): { label: string; results: Results } | undefined {
+  const file = new URL("latest.json", RESULTS_DIR);
+  if (!existsSync(file)) return undefined;
+  try {
+    return { label: "latest.json", results: JSON.parse(readFileSync(file, "utf8")) as Results };
+  } catch {
+    return undefined;
+  }
 }
 
 async function main(): Promise<void> {
-  const selected = selectPhases(process.argv.slice(2));
+  const { selected, cpuProfileDir } = parseArgs(process.argv.slice(2));
   const started = performance.now();
   const limit = setTimeout(() => void abort(`stopped after ${PLAN.hardLimitMs / 60_000} minutes`, 1), PLAN.hardLimitMs);
   limit.unref();
@@ -113,6 +135,8 @@ async function main(): Promise<void> {
     stream: PLAN.stream,
     session: await signIn(app.url, app.adminPassword),
     serverPids: processTree(app.pid),
+    server: app,
+    cpuProfileDir,
     redisPid: redisServer.pid,
     redis,
     nextMovieId: () => ++movieId,
@@ -121,9 +145,10 @@ async function main(): Promise<void> {
     version: 1,
     machine: await describeMachine(redis),
     durationS: 0,
-    server: { startupMs: app.startupMs, session: rig.session.note, built, staleBuild: stale, stderrTail: [] },
+    server: { startupMs: app.startupMs, session: rig.session.note, built, staleBuild: stale, stderrTail: [], cpuProfileDir },
     fanout: [],
     latency: [],
+    feedSales: null,
     sales: null,
     multiSales: null,
     groups: null,
@@ -154,7 +179,7 @@ async function main(): Promise<void> {
 
   const { entries, timeoutMs, warmUpEntries } = PLAN.fanout;
   // The burst warms the feed path the fan-out and latency rows measure; the other phases do not need it.
-  if (selected.has("fanout") || selected.has("latency")) {
+  if (selected.has("fanout") || selected.has("latency") || selected.has("feedsales")) {
     await phase("warm-up burst", () => fanout(rig, { clients: 1, mode: "full", entries: warmUpEntries, timeoutMs }));
   }
   for (const c of selected.has("fanout") ? PLAN.fanout.cases : []) {
@@ -165,6 +190,10 @@ async function main(): Promise<void> {
     const name = `latency at ${c.rate}/s to ${c.clients} ${c.mode} clients`;
     const result = await phase(name, () => latency(rig, { ...c, durationMs: PLAN.latency.durationMs }));
     if (result) results.latency.push(result);
+  }
+  if (selected.has("feedsales")) {
+    const name = `feed under sales at ${PLAN.feedSales.rate}/s to ${PLAN.feedSales.clients} tabs`;
+    results.feedSales = (await phase(name, () => feedSales(rig, PLAN.feedSales))) ?? null;
   }
   if (selected.has("sales")) {
     results.sales = (await phase("POST /api/tickets, one seat each", () => sales(rig, PLAN.sales))) ?? null;
@@ -181,10 +210,12 @@ async function main(): Promise<void> {
   results.durationS = (performance.now() - started) / 1000;
   await cleanUp();
 
-  process.stdout.write(render(results) + "\n");
-  // A failed or partial run must not replace the figures someone may be about to commit.
-  if (selected.size === PHASES.length && results.errors.length === 0) {
+  process.stdout.write(render(results, previousRun()) + "\n");
+  // A failed, partial or profiled run must not replace the figures someone may be about to commit.
+  if (selected.size === PHASES.length && results.errors.length === 0 && !cpuProfileDir) {
     mkdirSync(RESULTS_DIR, { recursive: true });
+    const kept = archiveLatest(RESULTS_DIR);
+    if (kept) process.stderr.write(`bench: kept the previous figures as bench/results/${kept}\n`);
     // Written aside and renamed, so an interrupted run never leaves half a file to be committed.
     const temporary = new URL("latest.json.tmp", RESULTS_DIR);
     writeFileSync(temporary, JSON.stringify(results, null, 2) + "\n");
@@ -193,7 +224,7 @@ async function main(): Promise<void> {
   } else {
     const file = join(tmpdir(), "streamdesk-bench-partial.json");
     writeFileSync(file, JSON.stringify(results, null, 2) + "\n");
-    process.stderr.write(`bench: bench/results/latest.json left as it was (partial or failed run); figures in ${file}\n`);
+    process.stderr.write(`bench: bench/results/latest.json left as it was (partial, failed or profiled run); figures in ${file}\n`);
   }
   process.exit(results.errors.length > 0 ? 1 : 0);
 }

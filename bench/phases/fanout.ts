@@ -32,6 +32,8 @@ export interface FanoutResult {
   clientCores: number;
   clientEluMax: number;
   clientLoopDelayP99Ms: number;
+  /** The server's main event loop over the window (from inside it). Absent before issue 12. */
+  serverElu?: number;
   machineBusyCores: number;
   outOfOrder: number;
   disconnects: number;
@@ -49,7 +51,7 @@ export async function fanout(
   { clients, mode, entries, timeoutMs }: { clients: number; mode: ClientMode; entries: number; timeoutMs: number },
 ): Promise<FanoutResult> {
   const movieId = rig.nextMovieId();
-  const r = await round(rig, { clients, mode, probe: false, expected: entries, timeoutMs }, (writer) =>
+  const r = await round(rig, { clients, mode, probe: false, expected: entries, timeoutMs, label: `fanout-${clients}-${mode}` }, (writer) =>
     writer.call("burst", { count: entries, movieId }),
   );
   const { write, sockets, bare, measure: m } = r;
@@ -81,6 +83,7 @@ export async function fanout(
     clientCores: cores(m, "clients"),
     clientEluMax: Math.max(...r.listeners.map((l) => l.load.elu)),
     clientLoopDelayP99Ms: Math.max(...r.listeners.map((l) => l.load.loopDelayP99Ms)),
+    serverElu: r.server.elu,
     machineBusyCores: m.cpu.machineBusyCores,
     outOfOrder: sockets.outOfOrder,
     disconnects: sockets.disconnects,

@@ -30,7 +30,11 @@ export interface LatencyResult {
   redisCores: number;
   clientCores: number;
   clientEluMax: number;
+  /** Each load client process's event-loop utilisation, in process order (the probe's is `probeElu`). Absent before issue 12. */
+  clientElus?: number[];
   clientLoopDelayP99Ms: number;
+  /** The server's main event loop over the window (from inside it); near 1, the server queued work. Absent before issue 12. */
+  serverElu?: number;
   machineBusyCores: number;
   outOfOrder: number;
   disconnects: number;
@@ -54,7 +58,8 @@ export async function latency(
 ): Promise<LatencyResult> {
   const expected = Math.round((rate * durationMs) / 1000);
   const movieId = rig.nextMovieId();
-  const r = await round(rig, { clients, mode, probe: true, expected, timeoutMs: durationMs + DRAIN_MS }, (writer) =>
+  const label = `latency-${rate}-${mode}`;
+  const r = await round(rig, { clients, mode, probe: true, expected, timeoutMs: durationMs + DRAIN_MS, label }, (writer) =>
     writer.call("paced", { rate, durationMs, movieId }),
   );
   const { write, sockets, measure: m } = r;
@@ -83,6 +88,8 @@ export async function latency(
     redisCores: cores(m, "redis"),
     clientCores: cores(m, "clients"),
     clientEluMax: Math.max(...r.listeners.map((l) => l.load.elu)),
+    clientElus: r.listeners.map((l) => l.load.elu),
+    serverElu: r.server.elu,
     clientLoopDelayP99Ms: Math.max(...r.listeners.map((l) => l.load.loopDelayP99Ms)),
     machineBusyCores: m.cpu.machineBusyCores,
     outOfOrder: sockets.outOfOrder,

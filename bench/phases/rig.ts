@@ -1,7 +1,10 @@
 import type { Redis } from "ioredis";
 import { cpus } from "node:os";
 import { cpuWindow, peakRss, type CpuWindow } from "../support/cpu";
+import { join } from "node:path";
+import type { AppServer } from "../support/app-server";
 import type { Load } from "../support/protocol";
+import { utilisation } from "../support/server-probe";
 import type { Session } from "../support/session";
 
 /** Everything a phase needs from the running set-up. */
@@ -10,8 +13,12 @@ export interface Rig {
   redisUrl: string;
   stream: string;
   session: Session;
-  /** The app server's process tree (tsx CLI and the node process running the server). */
+  /** The app server's process tree (the node process running the server, and any child of it). */
   serverPids: number[];
+  /** Questions for the server process itself: its event-loop utilisation, and profiles. */
+  server: Pick<AppServer, "elu" | "profile">;
+  /** With `--cpu-prof <dir>`, every measured window of the server is profiled into this folder. */
+  cpuProfileDir: string | null;
   redisPid: number;
   /** The orchestrator's own connection, for set-up reads only: never on a measured path. */
   redis: Redis;
@@ -70,6 +77,36 @@ export function measure(rig: Rig, workers: Record<string, readonly number[]>): (
   const close = cpuWindow({ server: rig.serverPids, redis: [rig.redisPid], bench: [process.pid], ...workers });
   const rss = peakRss(rig.serverPids);
   return () => ({ cpu: close(), serverPeakRssMiB: rss() });
+}
+
+export interface ServerWindow {
+  /** The server's event-loop utilisation over the window, 0–1 (NaN if it could not be asked). */
+  elu: number;
+  /** The `.cpuprofile` written for the window, when profiling. */
+  profile: string | null;
+}
+
+/**
+ * Opens a window over the server's main event loop: at ~1 it had no idle moment, so every figure of the
+ * window includes queueing inside the server. With `--cpu-prof`, the window is also profiled as `label`.
+ */
+export async function serverWindow(rig: Rig, label: string): Promise<() => Promise<ServerWindow>> {
+  const from = await rig.server.elu().catch(() => undefined);
+  const stopProfile = rig.cpuProfileDir ? await rig.server.profile() : undefined;
+  return async () => {
+    const to = await rig.server.elu().catch(() => undefined);
+    let profile: string | null = null;
+    if (stopProfile && rig.cpuProfileDir) {
+      profile = join(rig.cpuProfileDir, `${label}.cpuprofile`);
+      await stopProfile(profile);
+    }
+    return { elu: from && to ? utilisation(from, to) : NaN, profile };
+  };
+}
+
+/** The server's loop counts as saturated from the same share as a measuring process's. */
+export function serverNotes(sat: Saturation, window: ServerWindow): void {
+  if (window.elu >= SATURATED_ELU) sat.notes.push(`server ELU ${window.elu.toFixed(2)}`);
 }
 
 const QUIET_SAMPLE_MS = 1000;

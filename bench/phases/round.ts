@@ -1,6 +1,6 @@
 import type { ClientMode, ListenerReport, ReferenceReport, WriteReport, WriterApi } from "../support/protocol";
 import type { Worker } from "../support/rpc";
-import { lastId, measure, saturation, SATURATED_ELU, type Measure, type Rig, type Saturation } from "./rig";
+import { lastId, measure, saturation, SATURATED_ELU, serverNotes, serverWindow, type Measure, type Rig, type Saturation, type ServerWindow } from "./rig";
 import { startListeners, startReference, startWriter, stopAll } from "./workers";
 
 export interface Round {
@@ -11,6 +11,8 @@ export interface Round {
   probe: ListenerReport | undefined;
   bare: ReferenceReport;
   measure: Measure;
+  /** The server's own event loop over the same window. */
+  server: ServerWindow;
   saturation: Saturation;
   /** Every socket, the probe's included, flattened. */
   sockets: {
@@ -30,11 +32,11 @@ export interface Round {
  * The shape shared by the fan-out and latency phases: client processes resume at the stream's end, a
  * bare XREAD loop starts at the same id, then `write` runs in the writer process while a CPU window is
  * open over everything. Each call forks its own processes and stops them all before returning.
- * `clients` counts the probe, when there is one.
+ * `clients` counts the probe, when there is one; `label` names the window's profile (with `--cpu-prof`).
  */
 export async function round(
   rig: Rig,
-  options: { clients: number; mode: ClientMode; probe: boolean; expected: number; timeoutMs: number },
+  options: { clients: number; mode: ClientMode; probe: boolean; expected: number; timeoutMs: number; label?: string },
   write: (writer: Worker<WriterApi>) => Promise<WriteReport>,
 ): Promise<Round> {
   const { expected, timeoutMs } = options;
@@ -49,6 +51,7 @@ export async function round(
     await writer.call("connect", { redisUrl: rig.redisUrl, stream: rig.stream });
     await Promise.all(all.map((l) => l.call("arm", { expected })));
     await reference.call("arm", { redisUrl: rig.redisUrl, stream: rig.stream, afterId, expected, timeoutMs });
+    const closeServer = await serverWindow(rig, options.label ?? `round-${options.clients}-${options.mode}`);
     const window = measure(rig, {
       writer: [writer.pid],
       reference: [reference.pid],
@@ -60,6 +63,7 @@ export async function round(
     const written = await write(writer);
     const [reports, bare] = await Promise.all([collected, bareCollected]);
     const m = window();
+    const server = await closeServer();
 
     const received = reports.flatMap((r) => r.received);
     const doneAt = reports.flatMap((r) => r.doneAt);
@@ -71,12 +75,14 @@ export async function round(
     if (probe && probe.load.elu >= SATURATED_ELU) sat.notes.push(`probe ELU ${probe.load.elu.toFixed(2)}`);
     // A busy bare reader caps its own figure and the ratio, not what the tabs received.
     if (bare.load.elu >= SATURATED_ELU) sat.notes.push(`bare reader ELU ${bare.load.elu.toFixed(2)}`);
+    serverNotes(sat, server);
     return {
       write: written,
       listeners: load,
       probe,
       bare,
       measure: m,
+      server,
       saturation: sat,
       sockets: {
         received,

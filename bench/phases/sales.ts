@@ -1,6 +1,6 @@
 import type { CpuWindow } from "../support/cpu";
 import { Histogram, type Summary } from "../support/histogram";
-import { cores, measure, saturation, type Rig, type Saturation } from "./rig";
+import { cores, measure, saturation, serverNotes, serverWindow, type Rig, type Saturation } from "./rig";
 import { startSeller } from "./workers";
 
 export interface SalesResult {
@@ -19,6 +19,8 @@ export interface SalesResult {
   serverCpuUsPerRequest: number;
   redisCores: number;
   sellerElu: number;
+  /** The server's main event loop over the window (from inside it). Absent before issue 12. */
+  serverElu?: number;
   machineBusyCores: number;
   saturation: Saturation;
   /** The raw CPU window: seconds per process group, machine, interrupts, steal. */
@@ -36,6 +38,7 @@ export async function sales(
   const seller = await startSeller();
   try {
     await seller.call("run", { url: rig.appUrl, headers: rig.session.headers, movieId: rig.nextMovieId(), seatsPerSale, ...WARM_UP });
+    const closeServer = await serverWindow(rig, `sales-${seatsPerSale}`);
     const window = measure(rig, { seller: [seller.pid] });
     const report = await seller.call("run", {
       url: rig.appUrl,
@@ -47,6 +50,9 @@ export async function sales(
       seatsPerSale,
     });
     const m = window();
+    const server = await closeServer();
+    const sat = saturation([{ name: "seller", load: report.load }], m.cpu);
+    serverNotes(sat, server);
     const non201 = Object.entries(report.statuses).reduce((n, [status, count]) => n + (status === "201" ? 0 : count), 0);
     return {
       concurrency,
@@ -62,9 +68,10 @@ export async function sales(
       serverCpuUsPerRequest: report.requests > 0 ? ((m.cpu.cpuS.server ?? 0) * 1e6) / report.requests : NaN,
       redisCores: cores(m, "redis"),
       sellerElu: report.load.elu,
+      serverElu: server.elu,
       machineBusyCores: m.cpu.machineBusyCores,
       cpu: m.cpu,
-      saturation: saturation([{ name: "seller", load: report.load }], m.cpu),
+      saturation: sat,
     };
   } finally {
     await seller.stop();

@@ -1,5 +1,5 @@
 import { setPriority } from "node:os";
-import type { ClientMode, ListenersApi, ReferenceApi, SellerApi, WriterApi } from "../support/protocol";
+import type { ClientMode, ListenersApi, ReferenceApi, SellerApi, SellerPacedApi, WriterApi } from "../support/protocol";
 import { Worker } from "../support/rpc";
 import { spread, type Rig } from "./rig";
 
@@ -7,7 +7,7 @@ const script = (name: string) => new URL(`../workers/${name}.ts`, import.meta.ur
 
 export const startWriter = () => Worker.start<WriterApi>(script("writer"), "writer");
 export const startReference = () => Worker.start<ReferenceApi>(script("reference"), "reference");
-export const startSeller = () => Worker.start<SellerApi>(script("seller"), "seller");
+export const startSeller = () => Worker.start<SellerApi & SellerPacedApi>(script("seller"), "seller");
 
 /** The lowest priority: such a process only gets CPU time nobody else at normal priority wants. */
 const BACKGROUND_NICE = 19;

@@ -5,10 +5,11 @@ import { resolve } from "node:path";
 import { buildIsStale } from "@/scripts/build";
 import { processTree } from "./cpu";
 import { freePort } from "./redis-server";
+import { ask, type EluSample } from "./server-probe";
 
 export interface AppServer {
   url: string;
-  /** The tsx CLI's pid; the server itself runs as its child. */
+  /** The node process running the server. */
   pid: number;
   startupMs: number;
   /** The operator password the server was started with, for the supervisor `admin`. */
@@ -17,10 +18,15 @@ export interface AppServer {
   stderrTail(): string[];
   /** Null while it runs; how it ended once it has. */
   exit(): string | null;
+  /** The server's cumulative event-loop idle and active time, from inside it (server-probe-hook.ts). */
+  elu(): Promise<EluSample>;
+  /** Starts the V8 profiler in the server; the returned call stops it and writes a `.cpuprofile` to `file`. */
+  profile(): Promise<(file: string) => Promise<void>>;
   stop(): Promise<void>;
 }
 
 const ROOT = resolve(import.meta.dirname, "../..");
+const HOOK = resolve(import.meta.dirname, "server-probe-hook.ts");
 const STARTUP_LIMIT_MS = 90_000;
 const STOP_GRACE_MS = 8000;
 
@@ -72,7 +78,8 @@ export async function startAppServer(redisUrl: string, stream: string): Promise<
   const started = performance.now();
   // Not detached: a session of its own would be a scheduler autogroup of its own on Linux, and the
   // niced client processes (see phases/workers.ts) would then compete with it as equals.
-  const child = spawn(resolve(ROOT, "node_modules/.bin/tsx"), ["server/index.ts"], {
+  // `node --import tsx`, as `npm start` runs it: one process, which the probe hook can answer for.
+  const child = spawn(process.execPath, ["--import", "tsx", "--import", HOOK, "server/index.ts"], {
     cwd: ROOT,
     env,
     stdio: ["ignore", "ignore", "pipe"],
@@ -94,8 +101,8 @@ export async function startAppServer(redisUrl: string, stream: string): Promise<
     }),
   );
 
-  // The tsx CLI passes SIGTERM on to the node process running the server, which shuts down cleanly;
-  // whatever of the two is still there after the grace period is killed by its pid.
+  // SIGTERM makes the server shut down cleanly; whatever of its tree is still there after the grace
+  // period is killed by its pid.
   const stop = async () => {
     const tree = processTree(pid).filter((p) => p !== pid);
     const alive = () => exit === null || tree.some(isAlive);
@@ -131,6 +138,19 @@ export async function startAppServer(redisUrl: string, stream: string): Promise<
     adminPassword,
     stderrTail: () => [...tail],
     exit: () => exit,
+    elu: async () => {
+      const reply = await ask(pid, { op: "elu" });
+      if (!reply.ok || !reply.elu) throw new Error(`the server's probe: ${reply.ok ? "no ELU" : reply.error}`);
+      return reply.elu;
+    },
+    profile: async () => {
+      const started = await ask(pid, { op: "profile-start" });
+      if (!started.ok) throw new Error(`the server's probe: ${started.error}`);
+      return async (file) => {
+        const stopped = await ask(pid, { op: "profile-stop", file });
+        if (!stopped.ok) throw new Error(`the server's probe: ${stopped.error}`);
+      };
+    },
     stop,
   };
 }

@@ -47,11 +47,20 @@ export interface ListenerReport {
  */
 export type ClientMode = "full" | "lean";
 
+/** Where an entry's XADD time comes from: the writer's `t` field (sub-ms) or the stream id (whole ms). */
+export type LatencyClock = "t" | "id";
+
 export type ListenersApi = {
   /** Opens `sockets` separate WebSocket connections and resumes each after `afterId`; resolves when all acked. */
   connect(arg: { url: string; sockets: number; afterId: string; headers: Record<string, string>; mode: ClientMode }): Promise<void>;
-  /** Resets counters and starts the load window; each socket then waits for `expected` entries. */
-  arm(arg: { expected: number }): Promise<void>;
+  /**
+   * Resets counters and starts the load window; each socket then waits for `expected` entries (Infinity
+   * until `expect` says how many). Latency is timed from each entry's `t` stamp, or with `clock: "id"` from
+   * the time in its stream id (Redis's clock at XADD, whole ms), for entries nobody stamped, such as sales.
+   */
+  arm(arg: { expected: number; clock?: LatencyClock }): Promise<void>;
+  /** Sets how many entries each socket waits for, once that is known (after the sales of a round). */
+  expect(arg: { expected: number }): Promise<void>;
   /** Resolves once every socket has `expected` entries, or at the timeout. */
   collect(arg: { timeoutMs: number }): Promise<ListenerReport>;
 };

@@ -1,17 +1,18 @@
 import { io, type Socket } from "socket.io-client";
 import type { ClientToServerEvents, ServerToClientEvents } from "@/lib/events";
-import { compareIds } from "@/lib/stream-id";
+import { compareIds, idMs } from "@/lib/stream-id";
 import { nowMs } from "../support/entries";
 import { Histogram } from "../support/histogram";
 import { leanParser, RAW_FEED, scanFeed } from "../support/lean-parser";
 import { loadWindow } from "../support/load";
-import type { ClientMode, ListenerReport, ListenersApi, Load } from "../support/protocol";
+import type { ClientMode, LatencyClock, ListenerReport, ListenersApi, Load } from "../support/protocol";
 import { serve } from "../support/rpc";
 
 type FeedSocket = Socket<ServerToClientEvents & { [RAW_FEED]: (raw: string) => void }, ClientToServerEvents>;
 
 interface Tab {
   socket: FeedSocket;
+  mode: ClientMode;
   received: number;
   lastId: string | undefined;
   doneAt: number | null;
@@ -21,6 +22,7 @@ const RESUME_TIMEOUT_MS = 30_000;
 
 let tabs: Tab[] = [];
 let expected = Infinity;
+let clock: LatencyClock = "t";
 let outOfOrder = 0;
 let disconnects = 0;
 let batches = 0;
@@ -48,9 +50,13 @@ function receive(tab: Tab, now: number, count: number, firstId: string | undefin
 /** A browser tab's work: the whole batch parsed into objects, then each entry read. */
 function receiveParsed(tab: Tab, entries: { id: string; fields: Record<string, string> }[]): void {
   const now = nowMs();
-  for (const entry of entries) {
-    const t = entry.fields.t;
-    if (t !== undefined) latency.record(now - Number(t));
+  if (clock === "id") {
+    for (const entry of entries) latency.record(now - idMs(entry.id));
+  } else {
+    for (const entry of entries) {
+      const t = entry.fields.t;
+      if (t !== undefined) latency.record(now - Number(t));
+    }
   }
   receive(tab, now, entries.length, entries[0]?.id, entries.at(-1)?.id);
 }
@@ -74,7 +80,7 @@ function open(url: string, afterId: string, headers: Record<string, string>, mod
       extraHeaders: headers,
       ...(mode === "lean" ? { parser: leanParser } : {}),
     });
-    const tab: Tab = { socket, received: 0, lastId: undefined, doneAt: null };
+    const tab: Tab = { socket, mode, received: 0, lastId: undefined, doneAt: null };
     socket.on("feed:entries", (entries) => receiveParsed(tab, entries));
     socket.on(RAW_FEED, (raw) => receiveRaw(tab, raw));
     socket.on("disconnect", () => disconnects++);
@@ -103,8 +109,11 @@ const listeners: ListenersApi = {
     }
   },
 
-  async arm({ expected: count }) {
+  async arm({ expected: count, clock: from = "t" }) {
+    // The lean scan reads `t` stamps only; ids would need the parse it exists to avoid.
+    if (from === "id" && tabs.some((tab) => tab.mode === "lean")) throw new Error("lean sockets time entries by `t` only");
     expected = count;
+    clock = from;
     outOfOrder = 0;
     disconnects = 0;
     batches = 0;
@@ -114,6 +123,13 @@ const listeners: ListenersApi = {
       tab.doneAt = null;
     }
     closeLoad = loadWindow();
+  },
+
+  async expect({ expected: count }) {
+    expected = count;
+    const now = nowMs();
+    for (const tab of tabs) if (tab.doneAt === null && tab.received >= expected) tab.doneAt = now;
+    if (allDone()) onDone?.();
   },
 
   async collect({ timeoutMs }) {
