@@ -41,6 +41,8 @@ export interface LoopOptions {
   claimIdleMs: number;
   /** DEAD_LETTER_DELIVERIES: an entry delivered this often goes to the dead-letter stream instead. */
   deadLetterDeliveries: number;
+  /** Called with the ids of each batch once XACK has answered: when their effect is final. */
+  onAcked?: (ids: StreamId[]) => void;
 }
 
 const BACKOFF_MIN_MS = 100;
@@ -178,5 +180,6 @@ export class ConsumerLoop {
     const done = todo.filter((e) => !skip.has(e.id)).map((e) => e.id);
     for (const id of done) this.#reasons.delete(id);
     this.acked += await ackEntries(redis, keys, group, done);
+    if (done.length > 0) this.o.onAcked?.(done);
   }
 }
