@@ -21,6 +21,8 @@ export interface Outcome {
  */
 export interface Handler {
   handle(entries: TicketEntry[]): Promise<Outcome>;
+  /** Run once before the first read, to tidy up after an earlier crash; returns what it cleared, for the log. */
+  prepare?(): Promise<string[]>;
 }
 
 export interface LoopOptions {
@@ -88,6 +90,13 @@ export class ConsumerLoop {
     let nextReclaim = 0;
     let failures = 0;
     let needGroup = true;
+    try {
+      const cleared = (await this.o.handler.prepare?.()) ?? [];
+      if (cleared.length > 0) log.info("cleared what an earlier run left half-done", { count: cleared.length, first: cleared[0] });
+    } catch (error) {
+      // Untidy, not broken: the work itself can go on.
+      log.warn("could not clear what an earlier run left", { error });
+    }
     while (!this.#stopping) {
       try {
         if (needGroup) {
