@@ -6,12 +6,14 @@ import { describe, expect, inject, it, onTestFinished } from "vitest";
 import { entryDay, readAccounting, recordAccounting } from "@/lib/accounting";
 import { groupSummaries } from "@/lib/groups";
 import type { StreamKeys } from "@/lib/keys";
-import { whenReady, type RedisClient } from "@/lib/redis";
+import { createRedisClient, whenReady, type RedisClient } from "@/lib/redis";
 import { toEntries, type RawEntry } from "@/lib/tickets";
 import { redisFixture } from "./support/context";
 import { startRedisServer } from "./support/redis-server";
 import { startWorker, type WorkerProcess } from "./support/worker-process";
 import { partPath } from "@/workers/parts";
+import { ConsumerLoop, type Handler } from "@/workers/loop";
+import type { Log } from "@/server/log";
 
 async function entries(redis: RedisClient, keys: StreamKeys) {
   return toEntries((await redis.xrange(keys.stream, "-", "+")) as RawEntry[]);
@@ -163,6 +165,43 @@ describe("workers", () => {
     },
     240_000,
   );
+});
+
+describe("worker loop", () => {
+  it("when asked to stop, finishes the batch in hand and acks it first", async () => {
+    const { redis, keys } = await redisFixture();
+    const blocking = createRedisClient({ mode: "single", url: inject("redisUrl") }, { name: "test:blocking", blocking: true });
+    onTestFinished(() => blocking.disconnect());
+    await whenReady(blocking, 5000);
+    for (const seat of ["A1", "A2", "A3"]) await redis.xadd(keys.stream, "*", "name", "Ann", "seat", seat, "movieId", "53", "sessionId", "1");
+    let inHand!: () => void;
+    const started = new Promise<void>((resolve) => (inHand = resolve));
+    let finish!: () => void;
+    const gate = new Promise<void>((resolve) => (finish = resolve));
+    const handled: string[] = [];
+    const handler: Handler = {
+      async handle(entries) {
+        inHand();
+        await gate;
+        handled.push(...entries.map((e) => e.id));
+        return { failed: [], poison: [] };
+      },
+    };
+    const quiet: Log = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+    const loop = new ConsumerLoop({ redis, blocking, keys, group: "printing", consumer: "c1", handler, log: quiet, batch: 10, blockMs: 100, reclaimMs: 60_000, claimIdleMs: 60_000, deadLetterDeliveries: 5 });
+    void loop.run();
+    await started;
+    let stopped = false;
+    const stopping = loop.stop().then(() => (stopped = true));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(stopped).toBe(false);
+    finish();
+    await stopping;
+    expect(handled).toHaveLength(3);
+    expect(loop.acked).toBe(3);
+    const [group] = await groupSummaries(redis, keys);
+    expect(group).toMatchObject({ name: "printing", pending: 0, lag: 0 });
+  });
 });
 
 describe("tickets worker at start", () => {
