@@ -329,9 +329,9 @@ return 1
  * claims, changes nothing the second time. The set is scored by each id's milliseconds and loses the ids
  * older than the stream's first entry at every batch: those entries were trimmed away, so no claim, no
  * pending re-read and no group created again from `0` can deliver them with their fields again, and the
- * set stays as long as the stream's retention allows rather than growing for ever. A sale adds one seat and its price; a refund takes one seat
- * off and the refunded sale's price (read here from the stream: refund entries carry no price), to the
- * screening's and the day's figures.
+ * set stays as long as the stream's retention allows rather than growing for ever. A sale adds one seat
+ * and its price; a refund takes one seat off and the refunded sale's price (read here from the stream:
+ * refund entries carry no price), to the screening's and the day's figures.
  * KEYS: seen set, screenings set, stream, then per entry its screening hash and day hash.
  * ARGV: per entry, 4 values: id, "sale" | "refund", screening ("movieId:sessionId"), price in cents for a
  * sale ("" when unknown) or the refunded sale's id for a refund.

@@ -1,14 +1,13 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { WorkerKind } from "@/workers/worker";
 import type { CpuWindow } from "../support/cpu";
 import { Histogram, type Summary } from "../support/histogram";
 import type { ConsumerApi, ConsumerReport } from "../support/protocol";
 import { Worker } from "../support/rpc";
 import { cores, measure, saturation, type Rig, type Saturation } from "./rig";
 import { startWriter, stopAll } from "./workers";
-
-export type WorkerKind = "tickets" | "accounting";
 
 interface Consumed {
   acked: number;
