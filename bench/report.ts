@@ -222,7 +222,8 @@ function consumersTable(r: ConsumersResult): string {
         `${ms(w.latency.p50)} / ${ms(w.latency.p99)}`,
         int(b.entriesPerS),
         `${ms(b.latency.p50)} / ${ms(b.latency.p99)}`,
-        fixed(row.ratio, 2),
+        // A worker far below the floor still shows its share rather than 0.00.
+        fixed(row.ratio, row.ratio < 0.1 ? 3 : 2),
         `${fixed(w.cores, 2)} (${fixed(w.elu, 2)})`,
         fixed(row.redisCores, 2),
         fixed(row.machineBusyCores, 2),

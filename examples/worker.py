@@ -3,7 +3,9 @@ workers are written in other languages. Same settings as the Node workers:
 
     REDIS_URL=redis://127.0.0.1:6379 TICKETS_STREAM=tickets python3 examples/worker.py
 
-It prints a line per ticket instead of rendering one; put your own work in handle().
+It prints a line per ticket instead of rendering one; put your own work in handle(). Dead letters are left
+out: before handling a claimed entry, the Node workers check its delivery count (XPENDING) and move it to
+the dead-letter stream once it reaches DEAD_LETTER_DELIVERIES (workers/loop.ts).
 """
 import os
 import signal
@@ -47,9 +49,9 @@ def main():
         if time.monotonic() >= next_claim:  # take over what dead consumers left idle
             cursor = "0-0"
             while True:
-                reply = r.xautoclaim(STREAM, GROUP, ME, min_idle_time=CLAIM_IDLE_MS, start_id=cursor, count=20)
-                cursor = reply[0]
-                handle_and_ack(r, reply[1])
+                # Redis 7 adds a third item, the ids trimmed from the stream meanwhile.
+                cursor, claimed = r.xautoclaim(STREAM, GROUP, ME, min_idle_time=CLAIM_IDLE_MS, start_id=cursor, count=20)[:2]
+                handle_and_ack(r, claimed)
                 if cursor == "0-0":
                     break
             next_claim = time.monotonic() + RECLAIM_S
