@@ -6,6 +6,7 @@ import type { GroupsResult } from "./phases/groups";
 import type { SoakResult } from "./phases/soak";
 import type { DeskResult } from "./phases/desk";
 import type { SearchResult } from "./phases/search";
+import type { ConsumersResult } from "./phases/consumers";
 import { atMost, bound, probeBound } from "./support/bounds";
 import type { Machine } from "./support/machine";
 import { fixed, int, markdownTable, ms } from "./support/table";
@@ -40,6 +41,8 @@ export interface Results {
   soak: SoakResult | null;
   desk: DeskResult | null;
   search: SearchResult | null;
+  /** The tickets and accounting workers against a burst. Absent in runs before the phase existed. */
+  consumers?: ConsumersResult | null;
   /** Seconds spent waiting for other processes on the machine to calm down before phases. */
   quietWaitS: number;
   /** Phases that failed outright, with the reason. */
@@ -253,6 +256,34 @@ function searchTable(r: SearchResult): string {
   );
 }
 
+function consumersTable(r: ConsumersResult): string {
+  return markdownTable(
+    ["worker", "burst", "acked", "entries/s", "XADD→ack p50 / p99 ms", "bare entries/s", "bare p50 / p99 ms", "ratio", "worker cores (ELU)", "redis cores", "machine busy", "notes"],
+    r.rows.map((row) => {
+      const { worker: w, bare: b } = row;
+      const extra = w.complete ? [] : [`time-boxed at ${r.timeoutMs / 1000} s: acked ${int(w.acked)} of ${int(row.entries)}, p50/p99 over those`];
+      if (!b.complete) extra.push(`bare loop acked ${int(b.acked)} only`);
+      if (w.elu >= 0.9) extra.push("worker CPU-bound");
+      return [
+        row.kind,
+        int(row.entries),
+        int(w.acked),
+        int(w.entriesPerS),
+        `${ms(w.latency.p50)} / ${ms(w.latency.p99)}`,
+        int(b.entriesPerS),
+        `${ms(b.latency.p50)} / ${ms(b.latency.p99)}`,
+        // A worker far below the floor still shows its share rather than 0.00.
+        fixed(row.ratio, row.ratio < 0.1 ? 3 : 2),
+        `${fixed(w.cores, 2)} (${fixed(w.elu, 2)})`,
+        fixed(row.redisCores, 2),
+        fixed(row.machineBusyCores, 2),
+        notes(row, extra),
+      ];
+    }),
+    [false, true, true, true, true, true, true, true, true, true, true, false],
+  );
+}
+
 function soakTable(r: SoakResult): string {
   const zero = (n: number) => (n === 0 ? "0" : `**${int(n)}**`);
   const failures = Object.entries(r.statuses)
@@ -348,6 +379,9 @@ export function render(results: Results, before?: { label: string; results: Resu
       "",
       searchTable(s),
     );
+  }
+  if (results.consumers) {
+    parts.push("", "**Workers against a burst**: each worker in its own process and group, beside a bare XREADGROUP+XACK loop in another, on the same pipelined burst.", "", consumersTable(results.consumers));
   }
   if (results.soak) {
     const o = results.soak.options;

@@ -12,6 +12,7 @@ import { groups } from "./phases/groups";
 import { soak } from "./phases/soak";
 import { desk } from "./phases/desk";
 import { search } from "./phases/search";
+import { consumers } from "./phases/consumers";
 import { waitForQuiet, type Rig } from "./phases/rig";
 import { render, type Results } from "./report";
 import { ensureBuild, startAppServer } from "./support/app-server";
@@ -56,6 +57,11 @@ const PLAN = {
   desk: { rate: 2_000, windowMs: 10_000 },
   /** A search for one entry at the very start of a stream of this many. */
   search: { entries: 1_000_000, runs: 3 },
+  /**
+   * Each worker against a burst, beside a bare XREADGROUP+XACK loop. The tickets worker renders a PDF per
+   * entry (a few ms each), so it gets a tenth of the burst: 100,000 would take it minutes.
+   */
+  consumers: { entries: { accounting: 100_000, tickets: 10_000 }, timeoutMs: 180_000 },
   /** The whole run, build included, is cut off here; nothing may keep it running longer. */
   hardLimitMs: 15 * 60_000,
   /**
@@ -81,7 +87,7 @@ async function abort(reason: string, code: number): Promise<never> {
 }
 
 
-const PHASES = ["fanout", "latency", "feedsales", "sales", "groups", "soak", "desk", "search"] as const;
+const PHASES = ["fanout", "latency", "feedsales", "sales", "groups", "soak", "desk", "consumers", "search"] as const;
 type Phase = (typeof PHASES)[number];
 
 /**
@@ -155,6 +161,7 @@ async function main(): Promise<void> {
     soak: null,
     desk: null,
     search: null,
+    consumers: null,
     quietWaitS: 0,
     errors: [],
   };
@@ -203,6 +210,7 @@ async function main(): Promise<void> {
   if (selected.has("groups")) results.groups = (await phase("consumer groups", () => groups(rig, PLAN.groups))) ?? null;
   if (selected.has("soak")) results.soak = (await phase("soak with a Redis restart", () => soak(PLAN.soak, progress))) ?? null;
   if (selected.has("desk")) results.desk = (await phase("desk and board in Chromium", () => desk(rig, PLAN.desk))) ?? null;
+  if (selected.has("consumers")) results.consumers = (await phase("workers against a burst", () => consumers(rig, PLAN.consumers, progress))) ?? null;
   // Last: it replaces the stream with one of a million entries.
   if (selected.has("search")) results.search = (await phase("search over a million entries", () => search(rig, PLAN.search))) ?? null;
 

@@ -6,7 +6,8 @@ import { expect, test, type RunningApp } from "./fixtures";
 import { feedEntry, openDesk, sell } from "./support/desk";
 import { groupCard, openLive } from "./support/groups";
 import { ROOT } from "./support/env";
-import { exited } from "./support/processes";
+import { startOwnRedis } from "./support/own-redis";
+import { exited, freePort, signalGroup, waitFor } from "./support/processes";
 
 // Shared by the app (which serves the tickets) and the workers (which write them), as on one machine.
 const OUT_DIR = mkdtempSync(join(tmpdir(), "streamdesk-e2e-tickets-"));
@@ -99,5 +100,58 @@ test("/groups shows the workers' groups live, with pending counts that move as t
     await expect(printing.getByTestId("pending-count")).toHaveText("0");
   } finally {
     await stopWorkers(workers);
+  }
+});
+
+test("with the demo running, /groups shows the workers' groups live, with pending counts that move", async ({ browser }) => {
+  test.setTimeout(150_000);
+  const redis = await startOwnRedis();
+  const port = await freePort();
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of ["REDIS_CLUSTER_NODES", "TICKETS_STREAM", "LOG_LEVEL", "TICKETS_RETENTION", "WORKER_GROUP", "WORKER_CONSUMER"]) delete env[name];
+  Object.assign(env, {
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    REDIS_URL: `redis://127.0.0.1:${redis.port}`,
+    STREAMDESK_ADMIN_PASSWORD: "demo-e2e-password",
+    STREAMDESK_SECRET: "e2e-session-secret-0123456789abcdef",
+    WORKER_OUT_DIR: mkdtempSync(join(tmpdir(), "streamdesk-e2e-demo-tickets-")),
+    // A busy evening: enough sales that both groups always have something delivered or on its way.
+    DEMO_RATE: "3000",
+  });
+  // Its own process group, so the app and workers it starts can all be stopped should it fail to.
+  const demo = spawn(process.execPath, ["--import", "tsx", "scripts/demo.ts"], { cwd: ROOT, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  demo.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  demo.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const demoUrl = `http://127.0.0.1:${port}`;
+  try {
+    await waitFor(async () => output.includes(`StreamDesk is at ${demoUrl}`), 120_000, `the demo did not start:\n${output.slice(-3000)}`);
+    const context = await browser.newContext({ baseURL: demoUrl });
+    const signIn = await context.request.post("/api/session", { data: { username: "admin", password: "demo-e2e-password" }, headers: { origin: demoUrl } });
+    expect(signIn.status()).toBe(204);
+    const page = await context.newPage();
+    await openLive(page, "/groups");
+    const printing = groupCard(page, "printing");
+    await expect(printing.getByTestId("consumer-count")).toHaveText("2");
+    await expect(groupCard(page, "accounting").getByTestId("consumer-count")).toHaveText("1");
+
+    // Watched without reloading: the printing group's pending count goes up as batches are delivered and back as they are acked.
+    const seen = new Set<string>();
+    await expect
+      .poll(
+        async () => {
+          seen.add((await printing.getByTestId("pending-count").textContent()) ?? "");
+          return seen.size;
+        },
+        { timeout: 30_000, intervals: [100] },
+      )
+      .toBeGreaterThanOrEqual(2);
+    expect([...seen].some((n) => Number(n) > 0)).toBe(true);
+    await context.close();
+  } finally {
+    demo.kill("SIGTERM");
+    if (!(await exited(demo, 8000))) signalGroup(demo.pid!, "SIGKILL");
+    await redis.dispose();
   }
 });

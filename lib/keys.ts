@@ -34,7 +34,11 @@ export interface StreamKeys {
   scanSlots(username: string): string;
   /** Sign-in attempt counters, per username and per address. */
   signinAttempts(kind: "user" | "ip", value: string): string;
-  /** Set of entry ids the accounting worker has counted, so a redelivered entry is never counted twice. */
+  /**
+   * Sorted set of the entry ids the accounting worker has counted (scored by the id's ms), so a redelivered
+   * entry is never counted twice; ids older than the stream's first entry are dropped (see RECORD_ACCOUNTING).
+   * Not the `accounting:seen` set of earlier versions, whose type differs.
+   */
   accountingSeen: string;
   /** Set of every screening the accounting worker counted, as "movieId:sessionId". */
   accountingScreenings: string;
@@ -78,7 +82,7 @@ export function streamKeys(stream: string): StreamKeys {
     userSessions: (username) => `${tag}:sessions:${username}`,
     scanSlots: (username) => `${tag}:scans:${username}`,
     signinAttempts: (kind, value) => `${tag}:signin:${kind}:${value}`,
-    accountingSeen: `${tag}:accounting:seen`,
+    accountingSeen: `${tag}:accounting:counted`,
     accountingScreenings: `${tag}:accounting:screenings`,
     accountingScreening: (movieId, sessionId) => `${tag}:accounting:screening:${movieId}:${sessionId}`,
     accountingDay: (day) => `${tag}:accounting:day:${day}`,

@@ -324,11 +324,14 @@ return 1
 
 /**
  * The accounting worker's step for one batch: counts each entry at most once, however often it is
- * delivered. An entry is counted only when SADD adds its id to the seen set, in the same atomic step as
+ * delivered. An entry is counted only when ZADD NX adds its id to the seen set, in the same atomic step as
  * the counts move, so a worker killed after the script but before XACK, whose entries another worker then
- * claims, changes nothing the second time. A sale adds one seat and its price; a refund takes one seat
- * off and the refunded sale's price (read here from the stream: refund entries carry no price), to the
- * screening's and the day's figures.
+ * claims, changes nothing the second time. The set is scored by each id's milliseconds and loses the ids
+ * older than the stream's first entry at every batch: those entries were trimmed away, so no claim, no
+ * pending re-read and no group created again from `0` can deliver them with their fields again, and the
+ * set stays as long as the stream's retention allows rather than growing for ever. A sale adds one seat
+ * and its price; a refund takes one seat off and the refunded sale's price (read here from the stream:
+ * refund entries carry no price), to the screening's and the day's figures.
  * KEYS: seen set, screenings set, stream, then per entry its screening hash and day hash.
  * ARGV: per entry, 4 values: id, "sale" | "refund", screening ("movieId:sessionId"), price in cents for a
  * sale ("" when unknown) or the refunded sale's id for a refund.
@@ -336,9 +339,13 @@ return 1
  */
 export const RECORD_ACCOUNTING = `
 local counted = 0
+local first = redis.call('XRANGE', KEYS[3], '-', '+', 'COUNT', 1)[1]
+if first then
+  redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. string.match(first[1], '^%d+'))
+end
 for i = 1, #ARGV, 4 do
   local id, kind, screening, extra = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
-  if redis.call('SADD', KEYS[1], id) == 1 then
+  if redis.call('ZADD', KEYS[1], 'NX', string.match(id, '^%d+'), id) == 1 then
     local n = (i - 1) / 4
     local seats, takings, tally = 1, tonumber(extra) or 0, 'sales'
     if kind == 'refund' then

@@ -1,15 +1,19 @@
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, inject, it, onTestFinished } from "vitest";
 import { entryDay, readAccounting, recordAccounting } from "@/lib/accounting";
 import { groupSummaries } from "@/lib/groups";
 import type { StreamKeys } from "@/lib/keys";
-import { whenReady, type RedisClient } from "@/lib/redis";
+import { createRedisClient, whenReady, type RedisClient } from "@/lib/redis";
 import { toEntries, type RawEntry } from "@/lib/tickets";
 import { redisFixture } from "./support/context";
 import { startRedisServer } from "./support/redis-server";
 import { startWorker, type WorkerProcess } from "./support/worker-process";
+import { partPath } from "@/workers/parts";
+import { ConsumerLoop, type Handler } from "@/workers/loop";
+import type { Log } from "@/server/log";
 
 async function entries(redis: RedisClient, keys: StreamKeys) {
   return toEntries((await redis.xrange(keys.stream, "-", "+")) as RawEntry[]);
@@ -50,6 +54,22 @@ describe("accounting script", () => {
     expect(bySession["901"]).toMatchObject({ movieId: "53", seats: 1, takings: 850, sales: 2, refunds: 1 });
     expect(bySession["902"]).toMatchObject({ movieId: "7", seats: 1, takings: 0, sales: 1, refunds: 0 });
     expect(figures.days).toEqual([{ day, seats: 2, takings: 850, sales: 3, refunds: 1 }]);
+  });
+});
+
+describe("accounting's counted ids", () => {
+  it("are forgotten once the stream no longer holds their entries, and nothing that can still come again is counted twice", async () => {
+    const { redis, keys } = await redisFixture();
+    for (const n of [1, 2, 3, 4, 5, 6]) await redis.xadd(keys.stream, `${n}000-0`, "name", `Guest ${n}`, "seat", `A${n}`, "movieId", "53", "sessionId", "901", "price", "100");
+    const all = await entries(redis, keys);
+    expect(await recordAccounting(redis, keys, all.slice(0, 4))).toBe(4);
+    // Retention drops the two oldest; the rest can still come again (pending re-read, claim, group made again from 0).
+    await redis.xtrim(keys.stream, "MINID", "3000");
+    expect(await recordAccounting(redis, keys, all.slice(2))).toBe(2);
+    expect(await redis.zrange(keys.accountingSeen, "0", "-1")).toEqual(["3000-0", "4000-0", "5000-0", "6000-0"]);
+    expect(await recordAccounting(redis, keys, all.slice(2))).toBe(0);
+    const { screenings } = await readAccounting(redis, keys);
+    expect(screenings).toEqual([{ movieId: "53", sessionId: "901", seats: 6, takings: 600, sales: 6, refunds: 0 }]);
   });
 });
 
@@ -97,7 +117,7 @@ describe("workers", () => {
       })();
 
       const printed = () => redis.hlen(keys.ticketsPrinted);
-      const counted = () => redis.scard(keys.accountingSeen);
+      const counted = () => redis.zcard(keys.accountingSeen);
       for (const round of [1, 2]) {
         await until(`round ${round} progress`, async () => (await printed()) >= round * 1500 && (await counted()) >= round * 1500, 60_000);
         for (const kind of ["tickets", "accounting"] as const) {
@@ -115,6 +135,8 @@ describe("workers", () => {
       await until("both groups to drain", groupsDone, 120_000, state);
 
       const files = readdirSync(dir);
+      // A worker killed mid-write leaves a part file; the one started in its place clears it.
+      expect(files.filter((f) => f.endsWith(".part"))).toEqual([]);
       const pdfs = files.filter((f) => f.endsWith(".pdf")).map((f) => f.slice(0, -4)).sort();
       const htmls = files.filter((f) => f.endsWith(".html") && f !== "2-0.html").map((f) => f.slice(0, -5)).sort();
       const expected = [...saleIds].sort();
@@ -143,6 +165,71 @@ describe("workers", () => {
     },
     240_000,
   );
+});
+
+describe("worker loop", () => {
+  it("when asked to stop, finishes the batch in hand and acks it first", async () => {
+    const { redis, keys } = await redisFixture();
+    const blocking = createRedisClient({ mode: "single", url: inject("redisUrl") }, { name: "test:blocking", blocking: true });
+    onTestFinished(() => blocking.disconnect());
+    await whenReady(blocking, 5000);
+    for (const seat of ["A1", "A2", "A3"]) await redis.xadd(keys.stream, "*", "name", "Ann", "seat", seat, "movieId", "53", "sessionId", "1");
+    let inHand!: () => void;
+    const started = new Promise<void>((resolve) => (inHand = resolve));
+    let finish!: () => void;
+    const gate = new Promise<void>((resolve) => (finish = resolve));
+    const handled: string[] = [];
+    const handler: Handler = {
+      async handle(entries) {
+        inHand();
+        await gate;
+        handled.push(...entries.map((e) => e.id));
+        return { failed: [], poison: [] };
+      },
+    };
+    const quiet: Log = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+    const loop = new ConsumerLoop({ redis, blocking, keys, group: "printing", consumer: "c1", handler, log: quiet, batch: 10, blockMs: 100, reclaimMs: 60_000, claimIdleMs: 60_000, deadLetterDeliveries: 5 });
+    void loop.run();
+    await started;
+    let stopped = false;
+    const stopping = loop.stop().then(() => (stopped = true));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(stopped).toBe(false);
+    finish();
+    await stopping;
+    expect(handled).toHaveLength(3);
+    expect(loop.acked).toBe(3);
+    const [group] = await groupSummaries(redis, keys);
+    expect(group).toMatchObject({ name: "printing", pending: 0, lag: 0 });
+  });
+});
+
+describe("tickets worker at start", () => {
+  it("clears part files left by a worker killed mid-write, and leaves tickets and writes that may be in progress", async () => {
+    const { keys } = await redisFixture();
+    const dir = outDir();
+    const gone = spawnSync(process.execPath, ["-e", ""]).pid;
+    const twoMinutesAgo = new Date(Date.now() - 120_000);
+    const file = (name: string, old = false) => {
+      writeFileSync(join(dir, name), "x");
+      if (old) utimesSync(join(dir, name), twoMinutesAgo, twoMinutesAgo);
+    };
+    file("1-0.pdf", true);
+    file(partPath("2-0.pdf", gone));
+    // This test process is alive: its part could be a write in progress.
+    file(partPath("3-0.pdf"));
+    // Another machine sharing the directory: only age tells.
+    file("4-0.html.other-host-1.part");
+    file("5-0.html.other-host-1.part", true);
+    file("6-0.pdf.99.part", true);
+    const before = readdirSync(dir).sort();
+    const worker = startWorker("tickets", { REDIS_URL: inject("redisUrl"), TICKETS_STREAM: keys.stream, WORKER_OUT_DIR: dir, LOG_LEVEL: "info" });
+    await until("the sweep", async () => /cleared what an earlier run left half-done/.test(worker.output()), 20_000, worker.output);
+    expect(before).toHaveLength(6);
+    expect(readdirSync(dir).sort()).toEqual(["1-0.pdf", "4-0.html.other-host-1.part", partPath("3-0.pdf")].sort());
+    expect(worker.output()).toMatch(/"count":3/);
+    expect((await worker.terminate()).code).toBe(0);
+  });
 });
 
 describe("workers when Redis goes away", () => {

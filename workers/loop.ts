@@ -21,6 +21,8 @@ export interface Outcome {
  */
 export interface Handler {
   handle(entries: TicketEntry[]): Promise<Outcome>;
+  /** Run once before the first read, to tidy up after an earlier crash; returns what it cleared, for the log. */
+  prepare?(): Promise<string[]>;
 }
 
 export interface LoopOptions {
@@ -41,6 +43,8 @@ export interface LoopOptions {
   claimIdleMs: number;
   /** DEAD_LETTER_DELIVERIES: an entry delivered this often goes to the dead-letter stream instead. */
   deadLetterDeliveries: number;
+  /** Called with the ids of each batch once XACK has answered: when their effect is final. */
+  onAcked?: (ids: StreamId[]) => void;
 }
 
 const BACKOFF_MIN_MS = 100;
@@ -86,6 +90,13 @@ export class ConsumerLoop {
     let nextReclaim = 0;
     let failures = 0;
     let needGroup = true;
+    try {
+      const cleared = (await this.o.handler.prepare?.()) ?? [];
+      if (cleared.length > 0) log.info("cleared what an earlier run left half-done", { count: cleared.length, first: cleared[0] });
+    } catch (error) {
+      // Untidy, not broken: the work itself can go on.
+      log.warn("could not clear what an earlier run left", { error });
+    }
     while (!this.#stopping) {
       try {
         if (needGroup) {
@@ -178,5 +189,6 @@ export class ConsumerLoop {
     const done = todo.filter((e) => !skip.has(e.id)).map((e) => e.id);
     for (const id of done) this.#reasons.delete(id);
     this.acked += await ackEntries(redis, keys, group, done);
+    if (done.length > 0) this.o.onAcked?.(done);
   }
 }

@@ -7,6 +7,7 @@ import type { RedisClient } from "@/lib/redis";
 import { isSale, type TicketEntry } from "@/lib/tickets";
 import { indexProgram, type ProgramIndex } from "@/lib/validations/program-index";
 import type { Handler, Outcome } from "./loop";
+import { partPath, sweepParts } from "./parts";
 import { renderTicketHtml, renderTicketPdf, ticketFor } from "./ticket-render";
 
 /**
@@ -15,7 +16,7 @@ import { renderTicketHtml, renderTicketPdf, ticketFor } from "./ticket-render";
  * so there is one file per entry however often it is handled.
  */
 async function writeAtomically(path: string, data: string | Uint8Array): Promise<void> {
-  const part = `${path}.${process.pid}.part`;
+  const part = partPath(path);
   try {
     await writeFile(part, data);
     await rename(part, path);
@@ -34,6 +35,12 @@ export class TicketPrinter implements Handler {
     private readonly keys: StreamKeys,
     private readonly outDir: string,
   ) {}
+
+  /** Clears what a worker killed mid-write left: a part file is never a ticket, and would pile up. */
+  async prepare(): Promise<string[]> {
+    await mkdir(this.outDir, { recursive: true });
+    return sweepParts(this.outDir);
+  }
 
   async handle(entries: TicketEntry[]): Promise<Outcome> {
     await mkdir(this.outDir, { recursive: true });

@@ -150,3 +150,21 @@ export type SoakListenersApi = {
   /** Waits until every socket has `untilId` (or the timeout), then compares each with XRANGE (afterId, untilId]. */
   collect(arg: { redisUrl: string; stream: string; afterId: string; untilId: string; timeoutMs: number }): Promise<SoakListenerReport>;
 };
+
+export interface ConsumerReport {
+  /** Entries this consumer acked. */
+  acked: number;
+  /** Epoch ms when the ack that made `expected` answered, or null if it never came before the timeout. */
+  doneAt: number | null;
+  /** Ack time − the entry id's milliseconds (Redis's clock at XADD), for every entry acked. */
+  latency: HistogramData;
+  load: Load;
+}
+
+/** A consumer of its own group: one of the app's workers (`tickets`, `accounting`) or the bare XREADGROUP+XACK loop. */
+export type ConsumerApi = {
+  /** Creates the group on `stream` (read from `0`), then consumes it; resolves once the group exists. */
+  start(arg: { redisUrl: string; stream: string; kind: "tickets" | "accounting" | "bare"; outDir: string }): Promise<void>;
+  /** Resets the load window; resolves once `expected` entries are acked, or at the timeout. */
+  collect(arg: { expected: number; timeoutMs: number }): Promise<ConsumerReport>;
+};
