@@ -57,6 +57,6 @@ export function apiRoutes(): ApiRoute[] {
 
 /** The handlers a route module exports, by method. */
 export async function routeHandlers(route: ApiRoute): Promise<[method: string, handler: RouteHandler][]> {
-  const module = (await import(route.file)) as Record<string, unknown>;
-  return HTTP_METHODS.filter((method) => typeof module[method] === "function").map((method) => [method, module[method] as RouteHandler]);
+  const exported = (await import(route.file)) as Record<string, unknown>;
+  return HTTP_METHODS.filter((method) => typeof exported[method] === "function").map((method) => [method, exported[method] as RouteHandler]);
 }

@@ -95,16 +95,26 @@ export function runNode(args: string[], options: { env: NodeJS.ProcessEnv; cwd?:
   let signalledAt = began;
   child.stdout!.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  // "close", not "exit": by then everything it printed has been read.
-  const exited = new Promise<Exit>((resolve) => child.once("close", (code, signal) => resolve({ code, signal, ms: performance.now() - signalledAt })));
+  // Its output is complete at "close"; but a process it started and left running (a redis-server sharing
+  // its stderr) would hold that off for ever, so wait for "close" a second at most.
+  const exited = new Promise<Exit>((resolve) =>
+    child.once("exit", (code, signal) => {
+      const exit = { code, signal, ms: performance.now() - signalledAt };
+      const timer = setTimeout(() => resolve(exit), 1000);
+      child.once("close", () => {
+        clearTimeout(timer);
+        resolve(exit);
+      });
+    }),
+  );
   const alive = () => child.exitCode === null && child.signalCode === null;
+  // The whole group, even after the process itself exited: anything it started and left behind goes too.
   onTestFinished(async () => {
-    if (alive() && child.pid !== undefined) {
-      try {
-        process.kill(-child.pid, "SIGKILL");
-      } catch {
-        // Already gone.
-      }
+    if (child.pid === undefined) return;
+    try {
+      process.kill(-child.pid, "SIGKILL");
+    } catch {
+      // Already gone.
     }
     await exited;
   });
