@@ -93,6 +93,8 @@ describe("the running process", () => {
 
     const stopped = await server.stop("SIGTERM");
     expect(stopped, server.stderr()).toMatchObject({ code: 1, signal: null });
+    // The force fires at 4.5 s (SHUTDOWN_LIMIT_MS); the upper bound leaves a loaded machine 2 s. Without the
+    // force, the stuck poll's 5 s command timeout would end the stop with code 0 and "stopped in".
     expect(stopped.ms).toBeGreaterThan(4000);
     expect(stopped.ms).toBeLessThan(6500);
     expect(server.logLines()).toEqual(expect.arrayContaining([expect.objectContaining({ level: "warn", msg: "shutdown took too long; exiting" })]));
