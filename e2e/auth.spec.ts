@@ -126,28 +126,87 @@ test("an ack by the supervisor is in the audit trail under their name", async ({
   await expect(page.getByText("Nothing recorded matches these filters.")).toBeVisible();
 });
 
-test("disabling a seller on /staff takes their open desk off the live link and back to sign-in", async ({ page, openPage }) => {
+// The server also re-checks every live link's session every 15 s (SOCKET_RECHECK_MS in server/app.ts).
+// A close within CLOSE_BOUND_MS of a click could still be that tick by luck; two clicks CLOSE_BOUND_MS
+// apart cannot both be, since their windows together span less than one interval. So only a close the
+// disabling itself caused passes, every time.
+const RECHECK_MS = 15_000;
+const CLOSE_BOUND_MS = 3_000;
+
+test("disabling a seller on /staff takes their open desk off the live link and back to sign-in at once", async ({ page, openPage }) => {
+  const SECOND = { username: "sue.seller", password: "first-password-789" };
+  await openLive(page, "/staff");
+  await addPerson(page, SELLER, "seller");
+  await addPerson(page, SECOND, "seller");
+  const sellers = [await signedOutPage(openPage), await signedOutPage(openPage)] as const;
+  await firstSignIn(sellers[0], SELLER, SELLERS_OWN);
+  await firstSignIn(sellers[1], SECOND, SELLERS_OWN);
+
+  const clicks: number[] = [];
+  for (const [i, person] of [SELLER, SECOND].entries()) {
+    const seller = sellers[i]!;
+    const link = seller.getByTestId("link-state");
+    await expect(link).toHaveAttribute("data-state", "live");
+    if (clicks.length > 0) await page.waitForTimeout(Math.max(0, clicks[0]! + CLOSE_BOUND_MS + 200 - Date.now()));
+    const row = staffRow(page, person.username);
+    clicks.push(Date.now());
+    await row.getByRole("button", { name: "Disable" }).click();
+    await expect(seller, `${person.username}'s desk was not closed within ${CLOSE_BOUND_MS} ms`).toHaveURL(/\/login(\?|$)/, { timeout: CLOSE_BOUND_MS });
+    await expect(seller.getByRole("heading", { name: "Sign in to StreamDesk" })).toBeVisible();
+    await expect(link).toHaveCount(0);
+    await expect(row).toContainText("disabled");
+    await expect(row.getByRole("button", { name: "Enable" })).toBeVisible();
+  }
+  expect(clicks[1]! - clicks[0]!, "the two disablings must lie within one re-check interval").toBeLessThan(RECHECK_MS - CLOSE_BOUND_MS);
+
+  // Their password no longer opens anything.
+  const seller = sellers[0];
+  await signInWithForm(seller, { username: SELLER.username, password: SELLERS_OWN });
+  await expect(signInError(seller)).toHaveText(/wrong username or password, or the account is disabled/i);
+  await expect(seller).toHaveURL(/\/login/);
+});
+
+test("a password reset on /staff must be changed at the next sign-in, and a disabled account enabled again signs in", async ({ page, openPage }) => {
+  const RESET = "reset-by-supervisor-321";
+  const AFTER_RESET = "sams-newer-password-654";
   await openLive(page, "/staff");
   await addPerson(page, SELLER, "seller");
   const seller = await signedOutPage(openPage);
   await firstSignIn(seller, SELLER, SELLERS_OWN);
-  const link = seller.getByTestId("link-state");
-  await expect(link).toHaveAttribute("data-state", "live");
-
+  // The staff list is read when the page opens.
+  await page.reload();
   const row = staffRow(page, SELLER.username);
-  await row.getByRole("button", { name: "Disable" }).click();
-  await expect(row).toContainText("disabled");
-  await expect(row.getByRole("button", { name: "Enable" })).toBeVisible();
+  await expect(row).not.toContainText("must change password");
 
-  // The desk notices on its own, well before the 15 s background re-check.
-  await expect(seller).toHaveURL(/\/login(\?|$)/, { timeout: 10_000 });
-  await expect(seller.getByRole("heading", { name: "Sign in to StreamDesk" })).toBeVisible();
-  await expect(link).toHaveCount(0);
+  await row.getByRole("button", { name: "Reset password" }).click();
+  const dialog = page.getByRole("dialog", { name: `Reset ${SELLER.username}'s password` });
+  await dialog.getByLabel("New password").fill(RESET);
+  await dialog.getByRole("button", { name: "Reset password" }).click();
+  await expect(dialog).toBeHidden();
+  await expect(row).toContainText("must change password");
+  // The reset ends their sessions: the open desk goes back to sign-in.
+  await expect(seller).toHaveURL(/\/login(\?|$)/);
 
-  // Their password no longer opens anything.
+  // The old password is gone; the reset one opens only the change-password page, then the desk.
   await signInWithForm(seller, { username: SELLER.username, password: SELLERS_OWN });
-  await expect(signInError(seller)).toHaveText(/wrong username or password, or the account is disabled/i);
-  await expect(seller).toHaveURL(/\/login/);
+  await expect(signInError(seller)).toHaveText(/wrong username or password/i);
+  await firstSignIn(seller, { username: SELLER.username, password: RESET }, AFTER_RESET);
+  await page.reload();
+  await expect(staffRow(page, SELLER.username)).not.toContainText("must change password");
+
+  // Disabled, then enabled again: the same password signs in once more.
+  await staffRow(page, SELLER.username).getByRole("button", { name: "Disable" }).click();
+  await expect(staffRow(page, SELLER.username)).toContainText("disabled");
+  await expect(seller).toHaveURL(/\/login(\?|$)/);
+  await signInWithForm(seller, { username: SELLER.username, password: AFTER_RESET });
+  await expect(signInError(seller)).toHaveText(/account is disabled/i);
+  await staffRow(page, SELLER.username).getByRole("button", { name: "Enable" }).click();
+  await expect(staffRow(page, SELLER.username)).not.toContainText("disabled");
+  await expect(staffRow(page, SELLER.username).getByRole("button", { name: "Disable" })).toBeVisible();
+  await signInWithForm(seller, { username: SELLER.username, password: AFTER_RESET });
+  await expect(seller).toHaveURL(/\/$/);
+  await expect(seller.getByTestId("link-state")).toHaveAttribute("data-state", "live");
+  await expect(seller.getByTestId("signed-in-as")).toHaveText(`${SELLER.username} · seller`);
 });
 
 test("a name full of markup, as a consumer via redis-cli and as a sale, stays text on the group page and in the audit trail", async ({

@@ -80,7 +80,7 @@ test("the desk sells a programme showing: picked by typing, four seats by keyboa
   await sellThroughApi(page.request, origin, "Townes", ["C5", "C6"], 2, 903);
 
   // A colleague's desk, open on the same showing, watching.
-  const watcher = await openPage(app.storageState ?? null);
+  const watcher = await openPage(app.storageState);
   await watcher.goto("/?movieId=1&sessionId=901");
   await expect(watcher.getByTestId("link-state")).toHaveAttribute("data-state", "live");
   // Movie and Session from the address name a programme showing: the picker shows it chosen.

@@ -1,12 +1,12 @@
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { test as base, expect, type APIRequest, type BrowserContext, type BrowserContextOptions, type Page } from "@playwright/test";
+import { test as base, expect, type APIRequest, type BrowserContext, type BrowserContextOptions, type Page, type TestInfo } from "@playwright/test";
 import { e2eRedisPort, ROOT } from "./support/env";
 import { exited, freePort, groupAlive, redisCliArgs, redisCliTyped, signalGroup, waitFor } from "./support/processes";
 
 const START_LIMIT_MS = 30_000;
 const STOP_GRACE_MS = 5_000;
-// Used only if the app asks for a session (contract: `admin` is created with this password, no change forced).
+// Every test signs in as `admin` with this (contract: `admin` is created with it, no change forced).
 export const ADMIN_PASSWORD = "e2e-admin-password";
 
 export type StorageState = Exclude<BrowserContextOptions["storageState"], string | undefined>;
@@ -17,8 +17,8 @@ export interface RunningApp {
   /** The stream key (`TICKETS_STREAM`) this test's server reads and writes. */
   stream: string;
   redisPort: number;
-  /** Cookies of a signed-in supervisor when the app requires a session; undefined when it does not. */
-  storageState: StorageState | undefined;
+  /** Cookies of the signed-in supervisor `admin`. */
+  storageState: StorageState;
   /** Everything the server printed so far. */
   output(): string;
 }
@@ -49,6 +49,8 @@ interface StartedApp {
   app: RunningApp;
   /** SIGTERM, then SIGKILL for whatever is left after the grace period. */
   stop: () => Promise<{ killed: boolean; code: number | null }>;
+  /** True until the server process has exited. */
+  running: () => boolean;
   /** Sends `signal` to the server process or, with `group`, to every process of its group. */
   signal: (signal: NodeJS.Signals, group?: boolean) => void;
   /** Resolves with the exit code (or signal) once the server process has exited. */
@@ -134,18 +136,14 @@ async function startApp(requests: APIRequest, options: ServerOptions = {}): Prom
     throw new Error(`StreamDesk did not start (${reason}).\n${tail(stderr) || "(stderr was empty)"}\n--- stdout (tail) ---\n${tail(stdout)}`);
   }
 
-  // Today no route needs a session; once the contract's sign-in lands, every test signs in as the supervisor.
-  let storageState: StorageState | undefined;
-  const probe = await fetch(`${baseURL}/api/tickets?count=1`);
-  if (probe.status === 401) {
-    const api = await requests.newContext({ baseURL, extraHTTPHeaders: { origin: baseURL } });
-    const signIn = await api.post("/api/session", { data: { username: "admin", password: ADMIN_PASSWORD } });
-    if (!signIn.ok()) {
-      await stop();
-      throw new Error(`Signing in as admin answered ${signIn.status()}: ${await signIn.text()}`);
-    }
-    storageState = await api.storageState();
-    await api.dispose();
+  // Always sign in, never only when a probe is refused: if authentication broke open, every spec would
+  // still pass. signed-out.spec.ts checks that the pages and the API refuse a browser without a session.
+  let storageState: StorageState;
+  try {
+    storageState = await signInState(requests, baseURL, "admin", ADMIN_PASSWORD);
+  } catch (error) {
+    await stop();
+    throw error;
   }
 
   const signal = (name: NodeJS.Signals, group = false) => {
@@ -153,7 +151,8 @@ async function startApp(requests: APIRequest, options: ServerOptions = {}): Prom
     if (group) signalGroup(child.pid, name);
     else child.kill(name);
   };
-  return { app: { baseURL, stream, redisPort, storageState, output }, stop, signal, exit };
+  const running = () => child.exitCode === null && child.signalCode === null;
+  return { app: { baseURL, stream, redisPort, storageState, output }, stop, signal, running, exit };
 }
 
 /**
@@ -186,6 +185,27 @@ export interface LaunchedApp extends RunningApp {
 /** Starts another production server (see {@link ServerOptions}); it is stopped after the test if still running. */
 export type Launch = (options?: ServerOptions) => Promise<LaunchedApp>;
 
+async function attachOutput(server: StartedApp, testInfo: TestInfo): Promise<void> {
+  await testInfo.attach(`server-output-${server.app.baseURL.split(":").at(-1)}.txt`, { body: server.app.output(), contentType: "text/plain" });
+}
+
+/**
+ * Stops `server` with SIGTERM as an operator would. A server that needs SIGKILL or exits non-zero has a
+ * shutdown bug (a hung handle, an error on the way out), so the test fails, with the server's output
+ * attached; `fail: false` returns the sentence instead, for a caller that stops several servers first.
+ */
+async function stopStrictly(server: StartedApp, testInfo: TestInfo, fail = true): Promise<string | null> {
+  const { killed, code } = await server.stop();
+  const trouble = killed
+    ? `the server at ${server.app.baseURL} did not exit within ${STOP_GRACE_MS} ms of SIGTERM and was killed`
+    : code !== 0
+      ? `the server at ${server.app.baseURL} exited with code ${code} on SIGTERM`
+      : null;
+  if (trouble || testInfo.status !== testInfo.expectedStatus) await attachOutput(server, testInfo);
+  if (trouble && fail) throw new Error(`${trouble}\n${tail(server.app.output(), 12)}`);
+  return trouble ? `${trouble}\n${tail(server.app.output(), 12)}` : null;
+}
+
 type Fixtures = {
   /** More environment for this test's server, such as `{ TICKETS_RETENTION: "maxlen:100" }` (`test.use({ appEnv })`). */
   appEnv: Record<string, string>;
@@ -202,23 +222,11 @@ type Fixtures = {
 export const test = base.extend<Fixtures>({
   appEnv: [{}, { option: true }],
   app: async ({ playwright, appEnv }, provide, testInfo) => {
-    const { app, stop } = await startApp(playwright.request, { env: appEnv });
+    const server = await startApp(playwright.request, { env: appEnv });
     try {
-      await provide(app);
+      await provide(server.app);
     } finally {
-      const { killed, code } = await stop();
-      const trouble = killed
-        ? `the server did not exit within ${STOP_GRACE_MS} ms of SIGTERM and was killed`
-        : code !== 0
-          ? `the server exited with code ${code}`
-          : null;
-      if (trouble) {
-        testInfo.annotations.push({ type: "warning", description: trouble });
-        console.warn(`[${testInfo.title}] ${trouble}\n${app.output().split("\n").slice(-6).join("\n")}`);
-      }
-      if (trouble || testInfo.status !== testInfo.expectedStatus) {
-        await testInfo.attach("server-output.txt", { body: app.output(), contentType: "text/plain" });
-      }
+      await stopStrictly(server, testInfo);
     }
   },
   // An uncaught exception in the desk is a bug even when what the test looks at still works.
@@ -251,12 +259,14 @@ export const test = base.extend<Fixtures>({
         },
       };
     });
+    // A server the test crashed or terminated itself has exited already: the test judged that exit.
+    const troubles: string[] = [];
     for (const server of started) {
-      await server.stop();
-      if (testInfo.status !== testInfo.expectedStatus) {
-        await testInfo.attach(`server-output-${server.app.baseURL.split(":").at(-1)}.txt`, { body: server.app.output(), contentType: "text/plain" });
-      }
+      const trouble = server.running() ? await stopStrictly(server, testInfo, false) : null;
+      if (trouble) troubles.push(trouble);
+      else if (testInfo.status !== testInfo.expectedStatus) await attachOutput(server, testInfo);
     }
+    expect(troubles, "servers that did not stop cleanly on SIGTERM").toEqual([]);
   },
   baseURL: async ({ app }, provide) => provide(app.baseURL),
   storageState: async ({ app }, provide) => provide(app.storageState),

@@ -17,6 +17,8 @@ const SCREENINGS: [movieId: string, sessionId: string, sold: number][] = [
 ];
 const NAMES = ["Jim Crews", "Beth Harmon", "Alma Wheatley", "Vasily Borgov", "Arthur Crews", "Harry Beltik", "Benny Watts", "Jolene", "Townes", "Cleo"];
 const ROWS = "ABCDEFGHIJ";
+/** How far back the sales go; the desk's chart shows the last hour. */
+const SPREAD_MS = 30 * 60_000;
 
 test.use({ appEnv: { TICKETS_RETENTION: "maxlen:500" }, viewport: { width: 1440, height: 900 } });
 
@@ -29,11 +31,12 @@ test("a shift lead's laptop: the desk keeps the form, chart and feed in view; bo
   const sales = SCREENINGS.flatMap(([movieId, sessionId, sold]) =>
     Array.from({ length: sold }, (_, n) => [movieId, sessionId, `${ROWS[Math.floor(n / 20)]}${(n % 20) + 1}`] as const),
   );
-  // Spread over the last 58 minutes, busier towards the start of the screenings, in a fixed shuffle.
+  // Spread over the SPREAD_MS before now, busier towards the start of the screenings, in a fixed shuffle.
+  // The chart's hour is the server's, so the browser's clock cannot be frozen for it; instead the oldest
+  // sale sits HOUR_MS - SPREAD_MS inside the hour, which a slow run on loaded cores never uses up.
   const shuffled = sales.map((sale, i) => ({ sale, key: (i * 7919) % sales.length })).sort((a, b) => a.key - b.key);
-  const now = Date.now();
-  const start = now - 58 * 60_000;
-  const times = shuffled.map((_, i) => start + Math.round(58 * 60_000 * Math.sqrt(i / shuffled.length)));
+  const start = Date.now() - SPREAD_MS;
+  const times = shuffled.map((_, i) => start + Math.round(SPREAD_MS * Math.sqrt(i / shuffled.length)));
   await xaddMany(
     app.redisPort,
     app.stream,

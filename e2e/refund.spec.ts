@@ -10,10 +10,10 @@ test("a supervisor refunds a sale from the search: the feed, the seat map, the b
   );
 
   // Others watching: the board, and the desk with this screening's seat map.
-  const board = await openPage(app.storageState!);
+  const board = await openPage(app.storageState);
   await openLive(board, "/screenings");
   await expect(soldCount(board, "53", "832")).toHaveText("2");
-  const desk = await openPage(app.storageState!);
+  const desk = await openPage(app.storageState);
   await desk.goto("/?movieId=53&sessionId=832");
   await expect(desk.getByTestId("link-state")).toHaveAttribute("data-state", "live");
   await expect(desk.getByRole("button", { name: "B12 sold" })).toBeDisabled();
@@ -81,7 +81,7 @@ test("the Refund button in the feed: a supervisor refunds from the desk and a 40
   playwright,
 }) => {
   const [jim = ""] = await redisCli.typed(`XADD ${app.stream} * name "Jim Crews" seat "B12" movieId 53 sessionId 832`);
-  const seller = await openPage(await sellerState(playwright.request, app.baseURL, app.storageState!, "sam.seller"));
+  const seller = await openPage(await sellerState(playwright.request, app.baseURL, app.storageState, "sam.seller"));
 
   await openDesk(page);
   await openDesk(seller);

@@ -2,9 +2,14 @@ import type { APIResponse } from "@playwright/test";
 import { expect, test } from "./fixtures";
 import { feedEntries, field, openDesk, sell, statusMessage, submitSale } from "./support/desk";
 
-test("a bad field shows its message beside the field and in the status, and nothing is written", async ({ page, app, redisCli }) => {
+test("a bad field is marked with its message beside the field and in the status before anything is sent", async ({ page, app, redisCli }) => {
   await openDesk(page);
   const status = statusMessage(page);
+  // Every write the page sends to the sale route (the feed may GET older entries from it; that is no sale).
+  const sent: string[] = [];
+  page.on("request", (request) => {
+    if (new URL(request.url()).pathname === "/api/tickets" && request.method() !== "GET") sent.push(`${request.method()} ${request.postData() ?? ""}`);
+  });
 
   await submitSale(page, { name: "Jim Crews", seat: "12B", movieId: "53", sessionId: "832" });
   const seat = field(page, "Seat");
@@ -24,11 +29,13 @@ test("a bad field shows its message beside the field and in the status, and noth
   await expect(field(page, "Movie")).toHaveAccessibleDescription(/^Movie .*like 53/);
   await expect(status).toHaveText(/^Movie .*like 53/);
 
+  expect(sent, "the desk sent a sale it had marked as invalid").toEqual([]);
   expect(await redisCli("XLEN", app.stream)).toBe("0");
   await expect(feedEntries(page)).toHaveCount(0);
 
-  // Once the fields are right the same form sells, exactly once.
+  // Once the fields are right the same form sends, exactly once, and sells.
   await sell(page, { name: "Jim Crews", seat: "B12", movieId: "53", sessionId: "832" });
+  expect(sent).toEqual([expect.stringMatching(/^POST .*"B12"/)]);
   expect(await redisCli("XLEN", app.stream)).toBe("1");
   await expect(feedEntries(page)).toHaveCount(1);
 });

@@ -1,5 +1,7 @@
 import { expect, type Locator, type Page } from "@playwright/test";
+import { Redis } from "ioredis";
 import type { RedisCli } from "../fixtures";
+import { xaddMany } from "./insight";
 
 /** The seed's consumer group. */
 export const GROUP = "ticketgroup";
@@ -96,4 +98,21 @@ export async function xpendingRows(redisCli: RedisCli, stream: string, group: st
 export async function groupNames(redisCli: RedisCli, stream: string): Promise<string[]> {
   const groups = JSON.parse(await redisCli("--json", "XINFO", "GROUPS", stream)) as { name: string }[];
   return groups.map((group) => group.name);
+}
+
+/**
+ * `count` seed-shaped entries appended with pipelined XADDs and delivered to `consumer` of a new `group`
+ * with one XREADGROUP, as a busy printing group that fell behind would have them. Resolves with the ids.
+ */
+export async function pendingMany(redisPort: number, stream: string, group: string, consumer: string, count: number): Promise<string[]> {
+  const redis = new Redis({ port: redisPort, host: "127.0.0.1", lazyConnect: true, maxRetriesPerRequest: 1 });
+  await redis.connect();
+  try {
+    await redis.xgroup("CREATE", stream, group, "$", "MKSTREAM");
+    const ids = await xaddMany(redisPort, stream, count, (i) => ["name", `Guest ${i + 1}`, "seat", `C${(i % 20) + 1}`, "movieId", "53", "sessionId", "832"]);
+    await redis.xreadgroup("GROUP", group, consumer, "COUNT", count, "STREAMS", stream, ">");
+    return ids;
+  } finally {
+    redis.disconnect();
+  }
 }

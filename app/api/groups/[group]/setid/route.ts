@@ -1,4 +1,4 @@
-import { setGroupId } from "@/lib/groups";
+import { getGroup, setGroupId } from "@/lib/groups";
 import { parseWith, setIdSchema } from "@/lib/validations/group";
 import { json, readJson } from "@/server/http";
 import { nameParam, route } from "@/server/routes";
@@ -11,5 +11,7 @@ export const POST = route<{ group: string }>("supervisor", async (request, { red
   const { start } = parseWith(setIdSchema, await readJson(request));
   await setGroupId(redis, keys, session.user.username, group, start);
   groupsChanged();
-  return json({ lastDeliveredId: start });
+  // Redis's own id, not the request's "$", "0" or time, which the page would otherwise show as an id.
+  const { lastDeliveredId } = await getGroup(redis, keys, group);
+  return json({ lastDeliveredId });
 });
