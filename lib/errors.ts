@@ -132,3 +132,62 @@ export class TicketNotPrintedError extends Error {
     super(`The ticket for ${entryId} is not printed yet. Check that a tickets worker is running (npm run worker -- tickets), then try again.`);
   }
 }
+
+/** The caller is not signed in (401). */
+export class SignInRequiredError extends Error {
+  override name = "SignInRequiredError";
+  constructor() {
+    super("Sign in first: this needs a staff session.");
+  }
+}
+
+/** The caller is signed in but may not do this (403). */
+export class ForbiddenError extends Error {
+  override name = "ForbiddenError";
+}
+
+/** The username is taken. */
+export class StaffExistsError extends Error {
+  override name = "StaffExistsError";
+  constructor(readonly username: string) {
+    super(`There is already a staff account named "${username}". Pick another username.`);
+  }
+}
+
+/** No such staff account. */
+export class StaffMissingError extends Error {
+  override name = "StaffMissingError";
+  constructor(readonly username: string) {
+    super(`There is no staff account named "${username}".`);
+  }
+}
+
+/** Too many failed password checks from one address; `retryAfterSeconds` says how long to wait. */
+export class TooManyAttemptsError extends Error {
+  override name = "TooManyAttemptsError";
+  constructor(
+    readonly retryAfterSeconds: number,
+    kind: "sign-in" | "password" = "sign-in",
+  ) {
+    const minutes = Math.ceil(retryAfterSeconds / 60);
+    const what = kind === "sign-in" ? "Too many failed sign-in attempts" : "Too many wrong passwords";
+    super(`${what} came from your network address. Wait ${minutes} minute${minutes === 1 ? "" : "s"} and try again.`);
+  }
+}
+
+/** The person already runs as many scans as allowed (`lib/scan-slots.ts`); nothing was started. */
+export class TooManyScansError extends Error {
+  override name = "TooManyScansError";
+  readonly retryAfterSeconds = 2;
+  constructor(limit: number) {
+    super(`You already have ${limit} searches or exports running. Wait for one to finish, or cancel it, and try again.`);
+  }
+}
+
+/** Too many password checks are waiting; this one was not made. */
+export class PasswordCheckBusyError extends Error {
+  override name = "PasswordCheckBusyError";
+  constructor() {
+    super("StreamDesk is checking many passwords at once right now, so yours was not checked. Wait a few seconds and try again.");
+  }
+}

@@ -1,10 +1,4 @@
-/** Too many password checks are waiting; this one was not made. */
-export class PasswordCheckBusyError extends Error {
-  override name = "PasswordCheckBusyError";
-  constructor() {
-    super("StreamDesk is checking many passwords at once right now, so yours was not checked. Wait a few seconds and try again.");
-  }
-}
+import { PasswordCheckBusyError } from "./errors";
 
 export interface HashGateLimits {
   /** argon2 runs at once: each takes a core and 19 MiB, so more only slows every one of them down. */

@@ -1,22 +1,10 @@
+import { TooManyAttemptsError } from "./errors";
 import { setTimeout as sleep } from "node:timers/promises";
 import { addressBucket } from "./client-address";
 import type { StreamKeys } from "./keys";
 import { guard, type RedisClient } from "./redis";
 
 export type PasswordCheckKind = "sign-in" | "password";
-
-/** Too many failed password checks from one address; `retryAfterSeconds` says how long to wait. */
-export class TooManyAttemptsError extends Error {
-  override name = "TooManyAttemptsError";
-  constructor(
-    readonly retryAfterSeconds: number,
-    kind: PasswordCheckKind = "sign-in",
-  ) {
-    const minutes = Math.ceil(retryAfterSeconds / 60);
-    const what = kind === "sign-in" ? "Too many failed sign-in attempts" : "Too many wrong passwords";
-    super(`${what} came from your network address. Wait ${minutes} minute${minutes === 1 ? "" : "s"} and try again.`);
-  }
-}
 
 export const SIGN_IN_LIMITS = {
   /** Checks one address bucket may fail within the window; then it is refused with 429 until the window ends. */

@@ -1,3 +1,4 @@
+import { TooManyScansError } from "./errors";
 import type { StreamKeys } from "./keys";
 import { guard, type RedisClient } from "./redis";
 
@@ -5,15 +6,6 @@ import { guard, type RedisClient } from "./redis";
 export const SCANS_PER_PERSON = 2;
 /** A slot left behind by an instance that died is freed after this long. */
 const SLOT_TTL_SECONDS = 600;
-
-/** The person already runs {@link SCANS_PER_PERSON} scans; nothing was started. */
-export class TooManyScansError extends Error {
-  override name = "TooManyScansError";
-  readonly retryAfterSeconds = 2;
-  constructor() {
-    super(`You already have ${SCANS_PER_PERSON} searches or exports running. Wait for one to finish, or cancel it, and try again.`);
-  }
-}
 
 /**
  * Takes one of a person's scan slots (counted in Redis, so the limit holds across instances).
@@ -26,7 +18,7 @@ export async function takeScanSlot(redis: RedisClient, keys: StreamKeys, usernam
   const taken = Number(replies[0]?.[1]);
   if (taken > SCANS_PER_PERSON) {
     await guard(redis.decr(key));
-    throw new TooManyScansError();
+    throw new TooManyScansError(SCANS_PER_PERSON);
   }
   let given = false;
   return async () => {

@@ -1,8 +1,8 @@
 import { hash, verify } from "@node-rs/argon2";
 import { randomBytes } from "node:crypto";
 import { auditFields } from "./audit";
-import { ValidationError } from "./errors";
-import { hashGate, PasswordCheckBusyError } from "./hash-gate";
+import { PasswordCheckBusyError, StaffExistsError, StaffMissingError, ValidationError } from "./errors";
+import { hashGate } from "./hash-gate";
 import type { StreamKeys } from "./keys";
 import { guard, type RedisClient } from "./redis";
 import type { Role } from "./validations/staff";
@@ -27,22 +27,6 @@ export interface VerifiedStaff extends StaffMember {
 /** Where a password hash waits its turn (see {@link HashGate}): the caller's address bucket, or the actor. */
 export interface HashQueue {
   queue?: string;
-}
-
-/** The username is taken. */
-export class StaffExistsError extends Error {
-  override name = "StaffExistsError";
-  constructor(readonly username: string) {
-    super(`There is already a staff account named "${username}". Pick another username.`);
-  }
-}
-
-/** No such staff account. */
-export class StaffMissingError extends Error {
-  override name = "StaffMissingError";
-  constructor(readonly username: string) {
-    super(`There is no staff account named "${username}".`);
-  }
 }
 
 // argon2id with OWASP's recommended minimum cost (19 MiB, 2 passes).

@@ -1,6 +1,7 @@
 // `npm run demo`: the whole box office on a demo stream of its own: Redis (started when none answers), the
 // app, simulated sellers at DEMO_RATE, an occasional redis-cli XADD, two tickets workers and one accounting
 // worker, one of them killed now and then. Ctrl-C stops everything it started.
+import { StaffExistsError } from "../lib/errors";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes, randomInt } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -8,7 +9,7 @@ import { ConfigError, loadConfig } from "../lib/config";
 import { streamKeys } from "../lib/keys";
 import { changeProgram, readProgram } from "../lib/program";
 import { createRedisClient, guard, whenReady } from "../lib/redis";
-import { createStaff, setPassword, StaffExistsError } from "../lib/staff";
+import { createStaff, setPassword } from "../lib/staff";
 import { hallSeats, parseProgramDocument, salesClosed, type ProgramDocument } from "../lib/validations/program";
 import { pingRedis, startLocalRedis } from "../server/local-redis";
 

@@ -1,3 +1,4 @@
+import { ForbiddenError } from "@/lib/errors";
 import type { IncomingMessage } from "node:http";
 import type { TLSSocket } from "node:tls";
 import type { Config } from "@/lib/config";
@@ -21,19 +22,6 @@ export function sessionCookieName(secure: boolean): string {
 
 /** Most session cookies of one name that are looked up in Redis for one request. */
 const MAX_SESSION_CANDIDATES = 4;
-
-/** The caller is not signed in (401). */
-export class SignInRequiredError extends Error {
-  override name = "SignInRequiredError";
-  constructor() {
-    super("Sign in first: this needs a staff session.");
-  }
-}
-
-/** The caller is signed in but may not do this (403). */
-export class ForbiddenError extends Error {
-  override name = "ForbiddenError";
-}
 
 /**
  * Every value of one cookie in a Cookie header, in the order sent. A browser sends several of one name

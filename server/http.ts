@@ -1,11 +1,28 @@
-import { AlreadyRefundedError, BodyTooLargeError, GroupExistsError, GroupMissingError, ProgramChangedError, ProgramConflictError, ProgramInvalidError, ProgramItemMissingError, RedisUnavailableError, SaleMissingError, SalesClosedError, SeatTakenError, TicketNotPrintedError, ValidationError } from "@/lib/errors";
-import { PasswordCheckBusyError } from "@/lib/hash-gate";
-import { TooManyAttemptsError } from "@/lib/rate-limit";
-import { TooManyScansError } from "@/lib/scan-slots";
+import {
+  AlreadyRefundedError,
+  BodyTooLargeError,
+  ForbiddenError,
+  GroupExistsError,
+  GroupMissingError,
+  PasswordCheckBusyError,
+  ProgramChangedError,
+  ProgramConflictError,
+  ProgramInvalidError,
+  ProgramItemMissingError,
+  RedisUnavailableError,
+  SaleMissingError,
+  SalesClosedError,
+  SeatTakenError,
+  SignInRequiredError,
+  StaffExistsError,
+  StaffMissingError,
+  TicketNotPrintedError,
+  TooManyAttemptsError,
+  TooManyScansError,
+  ValidationError,
+} from "@/lib/errors";
 import { isConnectionError, replyMayBeLost } from "@/lib/redis";
-import { StaffExistsError, StaffMissingError } from "@/lib/staff";
 import type { IncomingMessage } from "node:http";
-import { ForbiddenError, SignInRequiredError } from "./auth";
 import { log } from "./log";
 
 const MAX_BODY_BYTES = 16 * 1024;
@@ -38,10 +55,6 @@ export function noContent(): Response {
   return new Response(null, { status: 204, headers: { "cache-control": "no-store" } });
 }
 
-/**
- * Maps every error a handler can meet to a status and one sentence a person can act on. The single
- * place where domain errors become HTTP.
- */
 /** The sentences for a 503: when nothing was sent to Redis, and when the reply was lost after sending. */
 export interface Unavailable {
   unavailable?: string;
@@ -52,37 +65,71 @@ const UNAVAILABLE = "Redis is not reachable right now, so nothing was changed. T
 const UNCERTAIN =
   "The connection to Redis dropped before it answered, so the change may or may not have been made. Reload to see the current state before trying again.";
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any error class, whatever its constructor takes
+type ErrorClass<E extends Error> = abstract new (...args: any[]) => E;
+
+interface Mapping<E extends Error> {
+  status: number;
+  /** What the body carries beside `error` (the message), for a script to act on. */
+  extra?: (error: E) => Record<string, unknown>;
+  headers?: (error: E) => Record<string, string>;
+}
+
+const STATUS = new Map<ErrorClass<Error>, Mapping<Error>>();
+function maps<E extends Error>(errorClass: ErrorClass<E>, mapping: Mapping<E>): void {
+  STATUS.set(errorClass, mapping as Mapping<Error>);
+}
+
+/**
+ * The one table from domain error to HTTP status (and what the body carries beside the sentence). A
+ * subclass without a row of its own answers as its parent's row says.
+ */
+maps(ValidationError, { status: 400, extra: (e) => (e.field ? { field: e.field } : {}) });
+maps(ProgramInvalidError, { status: 400, extra: (e) => ({ problems: e.problems }) });
+maps(SignInRequiredError, { status: 401 });
+maps(ForbiddenError, { status: 403 });
+maps(ProgramItemMissingError, { status: 404 });
+maps(SaleMissingError, { status: 404 });
+maps(TicketNotPrintedError, { status: 404 });
+maps(StaffMissingError, { status: 404 });
+maps(GroupMissingError, { status: 404 });
+maps(SeatTakenError, { status: 409, extra: (e) => ({ field: e.taken.length > 1 ? "seats" : "seat", holderId: e.holderId, taken: e.taken }) });
+maps(SalesClosedError, { status: 409, extra: () => ({ field: "sessionId" }) });
+maps(ProgramConflictError, { status: 409 });
+maps(ProgramChangedError, { status: 409 });
+maps(AlreadyRefundedError, { status: 409, extra: (e) => ({ refundId: e.refundId }) });
+maps(StaffExistsError, { status: 409, extra: () => ({ field: "username" }) });
+maps(GroupExistsError, { status: 409, extra: () => ({ field: "name" }) });
+maps(BodyTooLargeError, { status: 413 });
+maps(TooManyAttemptsError, {
+  status: 429,
+  extra: (e) => ({ retryAfterSeconds: e.retryAfterSeconds }),
+  headers: (e) => ({ "retry-after": String(e.retryAfterSeconds) }),
+});
+maps(TooManyScansError, { status: 429, headers: (e) => ({ "retry-after": String(e.retryAfterSeconds) }) });
+maps(PasswordCheckBusyError, { status: 503, headers: () => ({ "retry-after": "2" }) });
+
+function mappingOf(error: Error): Mapping<Error> | undefined {
+  for (let proto: unknown = Object.getPrototypeOf(error); proto && proto !== Error.prototype; proto = Object.getPrototypeOf(proto)) {
+    const mapping = STATUS.get((proto as { constructor: ErrorClass<Error> }).constructor);
+    if (mapping) return mapping;
+  }
+  return undefined;
+}
+
 export function errorResponse(error: unknown, sentences: Unavailable = {}, requestId?: string | null): Response {
   return toResponse(errorReply(error, sentences, requestId));
 }
 
-/** {@link errorResponse} before it is written: the status, body and headers each error maps to. */
+/**
+ * {@link errorResponse} before it is written: every error a handler can meet, as a status and one
+ * sentence a person can act on. The single place where errors become HTTP.
+ */
 export function errorReply(error: unknown, sentences: Unavailable = {}, requestId?: string | null): Reply {
-  if (error instanceof BodyTooLargeError) return reply({ error: error.message }, 413);
-  if (error instanceof ProgramInvalidError) return reply({ error: error.message, problems: error.problems }, 400);
-  if (error instanceof ValidationError) {
-    return reply({ error: error.message, ...(error.field ? { field: error.field } : {}) }, 400);
+  const mapping = error instanceof Error ? mappingOf(error) : undefined;
+  if (mapping && error instanceof Error) {
+    return reply({ error: error.message, ...mapping.extra?.(error) }, mapping.status, mapping.headers?.(error));
   }
-  if (error instanceof SeatTakenError) {
-    return reply({ error: error.message, field: error.taken.length > 1 ? "seats" : "seat", holderId: error.holderId, taken: error.taken }, 409);
-  }
-  if (error instanceof SalesClosedError) return reply({ error: error.message, field: "sessionId" }, 409);
-  if (error instanceof ProgramConflictError || error instanceof ProgramChangedError) return reply({ error: error.message }, 409);
-  if (error instanceof ProgramItemMissingError) return reply({ error: error.message }, 404);
-  if (error instanceof SaleMissingError) return reply({ error: error.message }, 404);
-  if (error instanceof TicketNotPrintedError) return reply({ error: error.message }, 404);
-  if (error instanceof AlreadyRefundedError) return reply({ error: error.message, refundId: error.refundId }, 409);
-  if (error instanceof SignInRequiredError) return reply({ error: error.message }, 401);
-  if (error instanceof ForbiddenError) return reply({ error: error.message }, 403);
-  if (error instanceof TooManyAttemptsError) {
-    return reply({ error: error.message, retryAfterSeconds: error.retryAfterSeconds }, 429, { "retry-after": String(error.retryAfterSeconds) });
-  }
-  if (error instanceof TooManyScansError) return reply({ error: error.message }, 429, { "retry-after": String(error.retryAfterSeconds) });
-  if (error instanceof PasswordCheckBusyError) return reply({ error: error.message }, 503, { "retry-after": "2" });
-  if (error instanceof StaffExistsError) return reply({ error: error.message, field: "username" }, 409);
-  if (error instanceof StaffMissingError) return reply({ error: error.message }, 404);
-  if (error instanceof GroupMissingError) return reply({ error: error.message }, 404);
-  if (error instanceof GroupExistsError) return reply({ error: error.message, field: "name" }, 409);
   if (error instanceof RedisUnavailableError || isConnectionError(error)) {
     // People tell the two apart by the sentence; scripts by `outcome: "unknown"` on the uncertain one.
     return replyMayBeLost(error)

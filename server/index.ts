@@ -1,3 +1,4 @@
+import { StaffExistsError } from "@/lib/errors";
 import type { ChildProcess } from "node:child_process";
 import next from "next";
 import { ConfigError, loadConfig, type Config } from "@/lib/config";
@@ -48,7 +49,7 @@ async function ensureFirstSupervisor(redis: RedisClient, keys: StreamKeys, confi
     // Printed once, on purpose, to the console of the person starting StreamDesk; never stored in clear.
     else process.stdout.write(`\nStreamDesk ${first ? "created" : "renewed"} the supervisor account "admin" with the one-time password: ${password}\nSign in at /login within 24 hours and choose a new password.\n\n`);
   } catch (error) {
-    if (error instanceof Error && error.name === "StaffExistsError") return;
+    if (error instanceof StaffExistsError) return;
     log.warn("could not check for a first supervisor account (Redis unreachable?); will not retry until restart", { error });
   }
 }

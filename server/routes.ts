@@ -1,7 +1,7 @@
-import { RedisUnavailableError, ValidationError } from "@/lib/errors";
+import { ForbiddenError, RedisUnavailableError, SignInRequiredError, ValidationError } from "@/lib/errors";
 import { isConnectionError } from "@/lib/redis";
 import type { Session } from "@/lib/sessions";
-import { checkOrigin, isHttps, requireRole, sessionFromCookie, SignInRequiredError, ForbiddenError } from "./auth";
+import { checkOrigin, isHttps, requireRole, sessionFromCookie } from "./auth";
 import { getContext, type AppContext } from "./context";
 import { errorReply, errorResponse, readJson, toResponse, type Reply, type Unavailable } from "./http";
 

@@ -1,8 +1,9 @@
+import { PasswordCheckBusyError } from "@/lib/errors";
 import { describe, expect, inject, it } from "vitest";
 import * as session from "@/app/api/session/route";
 import { addressBucket, clientAddressResolver, normalizeAddress } from "@/lib/client-address";
 import { loadConfig } from "@/lib/config";
-import { HashGate, hashGate, PasswordCheckBusyError } from "@/lib/hash-gate";
+import { HashGate, hashGate } from "@/lib/hash-gate";
 import type { StreamKeys } from "@/lib/keys";
 import { SIGN_IN_LIMITS, usernameDelayMs } from "@/lib/rate-limit";
 import type { RedisClient } from "@/lib/redis";

@@ -1,8 +1,8 @@
+import { ForbiddenError } from "@/lib/errors";
 import { limitedPasswordCheck } from "@/lib/rate-limit";
 import { setPassword, verifyPassword } from "@/lib/staff";
 import { parseWith } from "@/lib/validations/group";
 import { changePasswordSchema } from "@/lib/validations/staff";
-import { ForbiddenError } from "@/server/auth";
 import { noContent, readJson } from "@/server/http";
 import { route } from "@/server/routes";
 

@@ -1,9 +1,8 @@
-import { ValidationError } from "@/lib/errors";
+import { ForbiddenError, StaffMissingError, ValidationError } from "@/lib/errors";
 import { limitedPasswordCheck } from "@/lib/rate-limit";
-import { getStaff, setDisabled, setPassword, StaffMissingError, verifyPassword } from "@/lib/staff";
+import { getStaff, setDisabled, setPassword, verifyPassword } from "@/lib/staff";
 import { parseWith } from "@/lib/validations/group";
 import { staffUpdateSchema } from "@/lib/validations/staff";
-import { ForbiddenError } from "@/server/auth";
 import { json, readJson } from "@/server/http";
 import { route } from "@/server/routes";
 
