@@ -1,7 +1,7 @@
 import type { StreamKeys } from "./keys";
 import { guard, type RedisClient } from "./redis";
 import { idMs } from "./stream-id";
-import { isRefund, isSale, seatOf, type TicketEntry } from "./tickets";
+import { isRefund, isSale, seatOf, type TicketEntry } from "./entries";
 
 /** Takings and seats as the accounting worker counted them. `seats` is sold minus refunded; `takings` in cents. */
 export interface AccountingFigures {

@@ -2,7 +2,7 @@ import type { StreamKeys } from "./keys";
 import { guard, type RedisClient } from "./redis";
 import { isStreamId, type StreamId } from "./stream-id";
 import { ValidationError } from "./errors";
-import { toEntries, type TicketEntry } from "./tickets";
+import { toEntries, type TicketEntry } from "./entries";
 
 /** What a change was, who made it and to what; the fields of one audit entry. */
 export interface AuditRecord {

@@ -1,7 +1,7 @@
 import type { StreamKeys } from "./keys";
 import { guard, type RedisClient } from "./redis";
 import type { StreamId } from "./stream-id";
-import { toEntries, type RawEntry, type TicketEntry } from "./tickets";
+import { toEntries, type RawEntry, type TicketEntry } from "./entries";
 
 // The commands a worker sends as a consumer of a group. Unlike the console's (lib/groups.ts), they are
 // routine and unaudited: a worker acks thousands of entries a minute, and the trail is for people's changes.

@@ -2,7 +2,7 @@ import type { StreamKeys } from "./keys";
 import type { RedisClient } from "./redis";
 import { matches, scanNewestFirst, type SearchBounds, type SearchFilters } from "./search";
 import { idTime } from "./stream-id";
-import { isSale, seatOf, type TicketEntry } from "./tickets";
+import { isSale, seatOf, type TicketEntry } from "./entries";
 import { formatPrice, type ScreeningLabel } from "./validations/program-index";
 
 /** The export's columns, in order. */

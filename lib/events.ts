@@ -1,6 +1,6 @@
 import type { GroupInfo } from "./groups";
 import type { ProgramView } from "./validations/program";
-import type { TicketEntry } from "./tickets";
+import type { TicketEntry } from "./entries";
 
 /** Whether the server is reading the stream; `since` is when that last changed (ms since epoch). */
 export interface FeedStatus {

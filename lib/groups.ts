@@ -3,7 +3,7 @@ import { GroupExistsError, GroupMissingError } from "./errors";
 import type { StreamKeys } from "./keys";
 import { guard, type RedisClient } from "./redis";
 import type { StreamId } from "./stream-id";
-import { toEntries, type TicketEntry } from "./tickets";
+import { toEntries, type TicketEntry } from "./entries";
 
 /** One consumer of a group, as `XINFO CONSUMERS` reports it. */
 export interface ConsumerInfo {

@@ -2,7 +2,7 @@ import type { StreamKeys } from "./keys";
 import { guard, type RedisClient } from "./redis";
 import { statsBuckets } from "./stats";
 import { idMs, isStreamId, type StreamId } from "./stream-id";
-import { isRefund, isSale, seatOf, toEntries, type RawEntry, type TicketEntry } from "./tickets";
+import { isRefund, isSale, seatOf, toEntries, type RawEntry, type TicketEntry } from "./entries";
 
 /** Numbers each distinct key once, 1-based, in order of first use. */
 class KeyIndex<V> {

@@ -3,7 +3,7 @@ import type { StreamKeys } from "./keys";
 import { guard, type RedisClient } from "./redis";
 import { trimArgs, type RetentionPolicy } from "./retention";
 import { isStreamId, type StreamId } from "./stream-id";
-import { isSale, seatOf, toEntries, type RawEntry } from "./tickets";
+import { isSale, seatOf, toEntries, type RawEntry } from "./entries";
 
 /**
  * Refunds a sale: appends `type refund, refundOf <saleId>, name, seat, movieId, sessionId, refundedBy`,

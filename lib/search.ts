@@ -1,7 +1,8 @@
 import type { StreamKeys } from "./keys";
 import { guard, type RedisClient } from "./redis";
 import { compareIds, type StreamId } from "./stream-id";
-import { markEntries, toEntries, type RawEntry, type TicketEntry } from "./tickets";
+import { markEntries } from "./tickets";
+import { toEntries, type RawEntry, type TicketEntry } from "./entries";
 import { matchesFilters, type SearchFilters, type SearchQuery } from "./validations/search";
 
 export { parseSearchQuery, type SearchFilters, type SearchQuery } from "./validations/search";

@@ -2,23 +2,11 @@ import { ProgramChangedError, SeatTakenError, ValidationError } from "./errors";
 import type { StreamKeys } from "./keys";
 import { guard, type RedisClient } from "./redis";
 import { trimArgs, type RetentionPolicy } from "./retention";
+import { isSale, seatOf, toEntries, type RawEntry, type TicketEntry } from "./entries";
 import { isStreamId, type StreamId } from "./stream-id";
-import { isPositiveId, SEAT_PATTERN } from "./validations/ids";
 import type { Sale } from "./validations/sale";
 
 export { parseSale, parseSaleRequest, type MultiSale, type Sale } from "./validations/sale";
-
-/**
- * One stream entry as every reader sees it. `doubleBooked` marks a sale whose seat another entry holds;
- * `refunded` marks a sale a refund entry has refunded; it is set on pages read back from the stream
- * (history, search, the replay of `feed:resume`), never on live batches, where the refund arrives as its own entry.
- */
-export interface TicketEntry {
-  id: StreamId;
-  fields: Record<string, string>;
-  doubleBooked?: true;
-  refunded?: true;
-}
 
 export interface SellOptions {
   /** Extra fields after the seed's four, such as `soldBy` and `price`. */
@@ -86,41 +74,6 @@ export async function sellTicket(
 ): Promise<StreamId> {
   const [id] = await sellTickets(redis, keys, { ...sale, seats: [sale.seat] }, { extra, retention: options.retention });
   return id!;
-}
-
-/** True for a refund entry (`type` = refund), which never claims a seat. */
-export function isRefund(fields: Record<string, string>): boolean {
-  return fields.type === "refund";
-}
-
-/** True for an entry that may hold a seat: no `type` (the seed's shape) or `type` = sale. */
-export function isSale(fields: Record<string, string>): boolean {
-  return fields.type === undefined || fields.type === "sale";
-}
-
-/** The screening and seat an entry names, when its fields name a valid one (sale or refund alike). */
-export function seatOf(fields: Record<string, string>): { movieId: string; sessionId: string; seat: string } | null {
-  const movieId = fields.movieId?.trim();
-  const sessionId = fields.sessionId?.trim();
-  const seat = fields.seat?.trim().toUpperCase();
-  if (!movieId || !sessionId || !seat) return null;
-  if (!isPositiveId(movieId) || !isPositiveId(sessionId) || !SEAT_PATTERN.test(seat)) return null;
-  return { movieId, sessionId, seat };
-}
-
-/** An entry as XRANGE, XREVRANGE and XREAD return it. */
-export type RawEntry = [id: string, fieldsAndValues: string[]];
-
-function toEntry([id, flat]: RawEntry): TicketEntry {
-  // No prototype: a field another program named `__proto__` or `constructor` is a field like any other.
-  const fields = Object.create(null) as Record<string, string>;
-  for (let i = 0; i + 1 < flat.length; i += 2) fields[flat[i]!] = flat[i + 1]!;
-  return { id, fields };
-}
-
-/** Converts XRANGE/XREAD replies to entries. */
-export function toEntries(raw: RawEntry[]): TicketEntry[] {
-  return raw.map(toEntry);
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Server, Socket } from "socket.io";
 import type { ClientToServerEvents, ServerToClientEvents } from "@/lib/events";
 import { compareIds, isStreamId, type StreamId } from "@/lib/stream-id";
-import type { TicketEntry } from "@/lib/tickets";
+import type { TicketEntry } from "@/lib/entries";
 import type { FeedLoop } from "./feed-loop";
 import { backoff, sleep } from "./sleep";
 

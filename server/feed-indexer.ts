@@ -2,7 +2,7 @@ import type { StreamKeys } from "@/lib/keys";
 import type { RedisClient } from "@/lib/redis";
 import { indexEntries } from "@/lib/indexer";
 import { compareIds, type StreamId } from "@/lib/stream-id";
-import { toEntries, type RawEntry, type TicketEntry } from "@/lib/tickets";
+import { toEntries, type RawEntry, type TicketEntry } from "@/lib/entries";
 import { backoff, pauseUntilReady } from "./sleep";
 
 export interface FeedIndexerOptions {

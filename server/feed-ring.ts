@@ -1,5 +1,5 @@
 import { compareIds, type StreamId } from "@/lib/stream-id";
-import type { TicketEntry } from "@/lib/tickets";
+import type { TicketEntry } from "@/lib/entries";
 
 /**
  * The newest entries the feed loop broadcast, oldest first, with no hole between them (FEED_RING_ENTRIES

@@ -9,7 +9,7 @@ import * as claimRoute from "@/app/api/groups/[group]/claim/route";
 import * as autoclaim from "@/app/api/groups/[group]/autoclaim/route";
 import type { Cluster } from "ioredis";
 import type { GroupInfo } from "@/lib/groups";
-import type { TicketEntry } from "@/lib/tickets";
+import type { TicketEntry } from "@/lib/entries";
 import { openSocket, startTestApp } from "./support/app";
 import { startRedisCluster } from "./support/redis-cluster";
 import { serveRoutes } from "./support/routes";

@@ -4,7 +4,7 @@ import * as tickets from "@/app/api/tickets/route";
 import { listGroups, type GroupInfo } from "@/lib/groups";
 import { streamKeys, type StreamKeys } from "@/lib/keys";
 import { createRedisClient, type RedisClient } from "@/lib/redis";
-import { seatOf } from "@/lib/tickets";
+import { seatOf } from "@/lib/entries";
 import { FeedLoop } from "@/server/feed-loop";
 import { backoff } from "@/server/sleep";
 import { startTestApp } from "./support/app";

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { ValidationError } from "@/lib/errors";
 import { indexEntries } from "@/lib/indexer";
-import { readHistory, readRange, sellTicket, lastEntryId, toEntries } from "@/lib/tickets";
+import { readHistory, readRange, sellTicket, lastEntryId } from "@/lib/tickets";
+import { toEntries } from "@/lib/entries";
 import { redisFixture } from "./support/context";
 
 async function fill(redis: Awaited<ReturnType<typeof redisFixture>>["redis"], stream: string, n: number) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "@/lib/config";
 import { changeProgram, readProgram } from "@/lib/program";
-import { toEntries, type RawEntry } from "@/lib/tickets";
+import { toEntries, type RawEntry } from "@/lib/entries";
 import { programProblems, parseProgramDocument, type ProgramDocument } from "@/lib/validations/program";
 import * as program from "@/app/api/program/route";
 import * as importRoute from "@/app/api/program/import/route";

@@ -4,7 +4,8 @@ import { AlreadyRefundedError, SaleMissingError, SeatTakenError } from "@/lib/er
 import { indexEntries } from "@/lib/indexer";
 import { createRedisClient, whenReady } from "@/lib/redis";
 import { refundTicket } from "@/lib/refunds";
-import { readHistory, sellTicket, toEntries, type RawEntry } from "@/lib/tickets";
+import { readHistory, sellTicket } from "@/lib/tickets";
+import { toEntries, type RawEntry } from "@/lib/entries";
 import { redisFixture } from "./support/context";
 import { request, signedIn, withContext } from "./support/session";
 

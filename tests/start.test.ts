@@ -1,3 +1,4 @@
+import { runnerEnv } from "@/harness/env";
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync, existsSync, readFileSync, readdirSync, readlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -59,7 +60,7 @@ describe("npm start", () => {
     mkdirSync(join(dir, ".next"));
     writeFileSync(join(dir, ".next", "BUILD_ID"), "x");
     touch(join(dir, ".next", "BUILD_ID"), -60);
-    const start = runNode([join(ROOT, "scripts", "start.ts")], { cwd: dir, env: defaults(process.env.PATH ?? "") });
+    const start = runNode([join(ROOT, "scripts", "start.ts")], { cwd: dir, env: defaults(runnerEnv("PATH") ?? "") });
     const exit = await start.exited;
     expect(exit.code, start.stderr()).toBe(1);
     expect(start.stdout()).toContain("StreamDesk: building the production bundle (next build)…");
@@ -69,7 +70,7 @@ describe("npm start", () => {
 
   it("with nothing at the default REDIS_URL, serves with a redis-server it starts (data in .data/redis, append-only), and stops it on SIGTERM; a fresh build is not rebuilt", { timeout: 60_000 }, async () => {
     const built = statSync(join(ROOT, ".next", "BUILD_ID")).mtimeMs;
-    const start = runNode(["scripts/start.ts"], { env: defaults(process.env.PATH ?? ""), command: isolatedNode() });
+    const start = runNode(["scripts/start.ts"], { env: defaults(runnerEnv("PATH") ?? ""), command: isolatedNode() });
     await start.waitFor(/StreamDesk listening on http:\/\/127\.0\.0\.1:3000/);
     const pid = start.child.pid!;
     expect(start.logLines()).toEqual(expect.arrayContaining([expect.objectContaining({ msg: "nothing answers at 127.0.0.1:6379; starting redis-server with data in .data/redis" })]));

@@ -1,3 +1,4 @@
+import { childEnv } from "@/harness/env";
 import { spawn, spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, inject, it, onTestFinished } from "vitest";
@@ -25,7 +26,7 @@ describe("examples/worker.py, the README's Python worker loop", () => {
 
     const child = spawn(python(), ["examples/worker.py"], {
       cwd: ROOT,
-      env: { ...process.env, REDIS_URL: inject("redisUrl"), TICKETS_STREAM: keys.stream, WORKER_CONSUMER: "py-1", WORKER_RECLAIM_MS: "200", WORKER_CLAIM_IDLE_MS: "1000" },
+      env: childEnv({ REDIS_URL: inject("redisUrl"), TICKETS_STREAM: keys.stream, WORKER_CONSUMER: "py-1", WORKER_RECLAIM_MS: "200", WORKER_CLAIM_IDLE_MS: "1000" }),
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";

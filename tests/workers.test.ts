@@ -7,7 +7,7 @@ import { entryDay, readAccounting, recordAccounting } from "@/lib/accounting";
 import { groupSummaries } from "@/lib/groups";
 import type { StreamKeys } from "@/lib/keys";
 import { createRedisClient, whenReady, type RedisClient } from "@/lib/redis";
-import { toEntries, type RawEntry } from "@/lib/tickets";
+import { toEntries, type RawEntry } from "@/lib/entries";
 import { redisFixture } from "./support/context";
 import { startRedisServer } from "./support/redis-server";
 import { startWorker, type WorkerProcess } from "./support/worker-process";

@@ -1,7 +1,7 @@
 import { recordAccounting } from "@/lib/accounting";
 import type { StreamKeys } from "@/lib/keys";
 import type { RedisClient } from "@/lib/redis";
-import type { TicketEntry } from "@/lib/tickets";
+import type { TicketEntry } from "@/lib/entries";
 import type { Handler, Outcome } from "./loop";
 
 /**

@@ -3,7 +3,7 @@ import { moveDeadLetters } from "@/lib/groups";
 import type { StreamKeys } from "@/lib/keys";
 import { isConnectionError, type RedisClient } from "@/lib/redis";
 import type { StreamId } from "@/lib/stream-id";
-import type { TicketEntry } from "@/lib/tickets";
+import type { TicketEntry } from "@/lib/entries";
 import type { Log } from "@/server/log";
 
 /** What a handler made of a batch. Every entry not named here is done and is acked. */

@@ -4,7 +4,7 @@ import { recordPrinted } from "@/lib/printed-tickets";
 import { ticketPath } from "@/lib/ticket-files";
 import { programVersion, readProgram } from "@/lib/program";
 import type { RedisClient } from "@/lib/redis";
-import { isSale, type TicketEntry } from "@/lib/tickets";
+import { isSale, type TicketEntry } from "@/lib/entries";
 import { indexProgram, type ProgramIndex } from "@/lib/validations/program-index";
 import type { Handler, Outcome } from "./loop";
 import { partPath, sweepParts } from "./parts";

@@ -4,7 +4,7 @@ import { useCallback, useEffect, useState } from "react";
 import { api } from "@/components/api";
 import { formatEntryTime } from "@/components/feed/format";
 import { buttonStyles, Field } from "@/components/ui/field";
-import type { TicketEntry } from "@/lib/tickets";
+import type { TicketEntry } from "@/lib/entries";
 import { ErrorText } from "@/components/ui/error-text";
 
 const SHOWN = new Set(["actor", "action", "target"]);

@@ -2,7 +2,7 @@
 
 import { memo, useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
 import { api } from "@/components/api";
-import { isRefund } from "@/components/feed/entry-kind";
+import { isRefund } from "@/lib/entries";
 import { feedStore } from "@/components/feed/feed-store";
 import { useProgram } from "@/components/program/program-store";
 import { ErrorText } from "@/components/ui/error-text";
@@ -58,7 +58,7 @@ export function SeatMap({ movieId, sessionId, rows, seatsPerRow, selected, onPic
       const changes: (readonly [string, boolean])[] = [];
       for (const entry of entries) {
         if (entry.fields.movieId !== movieId || entry.fields.sessionId !== sessionId || !entry.fields.seat) continue;
-        const refund = isRefund(entry);
+        const refund = isRefund(entry.fields);
         // A double-booked sale never takes its seat: another entry holds it, so it is sold either way. For
         // the same reason a mark that follows the sale (feed:marks) needs nothing here: freeing the seat
         // then would show a seat its holder paid for as free.

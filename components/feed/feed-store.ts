@@ -2,7 +2,7 @@
 
 import type { FeedStatus } from "@/lib/events";
 import { compareIds } from "@/lib/stream-id";
-import type { TicketEntry } from "@/lib/tickets";
+import type { TicketEntry } from "@/lib/entries";
 import { api } from "@/components/api";
 import { reloadTo } from "@/components/session/reload-to";
 import { getSocket } from "@/components/socket";

@@ -9,8 +9,8 @@ import { useIsSupervisor } from "@/components/session/user-context";
 import { useProgram } from "@/components/program/program-store";
 import { ScreeningName } from "@/components/program/screening-name";
 import { formatPrice, type ProgramIndex } from "@/lib/validations/program-index";
-import type { TicketEntry } from "@/lib/tickets";
-import { isRefund } from "./entry-kind";
+import type { TicketEntry } from "@/lib/entries";
+import { isRefund } from "@/lib/entries";
 import { feedStore, FEED_CAPACITY } from "./feed-store";
 import { formatEntryTime } from "./format";
 import { useTicketStates, type TicketState } from "./ticket-states";
@@ -37,7 +37,7 @@ export function LiveFeed() {
   // Refunds among the loaded pages count too, not only the ones that arrived live.
   const refundedHere = useMemo(() => {
     const ids = new Set<string>();
-    for (const entry of entries) if (entry.fields.refundOf && isRefund(entry)) ids.add(entry.fields.refundOf);
+    for (const entry of entries) if (entry.fields.refundOf && isRefund(entry.fields)) ids.add(entry.fields.refundOf);
     return ids;
   }, [entries]);
   // eslint-disable-next-line react-hooks/incompatible-library -- the virtualiser is read during render by design
@@ -49,7 +49,7 @@ export function LiveFeed() {
     getItemKey: (index) => entries[index]?.id ?? index,
   });
   const visible = virtualizer.getVirtualItems();
-  const onScreenSales = visible.map((row) => entries[row.index]).filter((e): e is TicketEntry => e !== undefined && !isRefund(e)).map((e) => e.id);
+  const onScreenSales = visible.map((row) => entries[row.index]).filter((e): e is TicketEntry => e !== undefined && !isRefund(e.fields)).map((e) => e.id);
   const tickets = useTicketStates(onScreenSales);
 
   return (
@@ -138,7 +138,7 @@ const FeedRow = memo(function FeedRow({
   program: ProgramIndex;
 }) {
   const { name, seat, movieId, sessionId } = entry.fields;
-  const refund = isRefund(entry);
+  const refund = isRefund(entry.fields);
   const extras = Object.entries(entry.fields).filter(([key]) => !KNOWN.has(key));
   return (
     <div

@@ -9,7 +9,7 @@ import { Dialog } from "@/components/ui/dialog";
 import { buttonStyles, Field } from "@/components/ui/field";
 import { formatDuration, useNow } from "@/components/ui/use-now";
 import type { GroupInfo } from "@/lib/groups";
-import type { TicketEntry } from "@/lib/tickets";
+import type { TicketEntry } from "@/lib/entries";
 import { Stat } from "./groups-page";
 import { useIsSupervisor } from "@/components/session/user-context";
 import { groupsStore, useGroups } from "./groups-store";

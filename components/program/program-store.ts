@@ -2,12 +2,12 @@
 
 import { useEffect, useSyncExternalStore } from "react";
 import { api } from "@/components/api";
-import { isRefund } from "@/components/feed/entry-kind";
+import { isRefund } from "@/lib/entries";
 import { feedStore } from "@/components/feed/feed-store";
 import { getSocket } from "@/components/socket";
 import { RenderThrottle } from "@/components/ui/render-throttle";
 import { compareIds } from "@/lib/stream-id";
-import type { TicketEntry } from "@/lib/tickets";
+import type { TicketEntry } from "@/lib/entries";
 import type { ProgramView, ShowingSummary } from "@/lib/validations/program";
 import { indexProgram, type ProgramIndex } from "@/lib/validations/program-index";
 
@@ -83,7 +83,7 @@ class ProgramStore {
       const { movieId, sessionId } = entry.fields;
       const showing = sessionId ? showings.get(sessionId) : undefined;
       if (!showing || showing.movieId !== movieId) continue;
-      const refund = isRefund(entry);
+      const refund = isRefund(entry.fields);
       if (!refund && entry.doubleBooked) continue;
       this.#deltas.set(showing.sessionId, (this.#deltas.get(showing.sessionId) ?? 0) + (refund ? -1 : 1));
     }
@@ -94,7 +94,7 @@ class ProgramStore {
   #takeBack(entries: readonly TicketEntry[]): void {
     const showings = this.#snapshot.showings;
     for (const entry of entries) {
-      if (isRefund(entry) || compareIds(entry.id, this.#readThrough) <= 0) continue;
+      if (isRefund(entry.fields) || compareIds(entry.id, this.#readThrough) <= 0) continue;
       const { movieId, sessionId } = entry.fields;
       const showing = sessionId ? showings.get(sessionId) : undefined;
       if (!showing || showing.movieId !== movieId) continue;

@@ -5,7 +5,7 @@ import { api } from "@/components/api";
 import { formatEntryTime } from "@/components/feed/format";
 import { Dialog } from "@/components/ui/dialog";
 import { buttonStyles } from "@/components/ui/field";
-import type { TicketEntry } from "@/lib/tickets";
+import type { TicketEntry } from "@/lib/entries";
 import { refundedStore } from "./refunded-store";
 import { ErrorText } from "@/components/ui/error-text";
 

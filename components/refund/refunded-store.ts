@@ -2,8 +2,8 @@
 
 import { useEffect, useSyncExternalStore } from "react";
 import { feedStore } from "@/components/feed/feed-store";
-import { isRefund } from "@/components/feed/entry-kind";
-import type { TicketEntry } from "@/lib/tickets";
+import { isRefund } from "@/lib/entries";
+import type { TicketEntry } from "@/lib/entries";
 
 /**
  * The sales this tab knows to be refunded: from refund entries it has seen (live, in the feed's pages,
@@ -32,7 +32,7 @@ class RefundedStore {
     const fresh: string[] = [];
     for (const entry of entries) {
       const of = entry.fields.refundOf;
-      if (of && isRefund(entry) && !this.#ids.has(of)) fresh.push(of);
+      if (of && isRefund(entry.fields) && !this.#ids.has(of)) fresh.push(of);
     }
     if (fresh.length > 0) this.add(fresh);
   }

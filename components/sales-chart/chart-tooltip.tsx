@@ -1,6 +1,6 @@
 "use client";
 
-import { isRefund } from "@/components/feed/entry-kind";
+import { isRefund } from "@/lib/entries";
 import { useFeed } from "@/components/feed/use-feed";
 import { useProgram } from "@/components/program/program-store";
 import { idMs } from "@/lib/stream-id";
@@ -31,7 +31,7 @@ export function ChartTooltip({ hover }: { hover: Hover }) {
   for (const entry of entries) {
     const ms = idMs(entry.id);
     if (ms < hover.startMs) break;
-    if (ms >= end || isRefund(entry) || entry.doubleBooked) continue;
+    if (ms >= end || isRefund(entry.fields) || entry.doubleBooked) continue;
     const { movieId, sessionId } = entry.fields;
     if (!movieId || !sessionId) continue;
     const key = `${movieId}/${sessionId}`;

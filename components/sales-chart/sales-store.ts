@@ -1,11 +1,12 @@
 "use client";
 
 import { api } from "@/components/api";
-import { idMs, isRefund } from "@/components/feed/entry-kind";
+import { isRefund } from "@/lib/entries";
+import { idMs } from "@/lib/stream-id";
 import { feedStore } from "@/components/feed/feed-store";
 import { getSocket } from "@/components/socket";
 import { compareIds } from "@/lib/stream-id";
-import type { TicketEntry } from "@/lib/tickets";
+import type { TicketEntry } from "@/lib/entries";
 
 export const MINUTE_MS = 60_000;
 export const HOUR_MS = 3_600_000;
@@ -120,7 +121,7 @@ class SalesStats {
     for (const entry of entries) {
       const ms = idMs(entry.id);
       if (ms < upToMs || (ms === upToMs && compareIds(entry.id, upTo) <= 0)) continue;
-      const refund = isRefund(entry);
+      const refund = isRefund(entry.fields);
       bump(this.#minutes, ms - (ms % MINUTE_MS), refund);
       bump(this.#hours, ms - (ms % HOUR_MS), refund);
       counted++;

@@ -1,11 +1,11 @@
 "use client";
 
 import { api } from "@/components/api";
-import { isRefund, screeningKey, screeningOf } from "@/components/feed/entry-kind";
+import { isRefund, screeningKey, seatOf } from "@/lib/entries";
 import { feedStore } from "@/components/feed/feed-store";
 import { getSocket } from "@/components/socket";
 import { compareIds } from "@/lib/stream-id";
-import type { TicketEntry } from "@/lib/tickets";
+import type { TicketEntry } from "@/lib/entries";
 import { RenderThrottle } from "@/components/ui/render-throttle";
 
 export interface Screening {
@@ -135,9 +135,9 @@ export class ScreeningsBoard {
     }
     let changed = false;
     for (const entry of entries) {
-      const refund = isRefund(entry);
+      const refund = isRefund(entry.fields);
       if (!refund && entry.doubleBooked) continue;
-      const claim = screeningOf(entry);
+      const claim = seatOf(entry.fields);
       if (!claim) continue;
       const key = screeningKey(claim.movieId, claim.sessionId);
       let screening = this.#counts.get(key);
@@ -157,8 +157,8 @@ export class ScreeningsBoard {
   #takeBack(entries: readonly TicketEntry[]): void {
     let changed = false;
     for (const entry of entries) {
-      if (isRefund(entry) || compareIds(entry.id, this.#readThrough) <= 0) continue;
-      const claim = screeningOf(entry);
+      if (isRefund(entry.fields) || compareIds(entry.id, this.#readThrough) <= 0) continue;
+      const claim = seatOf(entry.fields);
       const key = claim && screeningKey(claim.movieId, claim.sessionId);
       const screening = key ? this.#counts.get(key) : undefined;
       if (!key || !screening) continue;

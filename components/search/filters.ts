@@ -1,5 +1,5 @@
-import { idMs } from "@/components/feed/entry-kind";
-import type { TicketEntry } from "@/lib/tickets";
+import { idMs } from "@/lib/stream-id";
+import type { TicketEntry } from "@/lib/entries";
 import { matchesFilters } from "@/lib/validations/search";
 import { POSITIVE_ID as POSITIVE } from "@/lib/validations/ids";
 

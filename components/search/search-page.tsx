@@ -1,7 +1,7 @@
 "use client";
 
 import { useEffect, useMemo, useRef, useState, type FormEvent } from "react";
-import { isRefund } from "@/components/feed/entry-kind";
+import { isRefund } from "@/lib/entries";
 import { feedStore } from "@/components/feed/feed-store";
 import { formatEntryTime } from "@/components/feed/format";
 import { RefundDialog } from "@/components/refund/refund-dialog";
@@ -11,7 +11,7 @@ import { useProgram } from "@/components/program/program-store";
 import { ScreeningName } from "@/components/program/screening-name";
 import type { ProgramIndex } from "@/lib/validations/program-index";
 import { buttonStyles, Field } from "@/components/ui/field";
-import type { TicketEntry } from "@/lib/tickets";
+import type { TicketEntry } from "@/lib/entries";
 import { EMPTY_FORM, filterQuery, matcher, parseFilters, type FilterForm, type Filters } from "./filters";
 import { scan, startProgress, type Progress } from "./search-run";
 import { ErrorText } from "@/components/ui/error-text";
@@ -167,7 +167,7 @@ function Results({ search, supervisor, onRefund, onMore }: { search: Search; sup
   }, [live, progress.entries]);
   const refunded = useMemo(() => {
     const ids = new Set(refundedLive);
-    for (const entry of shown) if (isRefund(entry) && entry.fields.refundOf) ids.add(entry.fields.refundOf);
+    for (const entry of shown) if (isRefund(entry.fields) && entry.fields.refundOf) ids.add(entry.fields.refundOf);
     return ids;
   }, [shown, refundedLive]);
 
@@ -268,7 +268,7 @@ function ScanProgress({ progress }: { progress: Progress }) {
 
 function ResultRow({ entry, refunded, onRefund, program }: { entry: TicketEntry; refunded: boolean; onRefund: ((entry: TicketEntry) => void) | null; program: ProgramIndex }) {
   const f = entry.fields;
-  const refund = isRefund(entry);
+  const refund = isRefund(entry.fields);
   return (
     <tr data-testid="search-result" data-entry-id={entry.id} data-kind={refund ? "refund" : "sale"} className={`border-b border-slate-100 last:border-0 ${refund ? "bg-violet-50" : ""}`}>
       <td className="px-3 py-2 font-mono text-xs whitespace-nowrap text-slate-600">{formatEntryTime(entry.id)}</td>

@@ -1,8 +1,8 @@
 "use client";
 
 import { api } from "@/components/api";
-import { idMs } from "@/components/feed/entry-kind";
-import type { TicketEntry } from "@/lib/tickets";
+import { idMs } from "@/lib/stream-id";
+import type { TicketEntry } from "@/lib/entries";
 import { filterQuery, type Filters } from "./filters";
 
 /** Matches gathered before a search pauses and offers Load more. */

@@ -1,3 +1,4 @@
+import { childEnv } from "@/harness/env";
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { onTestFinished } from "vitest";
@@ -26,7 +27,7 @@ export async function startEntryPoint(redisUrl: string, stream: string, env: Rec
   const child = spawn(process.execPath, ["--import", "tsx", "server/index.ts"], {
     cwd: ROOT,
     env: {
-      ...process.env,
+      ...childEnv(),
       NODE_ENV: "development",
       NEXT_TELEMETRY_DISABLED: "1",
       PORT: "0",

@@ -3,6 +3,7 @@
  * and the Dockerfile run it, for tests whose promise is about the process itself: what it prints, how it
  * stops, what the first start does.
  */
+import { childEnv } from "@/harness/env";
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, rmdirSync, statSync } from "node:fs";
 import { randomUUID } from "node:crypto";
@@ -23,7 +24,7 @@ const INHERITED = ["REDIS_URL", "REDIS_CLUSTER_NODES", "TICKETS_STREAM", "STREAM
 
 /** The environment of a child StreamDesk process: the caller's, minus anything that would redirect it. */
 export function serverEnv(overrides: Record<string, string | undefined>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" };
+  const env = childEnv({ NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" });
   for (const name of INHERITED) delete env[name];
   for (const [name, value] of Object.entries(overrides)) {
     if (value === undefined) delete env[name];

@@ -1,3 +1,4 @@
+import { childEnv } from "@/harness/env";
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { onTestFinished } from "vitest";
@@ -21,7 +22,7 @@ export interface WorkerProcess {
 export function startWorker(kind: "tickets" | "accounting", env: Record<string, string>): WorkerProcess {
   const child = spawn(process.execPath, ["--import", "tsx", "workers/index.ts", kind], {
     cwd: ROOT,
-    env: { ...process.env, ...env },
+    env: childEnv(env),
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
