@@ -1,3 +1,4 @@
+import { childEnv } from "../harness/env";
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { test as base, expect, type APIRequest, type BrowserContext, type BrowserContextOptions, type Page, type TestInfo } from "@playwright/test";
@@ -64,7 +65,7 @@ async function startApp(requests: APIRequest, options: ServerOptions = {}): Prom
   const baseURL = `http://127.0.0.1:${port}`;
 
   // The app reads nothing else that matters; drop anything from the caller's shell that would redirect it.
-  const env: NodeJS.ProcessEnv = { ...process.env };
+  const env = childEnv();
   for (const name of ["REDIS_CLUSTER_NODES", "SEAT_ROWS", "SEATS_PER_ROW", "FEED_BATCH", "FEED_BLOCK_MS", "FEED_COALESCE_MS", "LOG_LEVEL", "TICKETS_RETENTION", "METRICS_TOKEN"]) delete env[name];
   Object.assign(env, {
     NODE_ENV: "production",

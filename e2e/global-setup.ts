@@ -1,3 +1,4 @@
+import { childEnv, setRunnerEnv } from "../harness/env";
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -30,7 +31,7 @@ function buildIfStale(): void {
   const result = spawnSync(resolve(ROOT, "node_modules/.bin/next"), ["build"], {
     cwd: ROOT,
     stdio: "inherit",
-    env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
+    env: childEnv({ NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" }),
   });
   if (result.status !== 0) throw new Error("e2e: next build failed (see above); the suite tests the production build only.");
 }
@@ -53,7 +54,7 @@ async function startRedis(): Promise<void> {
   await spawned;
   // If the runner dies without reaching global-teardown, Redis must not outlive it.
   process.once("exit", () => child.kill("SIGKILL"));
-  Object.assign(process.env, { [ENV.redisPort]: String(port), [ENV.redisPid]: String(child.pid), [ENV.redisDir]: dir });
+  setRunnerEnv({ [ENV.redisPort]: String(port), [ENV.redisPid]: String(child.pid), [ENV.redisDir]: dir });
   await waitFor(
     async () => (await redisCliArgs(port, ["PING"])) === "PONG",
     10_000,

@@ -1,3 +1,4 @@
+import { runnerEnv } from "../harness/env";
 import { rmSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { ENV } from "./support/env";
@@ -13,12 +14,12 @@ function alive(pid: number): boolean {
 
 /** Stops the redis-server global-setup started and removes its directory. */
 export default async function globalTeardown(): Promise<void> {
-  const pid = Number(process.env[ENV.redisPid]);
+  const pid = Number(runnerEnv(ENV.redisPid));
   if (Number.isInteger(pid) && pid > 0 && alive(pid)) {
     process.kill(pid, "SIGTERM");
     for (let waited = 0; waited < 5000 && alive(pid); waited += 100) await sleep(100);
     if (alive(pid)) process.kill(pid, "SIGKILL");
   }
-  const dir = process.env[ENV.redisDir];
+  const dir = runnerEnv(ENV.redisDir);
   if (dir) rmSync(dir, { recursive: true, force: true });
 }

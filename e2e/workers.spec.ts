@@ -1,3 +1,4 @@
+import { childEnv } from "../harness/env";
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -20,15 +21,14 @@ function startWorkers(app: RunningApp, kinds: ("tickets" | "accounting")[]): Chi
   return kinds.map((kind) =>
     spawn(process.execPath, ["--import", "tsx", "workers/index.ts", kind], {
       cwd: ROOT,
-      env: {
-        ...process.env,
+      env: childEnv({
         REDIS_URL: `redis://127.0.0.1:${app.redisPort}`,
         TICKETS_STREAM: app.stream,
         WORKER_OUT_DIR: OUT_DIR,
         WORKER_RECLAIM_MS: "1000",
         WORKER_CLAIM_IDLE_MS: "5000",
         LOG_LEVEL: "warn",
-      },
+      }),
       stdio: "ignore",
     }),
   );
@@ -107,7 +107,7 @@ test("with the demo running, /groups shows the workers' groups live, with pendin
   test.setTimeout(150_000);
   const redis = await startOwnRedis();
   const port = await freePort();
-  const env: NodeJS.ProcessEnv = { ...process.env };
+  const env = childEnv();
   for (const name of ["REDIS_CLUSTER_NODES", "TICKETS_STREAM", "LOG_LEVEL", "TICKETS_RETENTION", "WORKER_GROUP", "WORKER_CONSUMER"]) delete env[name];
   Object.assign(env, {
     PORT: String(port),

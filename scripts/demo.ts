@@ -1,6 +1,7 @@
 // `npm run demo`: the whole box office on a demo stream of its own: Redis (started when none answers), the
 // app, simulated sellers at DEMO_RATE, an occasional redis-cli XADD, two tickets workers and one accounting
 // worker, one of them killed now and then. Ctrl-C stops everything it started.
+import { childEnv } from "../harness/env";
 import { StaffExistsError } from "../lib/errors";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes, randomInt } from "node:crypto";
@@ -32,7 +33,7 @@ function say(line: string) {
 
 function run(name: string, args: string[], env: Record<string, string>, quiet = true): ChildProcess {
   const child = spawn(process.execPath, ["--import", "tsx", ...args], {
-    env: { ...process.env, ...env },
+    env: childEnv(env),
     stdio: ["ignore", quiet ? "ignore" : "inherit", "inherit"],
   });
   children.add(child);

@@ -2,6 +2,7 @@
 // redis-server of its own on a free port and the production server (`npm start`'s script) against it,
 // imports examples/program.json moved to today, sells through the API, the desk and redis-cli, runs the
 // workers, and photographs each page as a signed-in supervisor sees it. Nothing touches the Redis on 6379.
+import { childEnv } from "../harness/env";
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -64,7 +65,7 @@ async function signIn(base: string, who: { username: string; password: string })
 
 function startNode(args: string[], env: Record<string, string>): ChildProcess {
   // node itself with tsx as a loader, so SIGTERM reaches the process's own shutdown.
-  return spawn(process.execPath, ["--import", "tsx", ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "inherit"] });
+  return spawn(process.execPath, ["--import", "tsx", ...args], { cwd: ROOT, env: childEnv(env), stdio: ["ignore", "ignore", "inherit"] });
 }
 
 async function stop(child: ChildProcess): Promise<void> {

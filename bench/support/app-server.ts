@@ -1,3 +1,4 @@
+import { childEnv } from "../../harness/env";
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
@@ -42,7 +43,7 @@ export async function ensureBuild(): Promise<{ built: boolean; stale: boolean }>
   const child = spawn("npx", ["next", "build"], {
     cwd: ROOT,
     stdio: ["ignore", "inherit", "inherit"],
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+    env: childEnv({ NEXT_TELEMETRY_DISABLED: "1" }),
   });
   const code = await new Promise<number | null>((done) => child.once("exit", done));
   if (code !== 0) throw new Error(`next build failed with code ${code}`);
@@ -63,7 +64,7 @@ export async function startAppServer(redisUrl: string, stream: string): Promise<
   const port = await freePort();
   const adminPassword = `bench-${randomBytes(9).toString("base64url")}`;
   const env: NodeJS.ProcessEnv = {
-    ...process.env,
+    ...childEnv(),
     NODE_ENV: "production",
     NEXT_TELEMETRY_DISABLED: "1",
     HOST: "127.0.0.1",

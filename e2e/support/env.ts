@@ -1,3 +1,4 @@
+import { runnerEnv } from "../../harness/env";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -13,7 +14,7 @@ export const ENV = {
 
 /** The port of the run's redis-server, as global-setup left it. */
 export function e2eRedisPort(): number {
-  const port = Number(process.env[ENV.redisPort]);
+  const port = Number(runnerEnv(ENV.redisPort));
   if (!Number.isInteger(port) || port <= 0) {
     throw new Error(`${ENV.redisPort} is not set: run the suite with \`npx playwright test\` so e2e/global-setup.ts starts Redis.`);
   }
