@@ -55,7 +55,7 @@ test("a seller added on /staff chooses a password at first sign-in, sells as the
   await expect(staffRow(page, SELLER.username)).toBeVisible();
   await expect(staffRow(page, SELLER.username)).not.toContainText("must change password");
 
-  // A sale carries the seller's name after the seed's four fields.
+  // A sale carries the seller's name after the four ticket fields.
   const id = await sell(seller, { name: "Beth Harmon", seat: "B11", movieId: "53", sessionId: "832" });
   await expect(feedEntry(seller, id)).toBeVisible();
   expect((await redisCli("XRANGE", app.stream, id, id)).split("\n")).toEqual([

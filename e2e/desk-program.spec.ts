@@ -146,7 +146,7 @@ test("the desk sells a programme showing: picked by typing, four seats by keyboa
 
   const status = statusMessage(page);
   await expect(status).toContainText("Sold F5, F6, F7, F8 to Ada Lovelace. Entries ");
-  // Four entries in the seed's shape, then who sold them and the price in cents.
+  // Four plain entries (name, seat, movieId, sessionId), then who sold them and the price in cents.
   expect(Number(await redisCli("XLEN", app.stream))).toBe(before + 4);
   const lines = (await redisCli("XREVRANGE", app.stream, "+", "-", "COUNT", "4")).split("\n");
   expect(lines).toHaveLength(4 * 13);

@@ -17,7 +17,7 @@ import {
 } from "./support/groups";
 import { STREAM_ID_LINE } from "./support/desk";
 
-test("the seed's group commands typed into redis-cli show up live on /groups", async ({ page, app, redisCli }, testInfo) => {
+test("the consumer-group tutorial's commands typed into redis-cli show up live on /groups", async ({ page, app, redisCli }, testInfo) => {
   await openLive(page, "/groups");
   await expect(page.getByText(/No consumer groups on this stream yet/)).toBeVisible();
   const navigations = countNavigations(page);

@@ -15,7 +15,7 @@ test("a sale made in one tab shows its id there and appears in another tab witho
 
     const id = await sell(seller, { name: "Ada Lovelace", seat: "C7", movieId: "53", sessionId: "832" });
 
-    // The id the desk announced is the one Redis holds, with the seed's fields.
+    // The id the desk announced is the one Redis holds, with its four ticket fields.
     const newest = (await redisCli("XREVRANGE", app.stream, "+", "-", "COUNT", "1")).split("\n");
     expect(newest.slice(0, 9)).toEqual([id, "name", "Ada Lovelace", "seat", "C7", "movieId", "53", "sessionId", "832"]);
 

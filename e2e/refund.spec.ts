@@ -38,7 +38,7 @@ test("a supervisor refunds a sale from the search: the feed, the seat map, the b
   await dialog.getByRole("button", { name: "Refund", exact: true }).click();
   await expect(dialog).toBeHidden();
 
-  // The refund entry is in Redis, after the sale, with the seed's fields and who refunded.
+  // The refund entry is in Redis, after the sale, with the four ticket fields and who refunded.
   const newest = (await redisCli("XREVRANGE", app.stream, "+", "-", "COUNT", "1")).split("\n");
   const refundId = newest[0]!;
   const fields = Object.fromEntries(

@@ -13,7 +13,7 @@ async function xrange(port: number, stream: string): Promise<string[]> {
   return (await redisCliArgs(port, ["--json", "XRANGE", stream, "-", "+"])).match(/\d+-\d+/g) ?? [];
 }
 
-/** Another program appending the seed's kind of entry every 100 ms until stopped. */
+/** Another program appending a plain ticket entry every 100 ms until stopped. */
 function keepAdding(port: number, stream: string) {
   let stopped = false;
   let n = 0;

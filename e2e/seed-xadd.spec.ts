@@ -1,7 +1,7 @@
 import { expect, test } from "./fixtures";
 import { feedEntries, feedEntry, feedIds, field, openDesk, statusMessage, STREAM_ID_LINE, submitSale } from "./support/desk";
 
-// The seed's three sales (shared/seed/redis-streams-tickets.md), typed into redis-cli as written there,
+// The three sales of the Redis Streams tutorial StreamDesk grew from (redis-streams-tickets.md), typed into redis-cli as written there,
 // with the test's stream in place of `tickets`.
 const seed = (stream: string) => [
   `XADD ${stream} * name "Jim Crews" seat "B12" movieId 53 sessionId 832`,
@@ -9,7 +9,7 @@ const seed = (stream: string) => [
   `XADD ${stream} * name "Beth Harmon" seat "B11" movieId 53 sessionId 832`,
 ];
 
-test("the seed's redis-cli XADD lines appear live, newest first, with the ids redis-cli printed", async ({ page, app, redisCli }) => {
+test("the tutorial's redis-cli XADD lines appear live, newest first, with the ids redis-cli printed", async ({ page, app, redisCli }) => {
   await openDesk(page);
   await expect(page.getByText("No sales yet")).toBeVisible();
   const [jim, arthur, beth] = seed(app.stream);

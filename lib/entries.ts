@@ -20,7 +20,7 @@ export function isRefund(fields: Record<string, string>): boolean {
   return fields.type === "refund";
 }
 
-/** True for an entry that may hold a seat: no `type` (the seed's shape) or `type` = sale. */
+/** True for an entry that may hold a seat: no `type` (a plain entry, as redis-cli writes one) or `type` = sale. */
 export function isSale(fields: Record<string, string>): boolean {
   return fields.type === undefined || fields.type === "sale";
 }

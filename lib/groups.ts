@@ -237,7 +237,7 @@ export async function ack(redis: RedisClient, keys: StreamKeys, actor: string, g
 }
 
 /**
- * `XCLAIM`, as in the seed: gives `ids` idle for at least `minIdleMs` to `consumer` and counts a delivery.
+ * `XCLAIM`, as redis-cli would: gives `ids` idle for at least `minIdleMs` to `consumer` and counts a delivery.
  * @returns the ids actually claimed; the others were not idle long enough or are no longer pending.
  */
 export async function claim(

@@ -21,7 +21,7 @@ end
  * Sells one or more seats of one screening atomically: all or nothing. Refuses when the programme changed
  * since the caller validated the seats against it (so a seat plan or a showing can never change between
  * the check and the write), or when any seat already has a holder (naming every one). Otherwise appends
- * one entry per seat in the seed's shape (trimming the stream by the retention policy), records each
+ * one plain entry per seat (name, seat, movieId, sessionId) (trimming the stream by the retention policy), records each
  * seat and the screening, so no reader ever sees one without the other.
  * KEYS: stream, seats hash, screenings set, programme hash.
  * ARGV: programme version the sale was checked against ("" skips the check), n, n seats, screening

@@ -9,7 +9,7 @@ import type { Sale } from "./validations/sale";
 export { parseSale, parseSaleRequest, type MultiSale, type Sale } from "./validations/sale";
 
 export interface SellOptions {
-  /** Extra fields after the seed's four, such as `soldBy` and `price`. */
+  /** Extra fields after the four every ticket has (name, seat, movieId, sessionId), such as `soldBy` and `price`. */
   extra?: Record<string, string>;
   retention?: RetentionPolicy;
   /** The programme version the seats were checked against; the write is refused if it moved on. */
@@ -19,7 +19,7 @@ export interface SellOptions {
 }
 
 /**
- * Sells several seats of one screening in one atomic step: one stream entry per seat, in the seed's field
+ * Sells several seats of one screening in one atomic step: one stream entry per seat, in the ticket field
  * order (name, seat, movieId, sessionId, then the extras), all or nothing.
  * @returns the new entry ids, in the order of `sale.seats`.
  * @throws SeatTakenError naming every seat already sold; nothing is written.
@@ -60,7 +60,7 @@ export async function sellTickets(
 }
 
 /**
- * Appends a sale of one seat (fields in the seed's order: name, seat, movieId, sessionId, then any extras
+ * Appends a sale of one seat (fields in the ticket order: name, seat, movieId, sessionId, then any extras
  * such as `soldBy`) unless the seat is already held.
  * @returns the new entry id.
  * @throws SeatTakenError when the seat is sold for that movie + session; nothing is written.

@@ -153,7 +153,7 @@ async function main() {
     const guest = `${["Ada", "Bo", "Cai", "Dee", "Eli", "Fay", "Gus", "Hal"][randomInt(8)]} ${["Ng", "Ortiz", "Park", "Quinn", "Rossi", "Sato"][randomInt(6)]}`;
     sales++;
     if (hasCli && sales % 15 === 0) {
-      // As the seed does: another program writing straight to the stream, here one with nothing to print
+      // As any other program may: one writing straight to the stream, here one with nothing to print
       // now and then, which the tickets worker dead-letters with its reason.
       const fields = sales % 45 === 0 ? ["note", "till opened"] : ["name", guest, "seat", seats[randomInt(seats.length)]!, "movieId", showing.movieId, "sessionId", showing.sessionId];
       spawnSync("redis-cli", ["-u", redisUrl, "XADD", DEMO_STREAM, "*", ...fields], { stdio: "ignore" });

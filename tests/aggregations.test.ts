@@ -38,7 +38,7 @@ async function countedUpTo(redis: RedisClient, keys: StreamKeys, id: string) {
 
 const total = (buckets: SalesBucket[]) => buckets.reduce((sum, b) => ({ sales: sum.sales + b.sales, refunds: sum.refunds + b.refunds }), { sales: 0, refunds: 0 });
 
-/** Appends sales the way redis-cli would: the seed's four fields, no script. */
+/** Appends sales the way redis-cli would: name, seat, movieId, sessionId, no script. */
 async function appendRaw(redis: RedisClient, stream: string, n: number, session: number, offset = 0) {
   const pipeline = redis.pipeline();
   for (let i = 0; i < n; i++) pipeline.xadd(stream, "*", "name", `Guest ${i}`, "seat", `C${i + 1 + offset}`, "movieId", "7", "sessionId", String(session));

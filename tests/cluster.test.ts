@@ -38,7 +38,7 @@ describe("Redis Cluster (three masters)", () => {
     const live = await new Promise((resolve) => tab.emit("feed:resume", { afterId: "0-0" }, resolve));
     expect(live).toEqual({ upTo: expect.any(String) });
 
-    // A sale through the HTTP API, a refusal of the same seat, and the seed's XADD from another program.
+    // A sale through the HTTP API, a refusal of the same seat, and a plain XADD from another program.
     const post = (seat: string) =>
       fetch(`${url}/api/tickets`, {
         method: "POST",

@@ -32,7 +32,7 @@ async function liveTab(url: string, cookie: string) {
   return { arrived, doubleBookedOnArrival, marks };
 }
 
-/** As other programs append (redis-cli, the seed): no seat is claimed until the feed's indexer runs. */
+/** As other programs append (redis-cli, scripts): no seat is claimed until the feed's indexer runs. */
 const append = (redis: RedisClient, keys: StreamKeys, name: string, seat: string, sessionId = "1") =>
   redis.xadd(keys.stream, "*", "name", name, "seat", seat, "movieId", "7", "sessionId", sessionId) as Promise<string>;
 

@@ -208,7 +208,7 @@ describe("keeping the programme", () => {
 });
 
 describe("selling from the programme", () => {
-  it("sells several seats in one step: one entry per seat in the seed's shape, with soldBy and the showing's price", async () => {
+  it("sells several seats in one step: one plain entry per seat (name, seat, movieId, sessionId), with soldBy and the showing's price", async () => {
     const { redis, keys, supervisor, seller } = await desk();
     await duneTonight(supervisor);
     const { status, body } = await sell(seller, { name: "The Crews family", seats: ["B1", "B2", "B3", "B4"], movieId: 53, sessionId: 832 });

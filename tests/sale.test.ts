@@ -6,7 +6,7 @@ import { redisFixture } from "./support/context";
 const valid = { name: "Jim Crews", seat: "B12", movieId: 53, sessionId: 832 };
 
 describe("parseSale", () => {
-  it("accepts the seed's fields, trimming and normalising them", () => {
+  it("accepts the four ticket fields, trimming and normalising them", () => {
     expect(parseSale({ name: "  Jim Crews ", seat: " b12", movieId: "53", sessionId: 832 })).toEqual(valid);
     expect(parseSale({ ...valid, seat: "AA3" }).seat).toBe("AA3");
   });
@@ -43,7 +43,7 @@ describe("parseSale", () => {
 });
 
 describe("sellTicket", () => {
-  it("appends the seed's four fields in order, then extras, and records the seat", async () => {
+  it("appends name, seat, movieId and sessionId in order, then extras, and records the seat", async () => {
     const { redis, keys } = await redisFixture();
     const id = await sellTicket(redis, keys, valid, { soldBy: "ann" });
     const entries = await redis.xrange(keys.stream, "-", "+");

@@ -53,7 +53,7 @@ const BACKOFF_MAX_MS = 5000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * The worker loop the seed teaches, for one consumer of one group:
+ * The textbook consumer-group loop, for one consumer of one group:
  * 1. create the group if missing (MKSTREAM);
  * 2. read this consumer's own pending entries first (`0`: what it had in hand before a crash or a lost
  *    connection), then new ones (`>`) with BLOCK;

@@ -6,7 +6,7 @@ import type { ReferenceApi, ReferenceReport } from "../support/protocol";
 import { serve } from "../support/rpc";
 
 /**
- * The floor the app is compared with: the seed's XREAD loop and nothing else, no seat index, no
+ * The floor the app is compared with: a bare XREAD loop and nothing else, no seat index, no
  * Socket.IO. What it cannot beat, no tab can.
  */
 let redis: Redis | undefined;
