@@ -63,6 +63,10 @@ export function createRedisClient(target: RedisTarget, options: ClientOptions): 
     connectionName: options.name,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
+    // The one subscriber subscribes again itself on every "ready" (server/app.ts), with its failure handled;
+    // ioredis's own resubscribe has no handler, so a connection lost again at that moment was an unhandled
+    // rejection, which ends a Node process.
+    autoResubscribe: false,
     // Capped at half a second: a Redis that is back should be used within moments, and one attempt per
     // half second per connection costs nothing while it is away.
     retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 4), 500) + Math.floor(Math.random() * 100),

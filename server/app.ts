@@ -233,7 +233,7 @@ export function createApp(deps: AppDeps): App {
   const subscribe = () => {
     subscriber?.subscribe(deps.keys.sessionsEnded).then(
       () => (subscribed = true),
-      // Not connected yet: the next "ready" tries again; once subscribed, ioredis resubscribes by itself.
+      // Not connected yet: the next "ready" tries again (every "ready" subscribes anew: autoResubscribe is off).
       () => {},
     );
   };
@@ -242,7 +242,10 @@ export function createApp(deps: AppDeps): App {
     const ended = parseEndedSessions(message);
     if (ended) closeSockets(ended);
   };
+  // A new connection starts with no subscription, until "ready" has subscribed it again.
+  const unsubscribed = () => (subscribed = false);
   subscriber?.on("message", onMessage);
+  subscriber?.on("close", unsubscribed);
   subscriber?.on("ready", subscribe);
   if (subscriber?.status === "ready") subscribe();
 
@@ -280,6 +283,7 @@ export function createApp(deps: AppDeps): App {
       hub.close();
       subscriber?.off("message", onMessage);
       subscriber?.off("ready", subscribe);
+      subscriber?.off("close", unsubscribed);
       const closed = new Promise<void>((resolve) => http.close(() => resolve()));
       http.closeIdleConnections();
       io.disconnectSockets(true);

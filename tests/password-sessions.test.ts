@@ -9,6 +9,7 @@ import { createSession, signSessionId } from "@/lib/sessions";
 import { getStaffForSession, verifyPassword } from "@/lib/staff";
 import { openSocket, startTestApp, type Client } from "./support/app";
 import { startRedisCluster } from "./support/redis-cluster";
+import { startRedisServer } from "./support/redis-server";
 import { SESSION_COOKIE } from "@/server/auth";
 import { anotherSession, signedIn, TEST_SECRET, withContext } from "./support/session";
 import { until } from "./support/writer";
@@ -111,6 +112,23 @@ describe("ending sessions on every instance at once", () => {
     expect(await reset.json()).toMatchObject({ username: "ann", mustChangePassword: true });
     expect((await Promise.all(closed)).map((c) => c.reason)).toEqual(["io server disconnect", "io server disconnect"]);
     expect([await me(a.cookie), await me(b.cookie), await me(supervisor)]).toEqual([401, 401, 200]);
+  });
+
+  it("still reaches the other instance after Redis restarts: every instance subscribes again, and nothing goes unhandled", { timeout: 60_000 }, async () => {
+    const server = await startRedisServer({ appendonly: true });
+    onTestFinished(() => server.dispose());
+    const { a, b, supervisor } = await twoInstances(server.url);
+    await until(() => b.app.hearsEndedSessions(), 5000, "B to subscribe");
+    await server.kill();
+    await until(() => !b.app.hearsEndedSessions(), 10_000, "B to see its subscription go");
+    await server.start();
+    await until(() => b.app.hearsEndedSessions(), 15_000, "B to subscribe again");
+    await until(() => a.redis.status === "ready", 15_000, "A's commands to reconnect");
+    const onB = await connected(b.url, a.cookie);
+    const closed = closedWithin(onB, AT_ONCE_MS);
+    const response = await call(staffMember.PATCH as Handler, { method: "PATCH", body: { disabled: true }, cookie: supervisor, params: { username: "ann" } });
+    expect(response.status).toBe(200);
+    expect((await closed).reason).toBe("io server disconnect");
   });
 
   it("works on Redis Cluster too: PUBLISH reaches the other instance's subscriber on whichever node it is", { timeout: 60_000 }, async () => {

@@ -105,6 +105,7 @@ describe("feed:resume from the in-memory ring", () => {
     expect(app.loop.recent.size).toBe(0);
     await redisServer.start();
     await until(() => app.loop.status.redis === "up", 15_000, "the loop to see Redis back");
+    await until(() => redis.status === "ready", 15_000, "the test's own client to reconnect");
     const kept = await append(redis, keys.stream, 100, "Kept");
     await until(() => app.loop.lastId === kept.at(-1), 5000, "the loop to read what came after");
     expect(app.loop.recent.from).toBe(lost.at(-1));

@@ -73,9 +73,10 @@ describe("searchTickets", () => {
 
     expect(pages.flatMap((page) => page.entries.map((entry) => entry.id))).toEqual([ids[31_337]]);
     expect(pages.reduce((sum, page) => sum + page.scanned, 0)).toBe(100_000);
-    // The budget is checked between XREVRANGE pages, so a request may overrun it by one page's work (a few
-    // ms; tens on two busy cores) plus its own round trips: half a budget covers that.
-    for (const [i, page] of pages.entries()) expect(page.ms, `request ${i + 1} of ${pages.length}`).toBeLessThan(1.5 * DEFAULT_BUDGET.ms);
+    // The budget is checked between XREVRANGE pages, so a request may overrun it by one page's work plus its
+    // own round trips: a few ms on a quiet machine, a few hundred when the test run's other files load both
+    // cores. Without the budget the first request would scan all 100,000 entries, several budgets' worth.
+    for (const [i, page] of pages.entries()) expect(page.ms, `request ${i + 1} of ${pages.length}`).toBeLessThan(2.5 * DEFAULT_BUDGET.ms);
     // Progress: every request that stops early scanned something and hands back an older cursor, inside the bounds.
     const cursors = pages.slice(0, -1).map((page) => page.cursor!);
     for (const page of pages) expect(page.scanned).toBeGreaterThan(0);
