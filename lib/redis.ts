@@ -1,6 +1,6 @@
 import { Cluster, Redis, type RedisOptions, type Result } from "ioredis";
 import { RedisUnavailableError } from "./errors";
-import { AUDITED, CREATE_STAFF, INDEX_ENTRIES, MOVE_DEAD_LETTERS, RECORD_ACCOUNTING, REFUND_TICKET, SELL_SEATS, SIGN_IN_BEGIN, SIGN_IN_SUCCEEDED, WRITE_PROGRAM } from "./scripts";
+import { AUDITED, CREATE_STAFF, INDEX_ENTRIES, MOVE_DEAD_LETTERS, RECORD_ACCOUNTING, REFUND_TICKET, SELL_SEATS, SIGN_IN_BEGIN, SIGN_IN_SUCCEEDED, WRITE_PROGRAM } from "./lua";
 
 /** A connection to a single Redis or to a Redis Cluster; every domain function takes one. */
 export type RedisClient = Redis | Cluster;
@@ -63,7 +63,7 @@ export function createRedisClient(target: RedisTarget, options: ClientOptions): 
     connectionName: options.name,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
-    // The one subscriber subscribes again itself on every "ready" (server/app.ts), with its failure handled;
+    // The one subscriber subscribes again itself on every "ready" (server/http-server.ts), with its failure handled;
     // ioredis's own resubscribe has no handler, so a connection lost again at that moment was an unhandled
     // rejection, which ends a Node process.
     autoResubscribe: false,

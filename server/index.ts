@@ -8,8 +8,8 @@ import { randomBytes } from "node:crypto";
 import { createStaff, noStaffYet, oneTimePasswordExpired, setPassword } from "@/lib/staff";
 import type { RedisClient } from "@/lib/redis";
 import type { StreamKeys } from "@/lib/keys";
-import { createApp } from "./app";
-import { setContext } from "./context";
+import { createApp } from "./http-server";
+import { setContext } from "./request/context";
 import { pingRedis, RedisServerMissingError, startLocalRedis } from "./local-redis";
 import { log } from "./log";
 

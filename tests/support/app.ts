@@ -5,7 +5,7 @@ import type { Config } from "@/lib/config";
 import type { ClientToServerEvents, ServerToClientEvents } from "@/lib/events";
 import { streamKeys } from "@/lib/keys";
 import { createRedisClient, whenReady, type RedisTarget } from "@/lib/redis";
-import { createApp, type AppDeps } from "@/server/app";
+import { createApp, type AppDeps } from "@/server/http-server";
 import { uniqueStream } from "./context";
 import { getStaff } from "@/lib/staff";
 import { anotherSession, config, signedIn, TEST_SECRET } from "./session";

@@ -1,7 +1,8 @@
 import { readAudit } from "@/lib/audit";
 import { ValidationError } from "@/lib/errors";
-import { intParam, json } from "@/server/http";
-import { route } from "@/server/routes";
+import { json } from "@/server/request/reply";
+import { intParam } from "@/server/request/body";
+import { route } from "@/server/request/route";
 
 export const dynamic = "force-dynamic";
 

@@ -1,7 +1,8 @@
 import { createGroup, listGroups } from "@/lib/groups";
 import { createGroupSchema, parseWith } from "@/lib/validations/group";
-import { json, readJson } from "@/server/http";
-import { route } from "@/server/routes";
+import { json } from "@/server/request/reply";
+import { readJson } from "@/server/request/body";
+import { route } from "@/server/request/route";
 
 export const dynamic = "force-dynamic";
 

@@ -1,8 +1,9 @@
 import { createStaff, listStaff } from "@/lib/staff";
 import { parseWith } from "@/lib/validations/group";
 import { newStaffSchema } from "@/lib/validations/staff";
-import { json, readJson } from "@/server/http";
-import { route } from "@/server/routes";
+import { json } from "@/server/request/reply";
+import { readJson } from "@/server/request/body";
+import { route } from "@/server/request/route";
 
 export const dynamic = "force-dynamic";
 

@@ -1,8 +1,9 @@
 import { ProgramInvalidError } from "@/lib/errors";
 import { changeProgram } from "@/lib/program";
 import { parseProgramDocument } from "@/lib/validations/program";
-import { json, readJson } from "@/server/http";
-import { route } from "@/server/routes";
+import { json } from "@/server/request/reply";
+import { readJson } from "@/server/request/body";
+import { route } from "@/server/request/route";
 
 export const dynamic = "force-dynamic";
 

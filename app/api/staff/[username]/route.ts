@@ -3,8 +3,9 @@ import { limitedPasswordCheck } from "@/lib/rate-limit";
 import { getStaff, setDisabled, setPassword, verifyPassword } from "@/lib/staff";
 import { parseWith } from "@/lib/validations/group";
 import { staffUpdateSchema } from "@/lib/validations/staff";
-import { json, readJson } from "@/server/http";
-import { route } from "@/server/routes";
+import { json } from "@/server/request/reply";
+import { readJson } from "@/server/request/body";
+import { route } from "@/server/request/route";
 
 export const dynamic = "force-dynamic";
 

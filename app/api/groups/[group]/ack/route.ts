@@ -1,7 +1,8 @@
 import { ack } from "@/lib/groups";
 import { ackSchema, parseWith } from "@/lib/validations/group";
-import { json, readJson } from "@/server/http";
-import { nameParam, route } from "@/server/routes";
+import { json } from "@/server/request/reply";
+import { readJson } from "@/server/request/body";
+import { nameParam, route } from "@/server/request/route";
 
 export const dynamic = "force-dynamic";
 
