@@ -46,8 +46,8 @@ type MarksListener = (marked: TicketEntry[]) => void;
 /**
  * The tab's copy of the stream: first page over HTTP, then `feed:resume` from the newest id it holds,
  * on every (re)connect. Batches are applied in an animation frame, at most every {@link MIN_RENDER_MS},
- * so thousands of entries per second cost ten renders a second (four while each one replaces the screen). (Batch listeners, such as the chart's
- * counters, still see every batch as it arrives.)
+ * so thousands of entries per second cost ten renders a second (four while each one replaces the screen).
+ * (Batch listeners, such as the chart's counters, still see every batch as it arrives.)
  */
 class FeedStore {
   #snapshot: FeedSnapshot = {
