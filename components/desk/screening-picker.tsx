@@ -124,7 +124,8 @@ export function ScreeningPicker({ options, chosenName, chosenSessionId, hint, on
         className="absolute inset-x-0 top-full z-20 mt-1 overflow-hidden rounded-lg border border-slate-300 bg-white shadow-lg"
       >
         <ul id={listId} role="listbox" aria-label="Screenings" className="max-h-80 overflow-y-auto py-1">
-          {shown.map((option, i) => (
+          {/* Drawn only while open: closed, the options would re-render with every sold count for nobody. */}
+          {(open ? shown : []).map((option, i) => (
             <li
               key={option.sessionId}
               id={optionId(i)}

@@ -1,5 +1,6 @@
 import { salesClosed, type ProgramView } from "@/lib/validations/program";
-import { formatShowtime, screeningLabel, type ProgramIndex } from "@/lib/validations/program-index";
+import { screeningLabel, type ProgramIndex } from "@/lib/validations/program-index";
+import { showtime } from "@/components/program/show-times";
 
 /** One showing the desk can sell, as the Screening picker lists it. */
 export interface ShowingOption {
@@ -15,6 +16,8 @@ export interface ShowingOption {
 }
 
 const DAY_MS = 86_400_000;
+/** Built once: the picker names every showing again whenever a sold count moves. */
+const SHORT_DAY = new Intl.DateTimeFormat("en-GB", { weekday: "short", day: "numeric", month: "short" });
 
 function startOfDay(ms: number): number {
   const day = new Date(ms);
@@ -28,7 +31,7 @@ export function dayLabel(iso: string, nowMs: number): string | null {
   if (days === 0) return null;
   if (days === 1) return "tomorrow";
   if (days === -1) return "yesterday";
-  return new Intl.DateTimeFormat("en-GB", { weekday: "short", day: "numeric", month: "short" }).format(new Date(iso));
+  return SHORT_DAY.format(new Date(iso));
 }
 
 /** "Dune · 20:30 · Hall 2" (plus the day when not today), or "movie 53 · session 832" outside the programme. */
@@ -36,7 +39,7 @@ export function screeningName(index: ProgramIndex, movieId: string, sessionId: s
   const label = screeningLabel(index, movieId, sessionId);
   if (!label) return `movie ${movieId} · session ${sessionId}`;
   const day = dayLabel(label.startsAt, nowMs);
-  return `${label.title} · ${formatShowtime(label.startsAt)} · ${label.hall}${day ? ` · ${day}` : ""}`;
+  return `${label.title} · ${showtime(label.startsAt)} · ${label.hall}${day ? ` · ${day}` : ""}`;
 }
 
 /** Showings still selling (not past their start plus `closeMinutes`), soonest first. */

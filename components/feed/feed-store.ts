@@ -18,6 +18,12 @@ const OLDER_PAGE = 500;
  * which leaves the frames to the rest of the page.
  */
 const MIN_RENDER_MS = 100;
+/**
+ * When a render brought more entries than a screen of rows, every row on screen was replaced and nobody
+ * could read them: the next one waits this long instead, which halves again what the flood costs the page.
+ */
+const FLOOD_RENDER_MS = 250;
+const FLOOD_ENTRIES = 50;
 
 export type LinkState = "connecting" | "catching-up" | "live" | "down";
 
@@ -40,8 +46,8 @@ type MarksListener = (marked: TicketEntry[]) => void;
 /**
  * The tab's copy of the stream: first page over HTTP, then `feed:resume` from the newest id it holds,
  * on every (re)connect. Batches are applied in an animation frame, at most every {@link MIN_RENDER_MS},
- * so thousands of entries per second cost ten renders a second. (Batch listeners, such as the chart's
- * counters, still see every batch as it arrives.)
+ * so thousands of entries per second cost ten renders a second (four while each one replaces the screen).
+ * (Batch listeners, such as the chart's counters, still see every batch as it arrives.)
  */
 class FeedStore {
   #snapshot: FeedSnapshot = {
@@ -56,7 +62,8 @@ class FeedStore {
   #batchListeners = new Set<BatchListener>();
   #marksListeners = new Set<MarksListener>();
   #pending: TicketEntry[][] = [];
-  readonly #render = new RenderThrottle(MIN_RENDER_MS, () => this.#flush());
+  #lastFlush = 0;
+  readonly #render = new RenderThrottle(() => (this.#lastFlush > FLOOD_ENTRIES ? FLOOD_RENDER_MS : MIN_RENDER_MS), () => this.#flush());
   #newestId = "0-0";
   #started = false;
   #socketUp = false;
@@ -232,6 +239,7 @@ class FeedStore {
       for (let i = batch.length - 1; i >= 0; i--) incoming.push(batch[i]!);
     }
     this.#pending = [];
+    this.#lastFlush = incoming.length;
     const keep = Math.max(0, FEED_CAPACITY - incoming.length);
     const trimmed = this.#snapshot.entries.length > keep;
     this.#set({

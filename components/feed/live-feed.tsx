@@ -6,7 +6,7 @@ import { RefundDialog } from "@/components/refund/refund-dialog";
 import { buttonStyles } from "@/components/ui/field";
 import { useRefunded } from "@/components/refund/refunded-store";
 import { useIsSupervisor } from "@/components/session/user-context";
-import { useProgram } from "@/components/program/program-store";
+import { useProgramIndex } from "@/components/program/program-store";
 import { ScreeningName } from "@/components/program/screening-name";
 import { formatPrice, type ProgramIndex } from "@/lib/validations/program-index";
 import type { TicketEntry } from "@/lib/entries";
@@ -26,13 +26,16 @@ const EXTRA_LABELS: Record<string, (value: string) => string> = {
   price: (value) => (/^\d+$/.test(value) ? formatPrice(Number(value)) : `price: ${value}`),
 };
 
-/** Every entry of the stream, newest first, virtualised so thousands per second stay smooth. */
-export function LiveFeed() {
+/**
+ * Every entry of the stream, newest first, virtualised so thousands per second stay smooth. Memoised: the
+ * desk around it re-renders with every sold count, the feed only with its own entries.
+ */
+export const LiveFeed = memo(function LiveFeed() {
   const { entries, reachedStart, loadingOlder, error } = useFeed();
   const scrollRef = useRef<HTMLDivElement>(null);
   const supervisor = useIsSupervisor();
   const refundedLive = useRefunded();
-  const { index } = useProgram();
+  const index = useProgramIndex();
   const [refunding, setRefunding] = useState<TicketEntry | null>(null);
   // Refunds among the loaded pages count too, not only the ones that arrived live.
   const refundedHere = useMemo(() => {
@@ -115,7 +118,7 @@ export function LiveFeed() {
       {supervisor ? <RefundDialog sale={refunding} onClose={() => setRefunding(null)} /> : null}
     </section>
   );
-}
+});
 
 /** One entry; memoised, since new entries arrive every frame while the rows on screen mostly stay the same. */
 const FeedRow = memo(function FeedRow({

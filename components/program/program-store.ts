@@ -123,6 +123,18 @@ class ProgramStore {
 
 export const programStore = new ProgramStore();
 
+const indexOf = (): ProgramIndex => programStore.getSnapshot().index;
+const emptyIndex = (): ProgramIndex => EMPTY.index;
+
+/**
+ * The programme's lookups alone: they change with the programme, not with every sold count, so a component
+ * that only names screenings (the feed) does not re-render four times a second while sales pour in.
+ */
+export function useProgramIndex(): ProgramIndex {
+  useEffect(() => programStore.start(), []);
+  return useSyncExternalStore(programStore.subscribe, indexOf, emptyIndex);
+}
+
 /** The programme, started on first use and shared by every component of the page. */
 export function useProgram(): ProgramSnapshot {
   useEffect(() => programStore.start(), []);

@@ -1,6 +1,7 @@
 "use client";
 
-import { formatShowingStart, screeningLabel, type ProgramIndex } from "@/lib/validations/program-index";
+import { screeningLabel, type ProgramIndex } from "@/lib/validations/program-index";
+import { showingStart } from "./show-times";
 
 /**
  * How a person reads the screening an entry names: "Dune · 20:30 · Hall 2" from the programme, with the ids
@@ -34,7 +35,7 @@ export function ScreeningName({
       <span className="font-medium text-slate-800" data-testid={hooks ? "entry-title" : undefined}>
         {label.title}
       </span>{" "}
-      · {formatShowingStart(label.startsAt)} · {label.hall}
+      · {showingStart(label.startsAt)} · {label.hall}
     </span>
   );
 }

@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { memo, useCallback, useEffect, useState, useSyncExternalStore, type ReactNode } from "react";
+import { memo, useCallback, useEffect, useMemo, useState, useSyncExternalStore, type ReactNode } from "react";
 import { SeatMap } from "@/components/desk/seat-map";
 import { formatClock } from "@/components/feed/format";
 import { StaleBanner } from "@/components/groups/stale-banner";
@@ -12,7 +12,8 @@ import { Dialog } from "@/components/ui/dialog";
 import { buttonStyles } from "@/components/ui/field";
 import { useProgram } from "@/components/program/program-store";
 import { useNow } from "@/components/ui/use-now";
-import { describeShowing, formatPrice, formatShowtime } from "@/lib/validations/program-index";
+import { showtime } from "@/components/program/show-times";
+import { describeShowing, formatPrice } from "@/lib/validations/program-index";
 import type { ProgramView } from "@/lib/validations/program";
 import { ScreeningsBoard, type Screening } from "./screenings-store";
 import { useAccounting, type AccountingFigures } from "./use-accounting";
@@ -36,7 +37,8 @@ export function ScreeningsPage({ rows, seatsPerRow }: { rows: number; seatsPerRo
 
   const { view } = useProgram();
   const now = useNow(30_000);
-  const days = programmeDays(view, screenings ?? [], now);
+  const [cards] = useState(() => new SameCards());
+  const days = useMemo(() => cards.keep(programmeDays(view, screenings ?? [], now)), [cards, view, screenings, now]);
   const inProgramme = new Set((view?.showings ?? []).map((s) => `${s.movieId}/${s.sessionId}`));
   const outside = (screenings ?? []).filter((s) => !inProgramme.has(`${s.movieId}/${s.sessionId}`));
   const movies = groupByMovie(outside);
@@ -122,6 +124,38 @@ interface BoardShowing extends Screening {
   price?: number;
 }
 
+/**
+ * Hands back last render's object for a showing whose figures did not change, so its memoised card skips
+ * rendering: at thousands of sales a second only the one or two showings selling re-render, not the board.
+ */
+class SameCards {
+  #shown = new Map<string, BoardShowing>();
+
+  keep<T extends { films: { showings: BoardShowing[] }[] }>(days: T[]): T[] {
+    const next = new Map<string, BoardShowing>();
+    for (const day of days) {
+      for (const film of day.films) {
+        film.showings = film.showings.map((showing) => {
+          const key = `${showing.movieId}/${showing.sessionId}`;
+          const old = this.#shown.get(key);
+          const kept = old && sameShowing(old, showing) ? old : showing;
+          next.set(key, kept);
+          return kept;
+        });
+      }
+    }
+    this.#shown = next;
+    return days;
+  }
+}
+
+function sameShowing(a: BoardShowing, b: BoardShowing): boolean {
+  return a.sold === b.sold && a.capacity === b.capacity && a.startsAt === b.startsAt && a.hall === b.hall && a.price === b.price;
+}
+
+/** "Thursday 4 December": built once, not per showing per render. */
+const LONG_DAY = new Intl.DateTimeFormat("en-GB", { weekday: "long", day: "numeric", month: "long" });
+
 /** Within this long before its start a showing is flagged, so the desk pushes its last seats. */
 const STARTS_SOON_MS = 10 * 60_000;
 
@@ -149,7 +183,7 @@ function programmeDays(view: ProgramView | null, screenings: Screening[], now: n
         ? "Today"
         : key === dayKey(tomorrow.getTime())
           ? "Tomorrow"
-          : new Intl.DateTimeFormat("en-GB", { weekday: "long", day: "numeric", month: "long" }).format(new Date(start));
+          : LONG_DAY.format(new Date(start));
     let day = days.get(key);
     if (!day) days.set(key, (day = { key, label, films: new Map() }));
     const movie = movies.get(s.movieId);
@@ -184,11 +218,11 @@ const ShowingCard = memo(function ShowingCard({ showing, now, onOpen, accounts }
       fill={fill}
       dimmed={started}
       onClick={() => onOpen(showing)}
-      label={`${formatShowtime(showing.startsAt)} in ${showing.hall}: ${sold} sold, ${left} left. Open the seat map.`}
+      label={`${showtime(showing.startsAt)} in ${showing.hall}: ${sold} sold, ${left} left. Open the seat map.`}
     >
         <div className="flex items-start justify-between gap-2">
           <span>
-            <span className="text-lg font-semibold text-slate-900 tabular-nums">{formatShowtime(showing.startsAt)}</span>
+            <span className="text-lg font-semibold text-slate-900 tabular-nums">{showtime(showing.startsAt)}</span>
             <span className="ml-2 text-sm text-slate-600">{showing.hall}</span>
           </span>
           {soldOut ? (

@@ -2,7 +2,8 @@
 
 /**
  * Runs `render` in an animation frame, at most once every `minMs`: a quiet feed renders in the next frame,
- * a busy one a few times a second, however many batches arrive in between.
+ * a busy one a few times a second, however many batches arrive in between. `minMs` may be a function, read
+ * at each request, for a pace that follows the load.
  */
 export class RenderThrottle {
   #frame: number | null = null;
@@ -10,14 +11,15 @@ export class RenderThrottle {
   #last = -Infinity;
 
   constructor(
-    private readonly minMs: number,
+    private readonly minMs: number | (() => number),
     private readonly render: () => void,
   ) {}
 
   /** Asks for a render; does nothing when one is already on its way. */
   schedule(): void {
     if (this.#frame !== null || this.#timer !== null) return;
-    const wait = this.#last + this.minMs - performance.now();
+    const minMs = typeof this.minMs === "function" ? this.minMs() : this.minMs;
+    const wait = this.#last + minMs - performance.now();
     if (wait <= 0) {
       this.#frame = requestAnimationFrame(this.#run);
       return;
