@@ -139,6 +139,8 @@ export function cores(m: Measure, group: string): number {
 export async function waitForIndexer(rig: Rig, limitMs: number): Promise<number | null> {
   const started = performance.now();
   const target = await lastId(rig);
+  // An empty stream has nothing to index, and its indexer never writes a cursor.
+  if (target === "0-0") return 0;
   const cursorKey = `{${rig.stream}}:stats:cursor`;
   while (performance.now() - started < limitMs) {
     if ((await rig.redis.get(cursorKey)) === target) return (performance.now() - started) / 1000;
