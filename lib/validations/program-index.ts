@@ -43,9 +43,23 @@ export function screeningLabel(index: ProgramIndex, movieId: string | undefined,
   };
 }
 
+const formats = new Map<string, Intl.DateTimeFormat>();
+/** One formatter per kind and time zone: building one costs far more than using it, and sales and every render use them. */
+function formatter(kind: "time" | "day" | "date", timeZone: string | undefined): Intl.DateTimeFormat {
+  const key = `${kind} ${timeZone ?? ""}`;
+  let format = formats.get(key);
+  if (!format) {
+    if (kind === "time") format = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", hour12: false, timeZone });
+    else if (kind === "day") format = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
+    else format = new Intl.DateTimeFormat("en-GB", { weekday: "short", day: "numeric", month: "short", timeZone });
+    formats.set(key, format);
+  }
+  return format;
+}
+
 /** "20:30" in the given time zone (the machine's when omitted). */
 export function formatShowtime(iso: string, timeZone?: string): string {
-  return new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", hour12: false, timeZone }).format(new Date(iso));
+  return formatter("time", timeZone).format(new Date(iso));
 }
 
 /** "Dune · 20:30 · Hall 2", or "movie 53 · session 832" when the programme does not have it. */
@@ -91,9 +105,9 @@ export function checkSale(
 
 /** "20:30" for a showing today, "Thu 4 Dec 20:30" otherwise (in the given time zone, the machine's when omitted). */
 export function formatShowingStart(iso: string, nowMs = Date.now(), timeZone?: string): string {
-  const day = (ms: number) => new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date(ms));
+  const day = (ms: number) => formatter("day", timeZone).format(new Date(ms));
   const time = formatShowtime(iso, timeZone);
   if (day(Date.parse(iso)) === day(nowMs)) return time;
-  const date = new Intl.DateTimeFormat("en-GB", { weekday: "short", day: "numeric", month: "short", timeZone }).format(new Date(iso));
+  const date = formatter("date", timeZone).format(new Date(iso));
   return `${date} ${time}`;
 }
