@@ -1,9 +1,10 @@
 import { childEnv } from "../harness/env";
+import { freePort } from "../harness/ports";
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { test as base, expect, type APIRequest, type BrowserContext, type BrowserContextOptions, type Page, type TestInfo } from "@playwright/test";
 import { e2eRedisPort, ROOT } from "./support/env";
-import { exited, freePort, groupAlive, redisCliArgs, redisCliTyped, signalGroup, waitFor } from "./support/processes";
+import { exited, groupAlive, redisCliArgs, redisCliTyped, signalGroup, waitFor } from "./support/processes";
 
 const START_LIMIT_MS = 30_000;
 const STOP_GRACE_MS = 5_000;

@@ -5,7 +5,7 @@ import type { TicketEntry } from "@/lib/entries";
 import { FeedRing } from "@/server/feed-ring";
 import { startTestApp } from "./support/app";
 import { uniqueStream } from "./support/context";
-import { startRedisServer } from "./support/redis-server";
+import { startRedisServer } from "@/harness/redis-server";
 import { signedIn } from "./support/session";
 import { openTab, streamIds } from "./support/tab";
 import { startWriter, until } from "./support/writer";

@@ -5,7 +5,7 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { buildIsStale } from "@/scripts/build";
 import { processTree } from "./cpu";
-import { freePort } from "./redis-server";
+import { freePort } from "../../harness/ports";
 import { ask, type EluSample } from "./server-probe";
 
 export interface AppServer {

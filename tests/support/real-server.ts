@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { onTestFinished } from "vitest";
 import { buildIsStale } from "@/scripts/build";
-import { freePort } from "./redis-server";
+import { freePort } from "@/harness/ports";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const START_LIMIT_MS = 30_000;
