@@ -151,3 +151,13 @@ export async function waitForHealth(url: string, ms: number, gaveUp: () => strin
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/** True while a process with `pid` exists (kill -0; a zombie counts). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
