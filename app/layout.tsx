@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import type { ReactNode } from "react";
 import { AppHeader } from "@/components/layout/app-header";
 import { UserProvider } from "@/components/session/user-context";
-import { currentUser } from "@/server/current-user";
+import { currentUser } from "@/server/request/current-user";
 import "./globals.css";
 
 export const metadata: Metadata = {

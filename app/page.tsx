@@ -1,5 +1,5 @@
 import { Desk } from "@/components/desk/desk";
-import { getContext } from "@/server/context";
+import { getContext } from "@/server/request/context";
 
 export const dynamic = "force-dynamic";
 

@@ -126,7 +126,7 @@ test("an ack by the supervisor is in the audit trail under their name", async ({
   await expect(page.getByText("Nothing recorded matches these filters.")).toBeVisible();
 });
 
-// The server also re-checks every live link's session every 15 s (SOCKET_RECHECK_MS in server/app.ts).
+// The server also re-checks every live link's session every 15 s (SOCKET_RECHECK_MS in server/http-server.ts).
 // A close within CLOSE_BOUND_MS of a click could still be that tick by luck; two clicks CLOSE_BOUND_MS
 // apart cannot both be, since their windows together span less than one interval. So only a close the
 // disabling itself caused passes, every time.

@@ -1,6 +1,6 @@
 import { Cluster, Redis, type RedisOptions, type Result } from "ioredis";
 import { RedisUnavailableError } from "./errors";
-import { AUDITED, CREATE_STAFF, INDEX_ENTRIES, MOVE_DEAD_LETTERS, RECORD_ACCOUNTING, REFUND_TICKET, SELL_SEATS, SIGN_IN_BEGIN, SIGN_IN_SUCCEEDED, WRITE_PROGRAM } from "./scripts";
+import { AUDITED, CREATE_STAFF, INDEX_ENTRIES, MOVE_DEAD_LETTERS, RECORD_ACCOUNTING, REFUND_TICKET, SELL_SEATS, SIGN_IN_BEGIN, SIGN_IN_SUCCEEDED, WRITE_PROGRAM } from "./lua";
 
 /** A connection to a single Redis or to a Redis Cluster; every domain function takes one. */
 export type RedisClient = Redis | Cluster;

@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { isHttpsRequest } from "./auth";
+import { isHttpsRequest } from "./request/auth";
 import { log } from "./log";
-import { history, sell } from "./endpoints/tickets";
-import { readNodeJson, type Reply } from "./http";
-import { runEndpoint, type ApiRequest, type Endpoint } from "./routes";
+import { history, sell } from "./request/tickets";
+import { readNodeJson, type Reply } from "./request/reply";
+import { runEndpoint, type ApiRequest, type Endpoint } from "./request/route";
 
 /**
  * The API routes the custom server answers itself instead of handing them to Next.js: Next's request

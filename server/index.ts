@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import { createStaff, noStaffYet, oneTimePasswordExpired, setPassword } from "@/lib/staff";
 import type { RedisClient } from "@/lib/redis";
 import type { StreamKeys } from "@/lib/keys";
-import { setContext } from "./context";
+import { setContext } from "./request/context";
 import { pingRedis, RedisServerMissingError, startLocalRedis } from "./local-redis";
 import { log } from "./log";
 import { startStreamDesk } from "./start";

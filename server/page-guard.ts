@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { returnPath } from "@/lib/safe-redirect";
-import { isHttpsRequest, sessionFromCookie, type AuthDeps } from "./auth";
+import { isHttpsRequest, sessionFromCookie, type AuthDeps } from "./request/auth";
 
 const OPEN = [/^\/api\//, /^\/_next\//, /^\/socket\.io\//, /^\/login(\/|$)/, /\/[^/]+\.[a-z0-9]+$/i];
 

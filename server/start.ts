@@ -1,8 +1,8 @@
 import type { Config } from "@/lib/config";
 import { streamKeys, type StreamKeys } from "@/lib/keys";
 import { createRedisClient, type RedisClient, type RedisTarget } from "@/lib/redis";
-import { createApp, type App, type AppDeps } from "./app";
-import type { AppContext } from "./context";
+import { createApp, type App, type AppDeps } from "./http-server";
+import type { AppContext } from "./request/context";
 
 export interface StartOptions {
   /** Everything that is not Socket.IO: the Next.js handler in production, real route modules or a stub in tests. */

@@ -9,7 +9,7 @@ import { readSalesStats, type SalesBucket } from "@/lib/stats";
 import { indexEntries } from "@/lib/indexer";
 import { lastEntryId, sellTicket } from "@/lib/tickets";
 import { toEntries, type RawEntry } from "@/lib/entries";
-import { FeedLoop } from "@/server/feed-loop";
+import { FeedLoop } from "@/server/feed/loop";
 import { redisFixture } from "./support/context";
 import { request, signedIn, withContext } from "./support/session";
 import { until } from "./support/writer";

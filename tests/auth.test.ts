@@ -272,7 +272,7 @@ describe("staff and audit", () => {
       params: Promise.resolve({ username: "ann" }),
     });
     expect(response.status).toBe(200);
-    // Far sooner than the periodic re-check (every 15 s, SOCKET_RECHECK_MS in server/app.ts) could close it.
+    // Far sooner than the periodic re-check (every 15 s, SOCKET_RECHECK_MS in server/http-server.ts) could close it.
     const late = new Promise<string>((resolve) => setTimeout(() => resolve(`still open ${AT_ONCE_MS} ms after the answer`), AT_ONCE_MS));
     expect(await Promise.race([disconnected, late])).toBe("io server disconnect");
     expect((await tickets.GET(request("/api/tickets", { cookie }), { params: Promise.resolve({}) })).status).toBe(401);

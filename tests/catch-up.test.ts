@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { streamKeys } from "@/lib/keys";
 import { createRedisClient, whenReady } from "@/lib/redis";
 import { readSalesStats } from "@/lib/stats";
-import { FeedLoop } from "@/server/feed-loop";
+import { FeedLoop } from "@/server/feed/loop";
 import { uniqueStream } from "./support/context";
 import { startRedisServer, type RedisServer } from "@/harness/redis-server";
 import { until } from "./support/writer";

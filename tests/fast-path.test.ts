@@ -8,7 +8,7 @@ import { anotherSession, withContext } from "./support/session";
 
 /**
  * The custom server answers POST and GET /api/tickets itself. Every answer here comes over real HTTP from
- * server/app.ts, and is held against what the Next.js route module (the path these requests took before)
+ * server/http-server.ts, and is held against what the Next.js route module (the path these requests took before)
  * answers for the same request.
  */
 

@@ -5,7 +5,7 @@ import { listGroups, type GroupInfo } from "@/lib/groups";
 import { streamKeys, type StreamKeys } from "@/lib/keys";
 import { createRedisClient, type RedisClient } from "@/lib/redis";
 import { seatOf } from "@/lib/entries";
-import { FeedLoop } from "@/server/feed-loop";
+import { FeedLoop } from "@/server/feed/loop";
 import { backoff } from "@/server/sleep";
 import { startTestApp } from "./support/app";
 import { uniqueStream } from "./support/context";

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, onTestFinished } from "vitest";
 import { streamKeys } from "@/lib/keys";
 import { createRedisClient, whenReady } from "@/lib/redis";
-import { coalesceWait, FeedLoop } from "@/server/feed-loop";
+import { coalesceWait, FeedLoop } from "@/server/feed/loop";
 import { uniqueStream } from "./support/context";
 import { startRedisServer, type RedisServer } from "@/harness/redis-server";
 import { startWriter, until } from "./support/writer";

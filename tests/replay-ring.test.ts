@@ -2,7 +2,7 @@ import { describe, expect, it, onTestFinished } from "vitest";
 import { whenReady, type RedisClient } from "@/lib/redis";
 import { compareIds } from "@/lib/stream-id";
 import type { TicketEntry } from "@/lib/entries";
-import { FeedRing } from "@/server/feed-ring";
+import { FeedRing } from "@/server/feed/ring";
 import { startTestApp } from "./support/app";
 import { uniqueStream } from "./support/context";
 import { startRedisServer } from "@/harness/redis-server";

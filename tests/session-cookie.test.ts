@@ -2,7 +2,7 @@ import { io as connect } from "socket.io-client";
 import { describe, expect, inject, it, onTestFinished } from "vitest";
 import * as session from "@/app/api/session/route";
 import { signSessionId } from "@/lib/sessions";
-import { SECURE_SESSION_COOKIE, SESSION_COOKIE } from "@/server/auth";
+import { SECURE_SESSION_COOKIE, SESSION_COOKIE } from "@/server/request/auth";
 import { startTestApp } from "./support/app";
 import { redisFixture } from "./support/context";
 import { anotherSession, signedIn, withContext } from "./support/session";

@@ -1,6 +1,6 @@
 import { AuditPage } from "@/components/audit/audit-page";
 import { SupervisorsOnly } from "@/components/session/supervisors-only";
-import { currentUser } from "@/server/current-user";
+import { currentUser } from "@/server/request/current-user";
 
 export const metadata = { title: "Audit · StreamDesk" };
 

@@ -1,6 +1,6 @@
 import { redirect } from "next/navigation";
 import { SignInForm } from "@/components/session/sign-in-form";
-import { currentUser } from "@/server/current-user";
+import { currentUser } from "@/server/request/current-user";
 
 export const metadata = { title: "Sign in · StreamDesk" };
 

@@ -1,6 +1,6 @@
 import { ProgramPage } from "@/components/program/program-page";
 import { SupervisorsOnly } from "@/components/session/supervisors-only";
-import { currentUser } from "@/server/current-user";
+import { currentUser } from "@/server/request/current-user";
 
 export const metadata = { title: "Programme · StreamDesk" };
 

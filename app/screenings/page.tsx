@@ -1,5 +1,5 @@
 import { ScreeningsPage } from "@/components/screenings/screenings-page";
-import { getContext } from "@/server/context";
+import { getContext } from "@/server/request/context";
 
 export const metadata = { title: "Screenings · StreamDesk" };
 export const dynamic = "force-dynamic";

@@ -1,5 +1,5 @@
 import { SearchPage } from "@/components/search/search-page";
-import { getContext } from "@/server/context";
+import { getContext } from "@/server/request/context";
 
 export const metadata = { title: "Find a sale · StreamDesk" };
 export const dynamic = "force-dynamic";

@@ -1,6 +1,6 @@
 import { SupervisorsOnly } from "@/components/session/supervisors-only";
 import { StaffPage } from "@/components/staff/staff-page";
-import { currentUser } from "@/server/current-user";
+import { currentUser } from "@/server/request/current-user";
 
 export const metadata = { title: "Staff · StreamDesk" };
 

@@ -7,7 +7,7 @@
 import * as groups from "@/app/api/groups/route";
 import * as health from "@/app/api/health/route";
 import * as tickets from "@/app/api/tickets/route";
-import { setContext } from "@/server/context";
+import { setContext } from "@/server/request/context";
 import { log } from "@/server/log";
 import { startStreamDesk } from "@/server/start";
 import { serveRoutes } from "./routes";

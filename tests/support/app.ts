@@ -4,7 +4,7 @@ import { onTestFinished } from "vitest";
 import type { Config } from "@/lib/config";
 import type { ClientToServerEvents, ServerToClientEvents } from "@/lib/events";
 import { whenReady, type RedisTarget } from "@/lib/redis";
-import type { AppDeps } from "@/server/app";
+import type { AppDeps } from "@/server/http-server";
 import { startStreamDesk } from "@/server/start";
 import { uniqueStream } from "./context";
 import { getStaff } from "@/lib/staff";

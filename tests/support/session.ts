@@ -4,8 +4,8 @@ import type { StreamKeys } from "@/lib/keys";
 import type { RedisClient } from "@/lib/redis";
 import { createSession, signSessionId } from "@/lib/sessions";
 import { createStaff, getStaffForSession, type Role } from "@/lib/staff";
-import { SESSION_COOKIE } from "@/server/auth";
-import { setContext, type AppContext } from "@/server/context";
+import { SESSION_COOKIE } from "@/server/request/auth";
+import { setContext, type AppContext } from "@/server/request/context";
 
 export const TEST_SECRET = "test-secret-0123456789abcdef";
 export const config = loadConfig({});

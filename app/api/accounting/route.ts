@@ -1,6 +1,6 @@
 import { entryDay, readAccounting } from "@/lib/accounting";
-import { json } from "@/server/http";
-import { route } from "@/server/routes";
+import { json } from "@/server/request/reply";
+import { route } from "@/server/request/route";
 
 export const dynamic = "force-dynamic";
 

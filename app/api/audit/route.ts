@@ -1,7 +1,7 @@
 import { readAudit } from "@/lib/audit";
 import { ValidationError } from "@/lib/errors";
-import { intParam, json } from "@/server/http";
-import { route } from "@/server/routes";
+import { intParam, json } from "@/server/request/reply";
+import { route } from "@/server/request/route";
 
 export const dynamic = "force-dynamic";
 

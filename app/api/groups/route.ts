@@ -1,7 +1,7 @@
 import { createGroup, listGroups } from "@/lib/groups";
 import { createGroupSchema, parseWith } from "@/lib/validations/group";
-import { json, readJson } from "@/server/http";
-import { route } from "@/server/routes";
+import { json, readJson } from "@/server/request/reply";
+import { route } from "@/server/request/route";
 
 export const dynamic = "force-dynamic";
 

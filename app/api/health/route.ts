@@ -1,5 +1,5 @@
-import { json } from "@/server/http";
-import { getContext } from "@/server/context";
+import { json } from "@/server/request/reply";
+import { getContext } from "@/server/request/context";
 
 export const dynamic = "force-dynamic";
 

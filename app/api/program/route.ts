@@ -1,7 +1,7 @@
 import { readProgram, programView } from "@/lib/program";
 import { parseProgramWindow } from "@/lib/validations/program";
-import { json } from "@/server/http";
-import { route } from "@/server/routes";
+import { json } from "@/server/request/reply";
+import { route } from "@/server/request/route";
 
 export const dynamic = "force-dynamic";
 

@@ -3,8 +3,8 @@ import type { StreamKeys } from "@/lib/keys";
 import type { RedisClient } from "@/lib/redis";
 import { retentionStatus } from "@/lib/retention";
 import { sharedFor } from "@/lib/shared-result";
-import { json } from "@/server/http";
-import { route } from "@/server/routes";
+import { json } from "@/server/request/reply";
+import { route } from "@/server/request/route";
 
 export const dynamic = "force-dynamic";
 

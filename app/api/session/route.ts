@@ -3,9 +3,9 @@ import { createSession, endSession, signSessionId } from "@/lib/sessions";
 import { verifyPassword } from "@/lib/staff";
 import { parseWith } from "@/lib/validations/group";
 import { signInSchema } from "@/lib/validations/staff";
-import { clearedSessionCookie, isHttps, sessionCookie } from "@/server/auth";
-import { json, readJson } from "@/server/http";
-import { route } from "@/server/routes";
+import { clearedSessionCookie, isHttps, sessionCookie } from "@/server/request/auth";
+import { json, readJson } from "@/server/request/reply";
+import { route } from "@/server/request/route";
 
 export const dynamic = "force-dynamic";
 

@@ -1,8 +1,8 @@
 import { createStaff, listStaff } from "@/lib/staff";
 import { parseWith } from "@/lib/validations/group";
 import { newStaffSchema } from "@/lib/validations/staff";
-import { json, readJson } from "@/server/http";
-import { route } from "@/server/routes";
+import { json, readJson } from "@/server/request/reply";
+import { route } from "@/server/request/route";
 
 export const dynamic = "force-dynamic";
 

@@ -1,5 +1,5 @@
-import { history, sell } from "@/server/endpoints/tickets";
-import { nextRoute } from "@/server/routes";
+import { history, sell } from "@/server/request/tickets";
+import { nextRoute } from "@/server/request/route";
 
 export const dynamic = "force-dynamic";
 

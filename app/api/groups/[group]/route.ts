@@ -1,6 +1,6 @@
 import { deleteGroup, getGroup } from "@/lib/groups";
-import { json } from "@/server/http";
-import { nameParam, route } from "@/server/routes";
+import { json } from "@/server/request/reply";
+import { nameParam, route } from "@/server/request/route";
 
 export const dynamic = "force-dynamic";
 

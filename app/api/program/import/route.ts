@@ -1,8 +1,8 @@
 import { ProgramInvalidError } from "@/lib/errors";
 import { changeProgram } from "@/lib/program";
 import { parseProgramDocument } from "@/lib/validations/program";
-import { json, readJson } from "@/server/http";
-import { route } from "@/server/routes";
+import { json, readJson } from "@/server/request/reply";
+import { route } from "@/server/request/route";
 
 export const dynamic = "force-dynamic";
 

@@ -3,8 +3,8 @@ import { limitedPasswordCheck } from "@/lib/rate-limit";
 import { setPassword, verifyPassword } from "@/lib/staff";
 import { parseWith } from "@/lib/validations/group";
 import { changePasswordSchema } from "@/lib/validations/staff";
-import { noContent, readJson } from "@/server/http";
-import { route } from "@/server/routes";
+import { noContent, readJson } from "@/server/request/reply";
+import { route } from "@/server/request/route";
 
 export const dynamic = "force-dynamic";
 

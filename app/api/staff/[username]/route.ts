@@ -3,8 +3,8 @@ import { limitedPasswordCheck } from "@/lib/rate-limit";
 import { getStaff, setDisabled, setPassword, verifyPassword } from "@/lib/staff";
 import { parseWith } from "@/lib/validations/group";
 import { staffUpdateSchema } from "@/lib/validations/staff";
-import { json, readJson } from "@/server/http";
-import { route } from "@/server/routes";
+import { json, readJson } from "@/server/request/reply";
+import { route } from "@/server/request/route";
 
 export const dynamic = "force-dynamic";
 

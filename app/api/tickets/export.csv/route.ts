@@ -2,7 +2,7 @@ import { csvStream, exportFilename } from "@/lib/csv";
 import { parseSearchQuery, resolveBounds } from "@/lib/search";
 import { screeningLabel } from "@/lib/validations/program-index";
 import { takeScanSlot } from "@/lib/scan-slots";
-import { route } from "@/server/routes";
+import { route } from "@/server/request/route";
 
 export const dynamic = "force-dynamic";
 

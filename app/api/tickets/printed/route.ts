@@ -1,8 +1,8 @@
 import { ValidationError } from "@/lib/errors";
 import { ticketStates } from "@/lib/printed-tickets";
 import { isStreamId } from "@/lib/stream-id";
-import { json } from "@/server/http";
-import { route } from "@/server/routes";
+import { json } from "@/server/request/reply";
+import { route } from "@/server/request/route";
 
 export const dynamic = "force-dynamic";
 

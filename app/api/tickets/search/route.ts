@@ -1,7 +1,7 @@
 import { parseSearchQuery, searchTickets } from "@/lib/search";
 import { takeScanSlot } from "@/lib/scan-slots";
-import { json } from "@/server/http";
-import { route } from "@/server/routes";
+import { json } from "@/server/request/reply";
+import { route } from "@/server/request/route";
 
 export const dynamic = "force-dynamic";
 

@@ -1,7 +1,7 @@
 import { ack } from "@/lib/groups";
 import { ackSchema, parseWith } from "@/lib/validations/group";
-import { json, readJson } from "@/server/http";
-import { nameParam, route } from "@/server/routes";
+import { json, readJson } from "@/server/request/reply";
+import { nameParam, route } from "@/server/request/route";
 
 export const dynamic = "force-dynamic";
 

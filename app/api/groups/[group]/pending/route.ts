@@ -1,7 +1,7 @@
 import { pendingPage } from "@/lib/groups";
 import { parseWith, pendingQuerySchema } from "@/lib/validations/group";
-import { json } from "@/server/http";
-import { nameParam, route } from "@/server/routes";
+import { json } from "@/server/request/reply";
+import { nameParam, route } from "@/server/request/route";
 
 export const dynamic = "force-dynamic";
 

@@ -1,7 +1,7 @@
 import { changeProgram } from "@/lib/program";
 import { parseMovie, parseProgramId } from "@/lib/validations/program";
-import { json, noContent, readJson } from "@/server/http";
-import { route } from "@/server/routes";
+import { json, noContent, readJson } from "@/server/request/reply";
+import { route } from "@/server/request/route";
 
 export const dynamic = "force-dynamic";
 

@@ -1,6 +1,6 @@
 import { refundTicket } from "@/lib/refunds";
-import { json } from "@/server/http";
-import { route } from "@/server/routes";
+import { json } from "@/server/request/reply";
+import { route } from "@/server/request/route";
 
 export const dynamic = "force-dynamic";
 

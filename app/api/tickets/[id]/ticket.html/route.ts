@@ -1,5 +1,5 @@
 import { readTicketFile } from "@/lib/ticket-files";
-import { route } from "@/server/routes";
+import { route } from "@/server/request/route";
 
 export const dynamic = "force-dynamic";
 

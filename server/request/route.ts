@@ -3,7 +3,7 @@ import { isConnectionError } from "@/lib/redis";
 import type { Session } from "@/lib/sessions";
 import { checkOrigin, isHttps, requireRole, sessionFromCookie } from "./auth";
 import { getContext, type AppContext } from "./context";
-import { errorReply, errorResponse, readJson, toResponse, type Reply, type Unavailable } from "./http";
+import { errorReply, errorResponse, readJson, toResponse, type Reply, type Unavailable } from "./reply";
 
 type Params<P> = { params: Promise<P> };
 

@@ -2,8 +2,8 @@ import type { Server, Socket } from "socket.io";
 import type { ClientToServerEvents, ServerToClientEvents } from "@/lib/events";
 import { compareIds, isStreamId, type StreamId } from "@/lib/stream-id";
 import type { TicketEntry } from "@/lib/entries";
-import type { FeedLoop } from "./feed-loop";
-import { backoff, sleep } from "./sleep";
+import type { FeedLoop } from "./loop";
+import { backoff, sleep } from "../sleep";
 
 type FeedServer = Server<ClientToServerEvents, ServerToClientEvents>;
 type FeedSocket = Socket<ClientToServerEvents, ServerToClientEvents>;

@@ -23,7 +23,7 @@ import {
 } from "@/lib/errors";
 import { isConnectionError, replyMayBeLost } from "@/lib/redis";
 import type { IncomingMessage } from "node:http";
-import { log } from "./log";
+import { log } from "../log";
 
 const MAX_BODY_BYTES = 16 * 1024;
 
@@ -159,7 +159,7 @@ export async function readJson(request: Request, maxBytes = MAX_BODY_BYTES): Pro
 /**
  * {@link readJson} for a request the Node server holds (the fast path), with the same answers. Past the
  * limit it stops keeping what arrives and lets the rest drain: the server then ends the connection once
- * the 413 is written (see server/app.ts), rather than resetting it before the client could read it.
+ * the 413 is written (see server/http-server.ts), rather than resetting it before the client could read it.
  */
 export function readNodeJson(req: IncomingMessage, maxBytes = MAX_BODY_BYTES): Promise<unknown> {
   checkJsonHeaders(req.headers["content-type"] ?? null, req.headers["content-length"] ?? null, maxBytes);

@@ -1,8 +1,8 @@
 import { ProgramChangedError, ValidationError } from "@/lib/errors";
 import { parseSaleRequest, readHistory, sellTickets, MAX_PAGE } from "@/lib/tickets";
 import { checkSale } from "@/lib/validations/program-index";
-import { intParam, reply } from "../http";
-import { endpoint } from "../routes";
+import { intParam, reply } from "./reply";
+import { endpoint } from "./route";
 
 /** How often a sale is checked again when the programme changed between its check and its write. */
 const PROGRAM_RETRIES = 3;

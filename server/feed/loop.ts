@@ -6,9 +6,9 @@ import { catchUpIndex } from "@/lib/indexer";
 import { lastEntryId } from "@/lib/tickets";
 import { toEntries, type TicketEntry } from "@/lib/entries";
 import type { FeedStatus } from "@/lib/events";
-import { FeedIndexer } from "./feed-indexer";
-import { FeedRing } from "./feed-ring";
-import { backoff, pauseUntilReady, sleep } from "./sleep";
+import { FeedIndexer } from "./indexer";
+import { FeedRing } from "./ring";
+import { backoff, pauseUntilReady, sleep } from "../sleep";
 
 export interface FeedLoopOptions {
   /** A connection used by this loop alone: XREAD BLOCK holds it for up to `blockMs`. */

@@ -6,7 +6,7 @@ import type { StreamKeys } from "@/lib/keys";
 import type { RedisClient } from "@/lib/redis";
 import { touchSession, unsignSessionId, type Session } from "@/lib/sessions";
 import type { Role } from "@/lib/staff";
-import { log } from "./log";
+import { log } from "../log";
 
 /** The session cookie's name over plain HTTP. */
 export const SESSION_COOKIE = "streamdesk_session";

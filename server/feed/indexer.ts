@@ -3,7 +3,7 @@ import type { RedisClient } from "@/lib/redis";
 import { indexEntries } from "@/lib/indexer";
 import { compareIds, type StreamId } from "@/lib/stream-id";
 import { toEntries, type RawEntry, type TicketEntry } from "@/lib/entries";
-import { backoff, pauseUntilReady } from "./sleep";
+import { backoff, pauseUntilReady } from "../sleep";
 
 export interface FeedIndexerOptions {
   /** A command connection of the indexer's own: a stalled or slow script must not hold up anything else. */

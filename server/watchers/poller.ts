@@ -1,4 +1,4 @@
-import { sleep } from "./sleep";
+import { sleep } from "../sleep";
 
 /**
  * Runs `poll` once per interval for the life of the process (never once per tab), or at once when
