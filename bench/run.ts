@@ -18,7 +18,7 @@ import { render, type Results } from "./report";
 import { ensureBuild, startAppServer } from "./support/app-server";
 import { describeMachine } from "./support/machine";
 import type { ClientMode } from "./support/protocol";
-import { startRedis } from "./support/redis-server";
+import { startRedisServer } from "../harness/redis-server";
 import { signIn } from "./support/session";
 
 /**
@@ -126,7 +126,7 @@ async function main(): Promise<void> {
 
   const { built, stale } = await ensureBuild();
   if (stale) progress("the production build is older than the sources; run `npm run build` to bench the current code");
-  const redisServer = await startRedis();
+  const redisServer = await startRedisServer({ stderr: "inherit" });
   cleanups.push(() => redisServer.stop());
   const app = await startAppServer(redisServer.url, PLAN.stream);
   cleanups.push(() => app.stop());

@@ -1,9 +1,10 @@
+import { launchNode, waitForHealth } from "../harness/app-process";
 import { childEnv } from "../harness/env";
-import { spawn } from "node:child_process";
+import { freePort } from "../harness/ports";
 import { randomUUID } from "node:crypto";
 import { test as base, expect, type APIRequest, type BrowserContext, type BrowserContextOptions, type Page, type TestInfo } from "@playwright/test";
-import { e2eRedisPort, ROOT } from "./support/env";
-import { exited, freePort, groupAlive, redisCliArgs, redisCliTyped, signalGroup, waitFor } from "./support/processes";
+import { e2eRedisPort } from "./support/env";
+import { exited, groupAlive, redisCliArgs, redisCliTyped, signalGroup, waitFor } from "./support/processes";
 
 const START_LIMIT_MS = 30_000;
 const STOP_GRACE_MS = 5_000;
@@ -79,45 +80,15 @@ async function startApp(requests: APIRequest, options: ServerOptions = {}): Prom
     ...options.env,
   });
 
-  // As `npm start` and the Dockerfile run it: node itself, with tsx as a loader only, so SIGTERM reaches the
-  // server's own shutdown (the tsx CLI turns it into SIGKILL when the server is busy for 30 ms).
-  // Its own process group, so anything it starts is killed with it.
-  const child = spawn(process.execPath, ["--import", "tsx", "server/index.ts"], {
-    cwd: ROOT,
-    env,
-    detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const listening = new Promise<void>((ready, fail) => {
-    const timer = setTimeout(() => fail(new Error(`no “StreamDesk listening on” line within ${START_LIMIT_MS} ms`)), START_LIMIT_MS);
-    child.stdout?.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString();
-      if (stdout.includes("StreamDesk listening on")) {
-        clearTimeout(timer);
-        ready();
-      }
-    });
-    child.once("error", (error) => {
-      clearTimeout(timer);
-      fail(error);
-    });
-    // "close", not "exit": by then everything it printed has been read, for the message below.
-    child.once("close", (code, signal) => {
-      clearTimeout(timer);
-      fail(new Error(`the server exited with ${code ?? signal} before listening`));
-    });
-  });
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => child.once("exit", (code, signal) => done({ code, signal })));
-  const died = new Promise<never>((_, fail) => child.once("close", (code, signal) => fail(new Error(`the server exited with ${code ?? signal}`))));
-  died.catch(() => {});
-  const output = () => `--- stdout ---\n${stdout}\n--- stderr ---\n${stderr}`;
+  // As `npm start` and the Dockerfile run it; its own process group, so anything it starts is killed with it.
+  const server = launchNode(["server/index.ts"], { env, detached: true });
+  const { child } = server;
+  const exit = server.exited.then(({ code, signal }) => ({ code, signal }));
+  const output = () => `--- stdout ---\n${server.stdout()}\n--- stderr ---\n${server.stderr()}`;
 
   const stop = async () => {
     if (child.pid === undefined) return { killed: false, code: child.exitCode };
-    if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+    if (server.running()) child.kill("SIGTERM");
     const clean = await exited(child, STOP_GRACE_MS);
     // After a clean exit the group may still hold a child for a moment as a zombie, waiting for init to
     // reap it (kill -0 succeeds on zombies): that is not a server that failed to stop.
@@ -128,13 +99,12 @@ async function startApp(requests: APIRequest, options: ServerOptions = {}): Prom
   };
 
   try {
-    await listening;
-    const healthy = waitFor(async () => (await fetch(`${baseURL}/api/health`)).status === 200, START_LIMIT_MS, "GET /api/health never answered 200");
-    await Promise.race([healthy, died]);
+    await server.waitFor(/StreamDesk listening on/, START_LIMIT_MS);
+    await waitForHealth(baseURL, START_LIMIT_MS, () => (server.running() ? null : `the server exited with ${child.exitCode ?? child.signalCode}`));
   } catch (error) {
     await stop();
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new Error(`StreamDesk did not start (${reason}).\n${tail(stderr) || "(stderr was empty)"}\n--- stdout (tail) ---\n${tail(stdout)}`);
+    const reason = error instanceof Error ? (error.message.split("\n")[0] ?? "") : String(error);
+    throw new Error(`StreamDesk did not start (${reason}).\n${tail(server.stderr()) || "(stderr was empty)"}\n--- stdout (tail) ---\n${tail(server.stdout())}`);
   }
 
   // Always sign in, never only when a probe is refused: if authentication broke open, every spec would
@@ -152,8 +122,7 @@ async function startApp(requests: APIRequest, options: ServerOptions = {}): Prom
     if (group) signalGroup(child.pid, name);
     else child.kill(name);
   };
-  const running = () => child.exitCode === null && child.signalCode === null;
-  return { app: { baseURL, stream, redisPort, storageState, output }, stop, signal, running, exit };
+  return { app: { baseURL, stream, redisPort, storageState, output }, stop, signal, running: server.running, exit };
 }
 
 /**

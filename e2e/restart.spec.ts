@@ -5,7 +5,7 @@ test.use({ baseURL: undefined, storageState: undefined });
 import { feedEntry, feedIds, openDesk, sell, statusMessage, submitSale } from "./support/desk";
 import { e2eRedisPort } from "./support/env";
 import { allFeedIds, pageOn } from "./support/launched";
-import { startOwnRedis } from "./support/own-redis";
+import { startRedisServer } from "../harness/redis-server";
 import { redisCliArgs } from "./support/processes";
 
 /** Every id of `stream` on the Redis at `port`, oldest first, as `redis-cli XRANGE` prints them. */
@@ -68,7 +68,7 @@ test("a page whose server is killed and started again reconnects by itself and h
 });
 
 test("while Redis is down the page says since when and a sale answers a readable 503; afterwards the feed is whole", async ({ launch, browser }) => {
-  const redis = await startOwnRedis();
+  const redis = await startRedisServer({ appendonly: true });
   try {
     const server = await launch({ redisPort: redis.port });
     const { page, close } = await pageOn(browser, server);

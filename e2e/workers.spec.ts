@@ -7,8 +7,9 @@ import { expect, test, type RunningApp } from "./fixtures";
 import { feedEntry, openDesk, sell } from "./support/desk";
 import { groupCard, openLive } from "./support/groups";
 import { ROOT } from "./support/env";
-import { startOwnRedis } from "./support/own-redis";
-import { exited, freePort, signalGroup, waitFor } from "./support/processes";
+import { startRedisServer } from "../harness/redis-server";
+import { freePort } from "../harness/ports";
+import { exited, signalGroup, waitFor } from "./support/processes";
 
 // Shared by the app (which serves the tickets) and the workers (which write them), as on one machine.
 const OUT_DIR = mkdtempSync(join(tmpdir(), "streamdesk-e2e-tickets-"));
@@ -105,7 +106,7 @@ test("/groups shows the workers' groups live, with pending counts that move as t
 
 test("with the demo running, /groups shows the workers' groups live, with pending counts that move", async ({ browser }) => {
   test.setTimeout(150_000);
-  const redis = await startOwnRedis();
+  const redis = await startRedisServer({ appendonly: true });
   const port = await freePort();
   const env = childEnv();
   for (const name of ["REDIS_CLUSTER_NODES", "TICKETS_STREAM", "LOG_LEVEL", "TICKETS_RETENTION", "WORKER_GROUP", "WORKER_CONSUMER"]) delete env[name];

@@ -11,8 +11,9 @@ import { chromium, type Page } from "@playwright/test";
 import { field } from "../e2e/support/desk";
 import { ROOT } from "../e2e/support/env";
 import { groupCard } from "../e2e/support/groups";
-import { startOwnRedis } from "../e2e/support/own-redis";
-import { exited, freePort, redisCliArgs, waitFor } from "../e2e/support/processes";
+import { freePort } from "../harness/ports";
+import { startRedisServer } from "../harness/redis-server";
+import { exited, redisCliArgs, waitFor } from "../e2e/support/processes";
 import { buildIfStale } from "./build";
 
 const DOCS = join(ROOT, "docs");
@@ -88,7 +89,7 @@ async function shoot(page: Page, name: string, fullPage = false): Promise<void> 
 
 async function main(): Promise<void> {
   buildIfStale(ROOT);
-  const redis = await startOwnRedis();
+  const redis = await startRedisServer({ appendonly: true });
   const outDir = mkdtempSync(join(tmpdir(), "streamdesk-screenshots-tickets-"));
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;

@@ -2,29 +2,27 @@ import { StaffExistsError } from "@/lib/errors";
 import type { ChildProcess } from "node:child_process";
 import next from "next";
 import { ConfigError, loadConfig, type Config } from "@/lib/config";
-import { streamKeys } from "@/lib/keys";
-import { createRedisClient, whenReady, type RedisTarget } from "@/lib/redis";
+import { whenReady } from "@/lib/redis";
 import { randomBytes } from "node:crypto";
 import { createStaff, noStaffYet, oneTimePasswordExpired, setPassword } from "@/lib/staff";
 import type { RedisClient } from "@/lib/redis";
 import type { StreamKeys } from "@/lib/keys";
-import { createApp } from "./http-server";
 import { setContext } from "./request/context";
 import { pingRedis, RedisServerMissingError, startLocalRedis } from "./local-redis";
 import { log } from "./log";
+import { startStreamDesk } from "./start";
 
 const SHUTDOWN_LIMIT_MS = 4500;
 
 /** Uses the configured Redis, or starts a local one when the default URL has nobody listening. */
-async function ensureRedis(config: Config): Promise<{ target: RedisTarget; child?: ChildProcess }> {
-  if (config.redis.mode === "cluster") return { target: config.redis };
+async function ensureRedis(config: Config): Promise<ChildProcess | undefined> {
+  if (config.redis.mode === "cluster") return undefined;
   const url = new URL(config.redis.url);
   const host = url.hostname.replace(/^\[|\]$/g, "");
   const port = Number(url.port || 6379);
-  if (config.redis.explicit || (await pingRedis(host, port))) return { target: config.redis };
+  if (config.redis.explicit || (await pingRedis(host, port))) return undefined;
   log.info(`nothing answers at ${url.host}; starting redis-server with data in .data/redis`);
-  const child = await startLocalRedis(host, port, ".data/redis");
-  return { target: config.redis, child };
+  return startLocalRedis(host, port, ".data/redis");
 }
 
 /** How long the one-time password printed at first start works, unused. */
@@ -57,60 +55,23 @@ async function ensureFirstSupervisor(redis: RedisClient, keys: StreamKeys, confi
 async function main(): Promise<void> {
   const config = loadConfig();
   log.setLevel(config.logLevel);
-  const { target, child } = await ensureRedis(config);
+  const child = await ensureRedis(config);
   const stopLocalRedis = () => child?.kill("SIGTERM");
   process.once("exit", stopLocalRedis);
-
-  const redis = createRedisClient(target, { name: "streamdesk:commands" });
-  const feedRedis = createRedisClient(target, { name: "streamdesk:feed", blocking: true });
-  // SUBSCRIBE takes a connection for itself: sessions other instances end arrive here.
-  const subscriber = createRedisClient(target, { name: "streamdesk:events" });
-  const indexRedis = createRedisClient(target, { name: "streamdesk:index" });
-  await whenReady(redis, 5000).catch(() => log.warn("Redis is not answering yet; serving 503 until it does"));
 
   const dev = config.env !== "production";
   const nextApp = next({ dev, hostname: config.host, port: config.port, dir: process.cwd() });
   await nextApp.prepare();
   const handle = nextApp.getRequestHandler();
 
-  const keys = streamKeys(config.streamKey);
-  await ensureFirstSupervisor(redis, keys, config.adminPassword);
   const secret = config.secret ?? randomBytes(32).toString("base64url");
+  const desk = startStreamDesk(config, { secret, dev, handler: (req, res) => void handle(req, res) });
+  await whenReady(desk.redis, 5000).catch(() => log.warn("Redis is not answering yet; serving 503 until it does"));
+  await ensureFirstSupervisor(desk.redis, desk.keys, config.adminPassword);
   if (!config.secret) log.warn("STREAMDESK_SECRET is not set: using a random one, so sessions end when this process restarts and are not shared with other instances");
-  const auth = { redis, keys, config, secret };
   if (!config.metricsServed) log.warn(`HOST ${config.host} is reachable from other machines and METRICS_TOKEN is not set: /metrics is off until METRICS_TOKEN is set`);
-  const app = createApp({
-    redis,
-    feedRedis,
-    subscriber,
-    indexRedis,
-    keys,
-    feed: config.feed,
-    groupsPollMs: config.groups.pollMs,
-    handler: (req, res) => void handle(req, res),
-    auth,
-    metricsToken: config.metricsToken,
-    metricsServed: config.metricsServed,
-    dev,
-  });
-  setContext({
-    config,
-    redis,
-    keys,
-    secret,
-    feedStatus: () => app.loop.status,
-    groupsChanged: () => app.groups.refresh(),
-    program: app.programCache,
-    programChanged: () => app.program.refresh(),
-    endSessions: (ended) => app.endSessions(ended),
-  });
-
-  await new Promise<void>((resolve, reject) => {
-    app.http.once("error", reject);
-    app.http.listen(config.port, config.host, resolve);
-  });
-  const address = app.http.address();
-  const port = typeof address === "object" && address ? address.port : config.port;
+  setContext(desk.context);
+  const port = await desk.listen(config.port, config.host);
   log.info(`StreamDesk listening on http://${config.host}:${port}`, { stream: config.streamKey, dev });
 
   let stopping = false;
@@ -124,12 +85,9 @@ async function main(): Promise<void> {
       process.exit(1);
     }, SHUTDOWN_LIMIT_MS);
     force.unref();
-    await app.close();
+    await desk.close();
     // Next's own close has no deadline; it must not hold the exit.
     await Promise.race([nextApp.close?.(), new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
-    redis.disconnect();
-    subscriber.disconnect();
-    indexRedis.disconnect();
     stopLocalRedis();
     clearTimeout(force);
     log.info(`stopped in ${Date.now() - began} ms`);

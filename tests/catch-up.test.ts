@@ -4,10 +4,10 @@ import { createRedisClient, whenReady } from "@/lib/redis";
 import { readSalesStats } from "@/lib/stats";
 import { FeedLoop } from "@/server/feed/loop";
 import { uniqueStream } from "./support/context";
-import { startRedisServer, type TestRedis } from "./support/redis-server";
+import { startRedisServer, type RedisServer } from "@/harness/redis-server";
 import { until } from "./support/writer";
 
-let server: TestRedis | undefined;
+let server: RedisServer | undefined;
 afterEach(async () => {
   await server?.dispose();
   server = undefined;

@@ -3,7 +3,7 @@ import type { StreamKeys } from "@/lib/keys";
 import type { RedisClient } from "@/lib/redis";
 import { readSalesStats } from "@/lib/stats";
 import { openSocket, startTestApp } from "./support/app";
-import { startRedisServer } from "./support/redis-server";
+import { startRedisServer } from "@/harness/redis-server";
 import { startStallProxy } from "./support/stall-proxy";
 import { until } from "./support/writer";
 

@@ -3,7 +3,7 @@ import { describe, expect, it, onTestFinished } from "vitest";
 import * as tickets from "@/app/api/tickets/route";
 import { createStaff } from "@/lib/staff";
 import { startTestApp } from "./support/app";
-import { startRedisServer } from "./support/redis-server";
+import { startRedisServer } from "@/harness/redis-server";
 import { anotherSession, withContext } from "./support/session";
 
 /**

@@ -1,6 +1,6 @@
-import { request as httpRequest } from "node:http";
 import { describe, expect, inject, it } from "vitest";
 import type { RedisClient } from "@/lib/redis";
+import { slowSale } from "@/harness/slow-sale";
 import { startChildApp } from "./support/child-app";
 import { startEntryPoint } from "./support/entry-point";
 import { redisFixture } from "./support/context";
@@ -129,31 +129,6 @@ describe("an app instance killed with kill -9 and started again on the same port
     await second.kill();
   });
 });
-
-/**
- * A sale whose headers and first half of the body are sent now, and the rest when `finish` is called: a
- * request the server is certainly in the middle of.
- */
-function slowSale(url: string, cookie: string, sale: object) {
-  const body = Buffer.from(JSON.stringify(sale));
-  let finish!: () => void;
-  const finishing = new Promise<void>((resolve) => (finish = resolve));
-  const answer = new Promise<{ status: number; body: { id?: string; error?: string } }>((resolve, reject) => {
-    const req = httpRequest(`${url}/api/tickets`, {
-      method: "POST",
-      headers: { cookie, origin: url, "content-type": "application/json", "content-length": body.length },
-    });
-    req.on("response", (response) => {
-      const chunks: Buffer[] = [];
-      response.on("data", (chunk: Buffer) => chunks.push(chunk));
-      response.on("end", () => resolve({ status: response.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString()) as { id?: string } }));
-    });
-    req.on("error", reject);
-    req.write(body.subarray(0, 10));
-    finishing.then(() => req.end(body.subarray(10)), reject);
-  });
-  return { answer, finish };
-}
 
 describe("SIGTERM to server/index.ts", () => {
   it("finishes the requests in flight, closes the live sockets itself and exits 0 within 5 s", { timeout: 120_000 }, async () => {

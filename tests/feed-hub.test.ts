@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { RedisClient } from "@/lib/redis";
 import { openSocket, startTestApp } from "./support/app";
-import { startRedisServer } from "./support/redis-server";
+import { startRedisServer } from "@/harness/redis-server";
 import { startWriter, until } from "./support/writer";
 
 const cleanups: (() => Promise<void> | void)[] = [];

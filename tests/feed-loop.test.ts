@@ -3,10 +3,10 @@ import { streamKeys } from "@/lib/keys";
 import { createRedisClient, whenReady } from "@/lib/redis";
 import { coalesceWait, FeedLoop } from "@/server/feed/loop";
 import { uniqueStream } from "./support/context";
-import { startRedisServer, type TestRedis } from "./support/redis-server";
+import { startRedisServer, type RedisServer } from "@/harness/redis-server";
 import { startWriter, until } from "./support/writer";
 
-let server: TestRedis | undefined;
+let server: RedisServer | undefined;
 afterEach(async () => {
   await server?.dispose();
   server = undefined;

@@ -7,7 +7,7 @@ import * as refundRoute from "@/app/api/tickets/[id]/refund/route";
 import * as searchRoute from "@/app/api/tickets/search/route";
 import { createRedisClient } from "@/lib/redis";
 import { redisFixture } from "./support/context";
-import { freePort } from "./support/redis-server";
+import { freePort } from "@/harness/ports";
 import { request, signedIn, withContext } from "./support/session";
 
 describe("the insight routes when Redis is unreachable", () => {

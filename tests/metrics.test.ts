@@ -2,7 +2,7 @@ import { describe, expect, it, onTestFinished } from "vitest";
 import * as tickets from "@/app/api/tickets/route";
 import { openSocket, startTestApp } from "./support/app";
 import { serveRoutes } from "./support/routes";
-import { startRedisServer } from "./support/redis-server";
+import { startRedisServer } from "@/harness/redis-server";
 import { TEST_SECRET, withContext } from "./support/session";
 import { until } from "./support/writer";
 import { API_ROUTES, routeLabel } from "@/server/metrics";

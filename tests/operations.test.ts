@@ -2,7 +2,7 @@ import { io as connect } from "socket.io-client";
 import { beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { streamKeys } from "@/lib/keys";
 import { createRedisClient, whenReady } from "@/lib/redis";
-import { startRedisServer } from "./support/redis-server";
+import { startRedisServer } from "@/harness/redis-server";
 import { BUILD_LIMIT_MS, ensureFreshBuild, signInTo, startRealServer } from "./support/real-server";
 import { startStallProxy } from "./support/stall-proxy";
 import { until } from "./support/writer";

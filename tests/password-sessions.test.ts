@@ -9,7 +9,7 @@ import { createSession, signSessionId } from "@/lib/sessions";
 import { getStaffForSession, verifyPassword } from "@/lib/staff";
 import { openSocket, startTestApp, type Client } from "./support/app";
 import { startRedisCluster } from "./support/redis-cluster";
-import { startRedisServer } from "./support/redis-server";
+import { startRedisServer } from "@/harness/redis-server";
 import { SESSION_COOKIE } from "@/server/request/auth";
 import { anotherSession, signedIn, TEST_SECRET, withContext } from "./support/session";
 import { until } from "./support/writer";

@@ -6,7 +6,7 @@ import type { StreamId } from "@/lib/stream-id";
 import { openSocket, startTestApp, type Client } from "./support/app";
 import { startChildApp } from "./support/child-app";
 import { uniqueStream } from "./support/context";
-import { startRedisServer } from "./support/redis-server";
+import { startRedisServer } from "@/harness/redis-server";
 import { signedIn } from "./support/session";
 import { until } from "./support/writer";
 

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it, onTestFinished } from "vitest";
-import { startRedisServer } from "./support/redis-server";
+import { startRedisServer } from "@/harness/redis-server";
 import { BUILD_LIMIT_MS, ensureFreshBuild, startRealServer } from "./support/real-server";
 
 beforeAll(ensureFreshBuild, BUILD_LIMIT_MS);

@@ -9,7 +9,7 @@ import type { StreamKeys } from "@/lib/keys";
 import { createRedisClient, whenReady, type RedisClient } from "@/lib/redis";
 import { toEntries, type RawEntry } from "@/lib/entries";
 import { redisFixture } from "./support/context";
-import { startRedisServer } from "./support/redis-server";
+import { startRedisServer } from "@/harness/redis-server";
 import { startWorker, type WorkerProcess } from "./support/worker-process";
 import { partPath } from "@/workers/parts";
 import { ConsumerLoop, type Handler } from "@/workers/loop";

@@ -3,7 +3,7 @@ import { Histogram, type Summary } from "../support/histogram";
 import { startAppServer } from "../support/app-server";
 import { cpuWindow, processTree } from "../support/cpu";
 import type { SellerApi, SellerPacedApi, SoakListenersApi } from "../support/protocol";
-import { startRestartableRedis } from "../support/redis-server";
+import { startRedisServer } from "../../harness/redis-server";
 import { Worker } from "../support/rpc";
 import { signIn } from "../support/session";
 import { spread } from "./rig";
@@ -87,7 +87,7 @@ async function healthyAgain(url: string, limitMs: number): Promise<number | null
  * app server, so the other phases' Redis keeps its figures. Every tab's ids are then compared with XRANGE.
  */
 export async function soak(options: SoakOptions, progress: (text: string) => void): Promise<SoakResult> {
-  const redisServer = await startRestartableRedis();
+  const redisServer = await startRedisServer({ appendonly: true, stderr: "inherit" });
   const workers: { stop(): Promise<void> }[] = [];
   let app: Awaited<ReturnType<typeof startAppServer>> | undefined;
   const redis = new Redis(redisServer.url, { connectionName: "bench:soak", maxRetriesPerRequest: 1 });

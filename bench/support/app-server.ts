@@ -1,11 +1,11 @@
 import { childEnv } from "../../harness/env";
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import { buildIsStale } from "@/scripts/build";
+import { buildIsStale, nextBuild } from "@/scripts/build";
+import { launchNode, processAlive, waitForHealth } from "../../harness/app-process";
 import { processTree } from "./cpu";
-import { freePort } from "./redis-server";
+import { freePort } from "../../harness/ports";
 import { ask, type EluSample } from "./server-probe";
 
 export interface AppServer {
@@ -39,105 +39,65 @@ const STOP_GRACE_MS = 8000;
 export async function ensureBuild(): Promise<{ built: boolean; stale: boolean }> {
   const missing = !existsSync(resolve(ROOT, ".next/BUILD_ID"));
   if (!missing && !buildIsStale(ROOT)) return { built: false, stale: false };
-  process.stderr.write(`bench: ${missing ? "no .next/BUILD_ID" : "the build is older than the sources"}, running \`npx next build\` first\n`);
-  const child = spawn("npx", ["next", "build"], {
-    cwd: ROOT,
-    stdio: ["ignore", "inherit", "inherit"],
-    env: childEnv({ NEXT_TELEMETRY_DISABLED: "1" }),
-  });
-  const code = await new Promise<number | null>((done) => child.once("exit", done));
-  if (code !== 0) throw new Error(`next build failed with code ${code}`);
+  process.stderr.write(`bench: ${missing ? "no .next/BUILD_ID" : "the build is older than the sources"}, running \`next build\` first\n`);
+  if (!nextBuild(ROOT)) throw new Error("next build failed (see above)");
   return { built: true, stale: false };
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Starts StreamDesk in production mode against `redisUrl` and waits for /api/health to answer 200. */
 export async function startAppServer(redisUrl: string, stream: string): Promise<AppServer> {
   const port = await freePort();
   const adminPassword = `bench-${randomBytes(9).toString("base64url")}`;
-  const env: NodeJS.ProcessEnv = {
-    ...childEnv(),
-    NODE_ENV: "production",
-    NEXT_TELEMETRY_DISABLED: "1",
-    HOST: "127.0.0.1",
-    PORT: String(port),
-    REDIS_URL: redisUrl,
-    TICKETS_STREAM: stream,
-    LOG_LEVEL: "warn",
-    STREAMDESK_ADMIN_PASSWORD: adminPassword,
-    STREAMDESK_SECRET: randomBytes(24).toString("base64url"),
-  };
-  delete env.REDIS_CLUSTER_NODES;
   const started = performance.now();
   // Not detached: a session of its own would be a scheduler autogroup of its own on Linux, and the
   // niced client processes (see phases/workers.ts) would then compete with it as equals.
-  // `node --import tsx`, as `npm start` runs it: one process, which the probe hook can answer for.
-  const child = spawn(process.execPath, ["--import", "tsx", "--import", HOOK, "server/index.ts"], {
-    cwd: ROOT,
-    env,
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-  const pid = child.pid ?? -1;
-  const tail: string[] = [];
-  let partial = "";
-  child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
-    const lines = (partial + chunk).split("\n");
-    partial = lines.pop() ?? "";
-    tail.push(...lines.filter(Boolean));
-    tail.splice(0, Math.max(0, tail.length - 50));
-  });
-  let exit: string | null = null;
-  const exited = new Promise<void>((done) =>
-    child.once("exit", (code, signal) => {
-      exit = signal ? `killed by ${signal}` : `exited with code ${code}`;
-      done();
+  // The probe hook answers for the server from inside its one process.
+  const server = launchNode(["server/index.ts"], {
+    imports: [HOOK],
+    env: childEnv({
+      NODE_ENV: "production",
+      NEXT_TELEMETRY_DISABLED: "1",
+      HOST: "127.0.0.1",
+      PORT: String(port),
+      REDIS_URL: redisUrl,
+      REDIS_CLUSTER_NODES: undefined,
+      TICKETS_STREAM: stream,
+      LOG_LEVEL: "warn",
+      STREAMDESK_ADMIN_PASSWORD: adminPassword,
+      STREAMDESK_SECRET: randomBytes(24).toString("base64url"),
     }),
-  );
+  });
+  const { pid } = server;
+  const tail = () => server.stderr().split("\n").filter(Boolean).slice(-50);
+  let exit: string | null = null;
+  void server.exited.then(({ code, signal }) => (exit = signal ? `killed by ${signal}` : `exited with code ${code}`));
 
   // SIGTERM makes the server shut down cleanly; whatever of its tree is still there after the grace
   // period is killed by its pid.
   const stop = async () => {
     const tree = processTree(pid).filter((p) => p !== pid);
-    const alive = () => exit === null || tree.some(isAlive);
-    if (exit === null) child.kill("SIGTERM");
+    const alive = () => server.running() || tree.some(processAlive);
+    if (server.running()) server.child.kill("SIGTERM");
     const deadline = Date.now() + STOP_GRACE_MS;
     while (alive() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    if (exit === null) child.kill("SIGKILL");
-    for (const p of tree.filter(isAlive)) process.kill(p, "SIGKILL");
-    await exited;
+    if (server.running()) server.child.kill("SIGKILL");
+    for (const p of tree.filter(processAlive)) process.kill(p, "SIGKILL");
+    await server.exited;
   };
 
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + STARTUP_LIMIT_MS;
-  for (;;) {
-    if (child.exitCode !== null) {
-      throw new Error(`the server exited with code ${child.exitCode} while starting:\n${tail.join("\n")}`);
-    }
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`the server did not answer /api/health within ${STARTUP_LIMIT_MS / 1000} s`);
-    }
-    const ok = await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(1000) }).then(
-      (response) => response.status === 200,
-      () => false,
-    );
-    if (ok) break;
-    await new Promise((r) => setTimeout(r, 200));
+  try {
+    await waitForHealth(url, STARTUP_LIMIT_MS, () => (server.running() ? null : `the server exited with code ${server.child.exitCode} while starting:\n${tail().join("\n")}`));
+  } catch (error) {
+    await stop();
+    throw error;
   }
   return {
     url,
     pid,
     startupMs: performance.now() - started,
     adminPassword,
-    stderrTail: () => [...tail],
+    stderrTail: tail,
     exit: () => exit,
     elu: async () => {
       const reply = await ask(pid, { op: "elu" });

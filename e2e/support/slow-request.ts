@@ -1,4 +1,4 @@
-import { request } from "node:http";
+import { slowSale as harnessSlowSale } from "../../harness/slow-sale";
 import type { StorageState } from "../fixtures";
 
 /** The Cookie header a browser with `state` sends. */
@@ -6,27 +6,7 @@ export function cookieHeader(state: StorageState | undefined): string {
   return (state?.cookies ?? []).map((cookie) => `${cookie.name}=${cookie.value}`).join("; ");
 }
 
-/**
- * `POST /api/tickets` whose headers and first bytes of body are sent at once and the rest only when
- * `finish` is called: a request the server is certainly in the middle of.
- */
+/** {@link harnessSlowSale} with the cookies of a browser with `state`. */
 export function slowSale(baseURL: string, state: StorageState | undefined, sale: object) {
-  const body = Buffer.from(JSON.stringify(sale));
-  let finish!: () => void;
-  const finishing = new Promise<void>((resolve) => (finish = resolve));
-  const answer = new Promise<{ status: number; body: { id?: string; error?: string } }>((resolve, reject) => {
-    const req = request(`${baseURL}/api/tickets`, {
-      method: "POST",
-      headers: { cookie: cookieHeader(state), origin: baseURL, "content-type": "application/json", "content-length": body.length },
-    });
-    req.on("response", (response) => {
-      const chunks: Buffer[] = [];
-      response.on("data", (chunk: Buffer) => chunks.push(chunk));
-      response.on("end", () => resolve({ status: response.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString() || "{}") as { id?: string } }));
-    });
-    req.on("error", reject);
-    req.write(body.subarray(0, 10));
-    void finishing.then(() => req.end(body.subarray(10)));
-  });
-  return { answer, finish };
+  return harnessSlowSale(baseURL, cookieHeader(state), sale);
 }

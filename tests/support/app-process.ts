@@ -4,15 +4,12 @@
  * loaded: POST/GET /api/tickets, GET/POST /api/groups and GET /api/health go to the real route modules,
  * everything else answers 404. Prints `ready <port>` once it listens.
  */
-import type { AddressInfo } from "node:net";
 import * as groups from "@/app/api/groups/route";
 import * as health from "@/app/api/health/route";
 import * as tickets from "@/app/api/tickets/route";
-import { streamKeys } from "@/lib/keys";
-import { createRedisClient } from "@/lib/redis";
-import { createApp } from "@/server/http-server";
 import { setContext } from "@/server/request/context";
 import { log } from "@/server/log";
+import { startStreamDesk } from "@/server/start";
 import { serveRoutes } from "./routes";
 import { config, TEST_SECRET } from "./session";
 
@@ -29,44 +26,23 @@ export interface ChildAppOptions {
 const options = JSON.parse(process.argv[2] ?? "{}") as ChildAppOptions;
 log.setLevel("silent");
 
-const target = { mode: "single" as const, url: options.redisUrl };
-const redis = createRedisClient(target, { name: "child:commands" });
-const feedRedis = createRedisClient(target, { name: "child:feed", blocking: true });
-const subscriber = createRedisClient(target, { name: "child:events" });
-const indexRedis = createRedisClient(target, { name: "child:index" });
-const keys = streamKeys(options.stream);
-const app = createApp({
-  redis,
-  feedRedis,
-  subscriber,
-  indexRedis,
-  keys,
-  feed: { batch: 500, blockMs: 500, coalesceMs: 5, replayMax: options.replayMax },
-  groupsPollMs: options.groupsPollMs ?? 200,
-  handler: serveRoutes({ "/api/tickets": tickets, "/api/groups": groups, "/api/health": health }),
-  auth: { redis, keys, config, secret: TEST_SECRET },
-});
-setContext({
-  config,
-  redis,
-  keys,
-  secret: TEST_SECRET,
-  feedStatus: () => app.loop.status,
-  groupsChanged: () => app.groups.refresh(),
-  program: app.programCache,
-  programChanged: () => app.program.refresh(),
-  endSessions: (ended) => app.endSessions(ended),
-});
+const desk = startStreamDesk(
+  {
+    ...config,
+    redis: { mode: "single", url: options.redisUrl, explicit: true },
+    streamKey: options.stream,
+    feed: { ...config.feed, batch: 500, blockMs: 500, coalesceMs: 5, replayMax: options.replayMax ?? config.feed.replayMax },
+    groups: { ...config.groups, pollMs: options.groupsPollMs ?? 200 },
+    metricsServed: true,
+  },
+  {
+    secret: TEST_SECRET,
+    clientName: "child",
+    handler: serveRoutes({ "/api/tickets": tickets, "/api/groups": groups, "/api/health": health }),
+  },
+);
+setContext(desk.context);
 
-process.once("SIGTERM", () => {
-  void app.close().then(() => {
-    redis.disconnect();
-    subscriber.disconnect();
-    indexRedis.disconnect();
-    process.exit(0);
-  });
-});
+process.once("SIGTERM", () => void desk.close().then(() => process.exit(0)));
 
-app.http.listen(options.port, "127.0.0.1", () => {
-  process.stdout.write(`ready ${(app.http.address() as AddressInfo).port}\n`);
-});
+void desk.listen(options.port, "127.0.0.1").then((port) => process.stdout.write(`ready ${port}\n`));

@@ -3,9 +3,9 @@ import { io as connect, type Socket } from "socket.io-client";
 import { onTestFinished } from "vitest";
 import type { Config } from "@/lib/config";
 import type { ClientToServerEvents, ServerToClientEvents } from "@/lib/events";
-import { streamKeys } from "@/lib/keys";
-import { createRedisClient, whenReady, type RedisTarget } from "@/lib/redis";
-import { createApp, type AppDeps } from "@/server/http-server";
+import { whenReady, type RedisTarget } from "@/lib/redis";
+import type { AppDeps } from "@/server/http-server";
+import { startStreamDesk } from "@/server/start";
 import { uniqueStream } from "./context";
 import { getStaff } from "@/lib/staff";
 import { anotherSession, config, signedIn, TEST_SECRET } from "./session";
@@ -39,32 +39,28 @@ export async function startTestApp(
   } = {},
 ) {
   const target: RedisTarget = typeof redisAt === "string" ? { mode: "single", url: redisAt } : redisAt;
-  const redis = createRedisClient(target, { name: "test:commands" });
-  const feedRedis = createRedisClient(target, { name: "test:feed", blocking: true });
-  const subscriber = createRedisClient(target, { name: "test:events" });
-  const indexRedis = createRedisClient(options.indexRedisUrl ? { mode: "single", url: options.indexRedisUrl } : target, { name: "test:index" });
+  const desk = startStreamDesk(
+    {
+      ...config,
+      ...options.config,
+      redis: target.mode === "single" ? { ...target, explicit: true } : target,
+      streamKey: options.stream ?? uniqueStream(),
+      feed: { ...config.feed, batch: 500, blockMs: 500, coalesceMs: options.coalesceMs ?? 5, replayMax: options.replayMax ?? config.feed.replayMax, ringEntries: options.ringEntries ?? config.feed.ringEntries },
+      groups: { ...config.groups, pollMs: options.groupsPollMs ?? 200 },
+      metricsToken: options.metricsToken,
+      metricsServed: options.metricsServed ?? true,
+    },
+    {
+      secret: TEST_SECRET,
+      clientName: "test",
+      handler: options.handler ?? ((_req, res) => void res.writeHead(404).end()),
+      indexTarget: options.indexRedisUrl ? { mode: "single", url: options.indexRedisUrl } : undefined,
+    },
+  );
+  const { app, redis, indexRedis, keys } = desk;
+  onTestFinished(() => desk.close());
   await Promise.all([whenReady(redis, 5000), whenReady(indexRedis, 5000)]);
-  const keys = streamKeys(options.stream ?? uniqueStream());
-  const app = createApp({
-    redis,
-    feedRedis,
-    subscriber,
-    indexRedis,
-    keys,
-    feed: { batch: 500, blockMs: 500, coalesceMs: options.coalesceMs ?? 5, replayMax: options.replayMax, ringEntries: options.ringEntries },
-    groupsPollMs: options.groupsPollMs ?? 200,
-    handler: options.handler ?? ((_req, res) => void res.writeHead(404).end()),
-    auth: { redis, keys, config: { ...config, ...options.config }, secret: TEST_SECRET },
-    metricsToken: options.metricsToken,
-    metricsServed: options.metricsServed,
-  });
-  await new Promise<void>((resolve) => app.http.listen(0, "127.0.0.1", resolve));
-  onTestFinished(async () => {
-    await app.close();
-    redis.disconnect();
-    subscriber.disconnect();
-    indexRedis.disconnect();
-  });
+  await desk.listen(0, "127.0.0.1");
   await until(() => app.loop.lastId !== undefined, 5000, "the feed loop");
   await until(() => app.hearsEndedSessions(), 5000, "the subscription to ended sessions");
   const cookie = (await getStaff(redis, keys, "ann")) ? await anotherSession(redis, keys, "ann") : await signedIn(redis, keys, "ann", "seller");

@@ -1,10 +1,8 @@
+import { launchNode } from "@/harness/app-process";
 import { childEnv } from "@/harness/env";
-import { spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { onTestFinished } from "vitest";
 import { TEST_SECRET } from "./session";
 
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 // Next.js in development mode compiles on start and on each route's first request; two busy cores are slow.
 const START_LIMIT_MS = 60_000;
 
@@ -24,10 +22,8 @@ export interface EntryPoint {
  * the test finishes.
  */
 export async function startEntryPoint(redisUrl: string, stream: string, env: Record<string, string> = {}): Promise<EntryPoint> {
-  const child = spawn(process.execPath, ["--import", "tsx", "server/index.ts"], {
-    cwd: ROOT,
-    env: {
-      ...childEnv(),
+  const server = launchNode(["server/index.ts"], {
+    env: childEnv({
       NODE_ENV: "development",
       NEXT_TELEMETRY_DISABLED: "1",
       PORT: "0",
@@ -38,43 +34,15 @@ export async function startEntryPoint(redisUrl: string, stream: string, env: Rec
       STREAMDESK_ADMIN_PASSWORD: "entry-point-admin",
       LOG_LEVEL: "info",
       ...env,
-    },
-    stdio: ["ignore", "pipe", "pipe"],
+    }),
   });
-  let output = "";
-  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once("exit", (code, signal) => resolve({ code, signal })),
-  );
-  const gone = () => child.exitCode !== null || child.signalCode !== null;
-  onTestFinished(async () => {
-    if (!gone()) child.kill("SIGKILL");
-    await exit;
-  });
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server/index.ts did not listen within ${START_LIMIT_MS} ms:\n${output}`)), START_LIMIT_MS);
-    const check = () => {
-      const listening = /StreamDesk listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(output);
-      if (!listening) return;
-      clearTimeout(timer);
-      resolve(Number(listening[1]));
-    };
-    child.stdout.on("data", check);
-    void exit.then(({ code, signal }) => {
-      clearTimeout(timer);
-      reject(new Error(`server/index.ts exited with ${code ?? signal} before it listened:\n${output}`));
-    });
-  });
+  onTestFinished(() => server.kill());
+  const listening = await server.waitFor(/StreamDesk listening on http:\/\/127\.0\.0\.1:(\d+)/, START_LIMIT_MS);
+  const port = Number(listening[1]);
   return {
     port,
     url: `http://127.0.0.1:${port}`,
-    async terminate() {
-      const began = performance.now();
-      child.kill("SIGTERM");
-      const ended = await exit;
-      return { ...ended, ms: performance.now() - began };
-    },
-    output: () => output,
+    terminate: () => server.stop("SIGTERM"),
+    output: server.output,
   };
 }

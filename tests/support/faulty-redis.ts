@@ -1,11 +1,11 @@
 import { onTestFinished } from "vitest";
-import { startRedisServer, type TestRedis } from "./redis-server";
+import { startRedisServer, type RedisServer } from "@/harness/redis-server";
 
 /**
  * A redis-server of the test's own, append-only file on (fsync always), that the test may kill -9 and
  * start again; removed when the test finishes, whether it was up or down at that moment.
  */
-export async function startFaultyRedis(): Promise<TestRedis & { readonly up: boolean }> {
+export async function startFaultyRedis(): Promise<RedisServer & { readonly up: boolean }> {
   const server = await startRedisServer({ appendonly: true });
   let up = true;
   onTestFinished(async () => {

@@ -1,7 +1,7 @@
 import type { TestProject } from "vitest/node";
-import { startRedisServer, type TestRedis } from "./redis-server";
+import { startRedisServer, type RedisServer } from "@/harness/redis-server";
 
-let redis: TestRedis | undefined;
+let redis: RedisServer | undefined;
 
 /** One shared redis-server for the run; tests that kill Redis start their own. */
 export async function setup(project: TestProject): Promise<void> {

@@ -4,14 +4,15 @@
  * stops, what the first start does.
  */
 import { childEnv } from "@/harness/env";
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
+import { launchNode, type NodeProcess } from "@/harness/app-process";
 import { mkdirSync, rmdirSync, statSync } from "node:fs";
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { onTestFinished } from "vitest";
 import { buildIsStale } from "@/scripts/build";
-import { freePort } from "./redis-server";
+import { freePort } from "@/harness/ports";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const START_LIMIT_MS = 30_000;
@@ -66,102 +67,19 @@ export async function ensureFreshBuild(): Promise<void> {
   }
 }
 
-export interface Exit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  /** From the signal the test sent (or the start) to the exit. */
-  ms: number;
-}
+export type { Exit } from "@/harness/app-process";
 
-export interface Running {
-  child: ChildProcess;
-  stdout(): string;
-  stderr(): string;
-  /** Every line of stdout and stderr that is a JSON log object. */
-  logLines(): Record<string, unknown>[];
-  /** Sends `signal` and resolves once the process has exited. */
-  stop(signal?: NodeJS.Signals): Promise<Exit>;
-  exited: Promise<Exit>;
+export interface Running extends Omit<NodeProcess, "waitFor"> {
   /** Resolves once stdout holds text matching `pattern`; rejects if the process exits first or after `ms`. */
   waitFor(pattern: RegExp, ms?: number): Promise<string>;
 }
 
 /** Spawns `args` under node (tsx as a loader) in its own process group; killed with its group when the test ends. */
 export function runNode(args: string[], options: { env: NodeJS.ProcessEnv; cwd?: string; command?: string[] }): Running {
-  const began = performance.now();
-  const [command, ...prefix] = options.command ?? [process.execPath];
-  const child = spawn(command!, [...prefix, "--import", "tsx", ...args], { cwd: options.cwd ?? ROOT, env: options.env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
-  let stdout = "";
-  let stderr = "";
-  let signalledAt = began;
-  child.stdout!.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  // Its output is complete at "close"; but a process it started and left running (a redis-server sharing
-  // its stderr) would hold that off for ever, so wait for "close" a second at most.
-  const exited = new Promise<Exit>((resolve) =>
-    child.once("exit", (code, signal) => {
-      const exit = { code, signal, ms: performance.now() - signalledAt };
-      const timer = setTimeout(() => resolve(exit), 1000);
-      child.once("close", () => {
-        clearTimeout(timer);
-        resolve(exit);
-      });
-    }),
-  );
-  const alive = () => child.exitCode === null && child.signalCode === null;
+  const running = launchNode(args, { ...options, detached: true });
   // The whole group, even after the process itself exited: anything it started and left behind goes too.
-  onTestFinished(async () => {
-    if (child.pid === undefined) return;
-    try {
-      process.kill(-child.pid, "SIGKILL");
-    } catch {
-      // Already gone.
-    }
-    await exited;
-  });
-  const parse = (line: string) => {
-    try {
-      const value = JSON.parse(line) as unknown;
-      return typeof value === "object" && value !== null ? [value as Record<string, unknown>] : [];
-    } catch {
-      return [];
-    }
-  };
-  return {
-    child,
-    stdout: () => stdout,
-    stderr: () => stderr,
-    logLines: () => `${stdout}\n${stderr}`.split("\n").flatMap(parse),
-    async stop(signal = "SIGTERM") {
-      signalledAt = performance.now();
-      if (alive()) child.kill(signal);
-      return exited;
-    },
-    exited,
-    waitFor(pattern, ms = START_LIMIT_MS) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          const found = pattern.exec(stdout);
-          if (!found) return false;
-          clearInterval(timer);
-          clearTimeout(limit);
-          resolve(found[0]);
-          return true;
-        };
-        const timer = setInterval(check, 20);
-        const limit = setTimeout(() => {
-          clearInterval(timer);
-          reject(new Error(`no ${pattern} on stdout within ${ms} ms\n--- stdout ---\n${stdout}\n--- stderr ---\n${stderr}`));
-        }, ms);
-        void exited.then(({ code, signal }) => {
-          if (check()) return;
-          clearInterval(timer);
-          clearTimeout(limit);
-          reject(new Error(`the process exited with ${code ?? signal} before printing ${pattern}\n--- stdout ---\n${stdout}\n--- stderr ---\n${stderr}`));
-        });
-      });
-    },
-  };
+  onTestFinished(() => running.kill());
+  return { ...running, waitFor: async (pattern, ms = START_LIMIT_MS) => (await running.waitFor(pattern, ms))[0] };
 }
 
 export interface RealServer extends Running {

@@ -1,9 +1,9 @@
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pingRedis } from "@/server/local-redis";
+import { spawnRedisServer } from "@/server/local-redis";
 
 function portFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -56,24 +56,17 @@ export async function startRedisCluster(): Promise<TestCluster> {
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   };
   try {
-    for (const port of ports) {
-      const dir = mkdtempSync(join(tmpdir(), "streamdesk-cluster-"));
-      dirs.push(dir);
-      children.push(
-        spawn(
-          "redis-server",
-          ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", "", "--appendonly", "no", "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "2000"],
-          { stdio: "ignore" },
-        ),
-      );
-    }
-    for (const port of ports) {
-      const deadline = Date.now() + 10_000;
-      while (!(await pingRedis("127.0.0.1", port, 200))) {
-        if (Date.now() > deadline) throw new Error(`cluster node ${port} did not start within 10 s`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    }
+    const started = await Promise.allSettled(
+      ports.map((port) => {
+        const dir = mkdtempSync(join(tmpdir(), "streamdesk-cluster-"));
+        dirs.push(dir);
+        const args = ["--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "2000"];
+        return spawnRedisServer({ port, dir, args, stderr: "ignore" });
+      }),
+    );
+    for (const node of started) if (node.status === "fulfilled") children.push(node.value);
+    const failed = started.find((node) => node.status === "rejected");
+    if (failed) throw failed.reason;
     const created = spawnSync("redis-cli", ["--cluster", "create", ...ports.map((port) => `127.0.0.1:${port}`), "--cluster-replicas", "0", "--cluster-yes"], {
       encoding: "utf8",
       timeout: 30_000,
