@@ -6,7 +6,14 @@ import tseslint from "typescript-eslint";
  * The parts of lib/ the browser may import: what an entry, an id, a sale or a programme is, and the errors.
  * They talk to nothing; the rest of lib/ talks to Redis and must never reach a browser bundle.
  */
-const BROWSER_SAFE = ["lib/entries.ts", "lib/errors.ts", "lib/events.ts", "lib/safe-redirect.ts", "lib/stream-id.ts", "lib/validations/**/*.ts"];
+const BROWSER_SAFE = [
+  "lib/entries.ts",
+  "lib/errors.ts",
+  "lib/events.ts",
+  "lib/safe-redirect.ts",
+  "lib/stream-id.ts",
+  "lib/validations/**/*.ts",
+];
 const BROWSER_SAFE_MESSAGE =
   "Browser code may import values only from lib's browser-safe modules (lib/entries, errors, events, safe-redirect, stream-id, validations/*), and those import nothing else; use `import type` for a type.";
 
@@ -25,7 +32,11 @@ export default tseslint.config(
     rules: {
       "no-restricted-properties": [
         "error",
-        { object: "process", property: "env", message: "The app reads its environment in lib/config.ts only; harness code goes through harness/env.ts." },
+        {
+          object: "process",
+          property: "env",
+          message: "The app reads its environment in lib/config.ts only; harness code goes through harness/env.ts.",
+        },
       ],
     },
   },
@@ -48,7 +59,11 @@ export default tseslint.config(
         "error",
         {
           patterns: [
-            { regex: "^@/(server/|lib/(?!(entries|errors|events|safe-redirect|stream-id|validations/[\\w-]+)$))", allowTypeImports: true, message: BROWSER_SAFE_MESSAGE },
+            {
+              regex: "^@/(server/|lib/(?!(entries|errors|events|safe-redirect|stream-id|validations/[\\w-]+)$))",
+              allowTypeImports: true,
+              message: BROWSER_SAFE_MESSAGE,
+            },
             { regex: "^(ioredis|node:)", message: BROWSER_SAFE_MESSAGE },
           ],
         },
@@ -63,7 +78,8 @@ export default tseslint.config(
         {
           patterns: [
             {
-              regex: "^(?!(zod|\\./(entries|errors|events|safe-redirect|stream-id|ids|program|program-index|sale|search|group|staff|validations/[\\w-]+)|\\.\\./(errors|stream-id|entries))$)",
+              regex:
+                "^(?!(zod|\\./(entries|errors|events|safe-redirect|stream-id|ids|program|program-index|sale|search|group|staff|validations/[\\w-]+)|\\.\\./(errors|stream-id|entries))$)",
               allowTypeImports: true,
               message: BROWSER_SAFE_MESSAGE,
             },

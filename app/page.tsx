@@ -12,5 +12,13 @@ export default async function DeskPage({ searchParams }: { searchParams: Promise
   const { seatMap, sales } = getContext().config;
   const query = await searchParams;
   const initial = { movieId: one(query.movieId), sessionId: one(query.sessionId), seat: one(query.seat) };
-  return <Desk rows={seatMap.rows} seatsPerRow={seatMap.seatsPerRow} maxSeats={sales.maxSeats} closeMinutes={sales.closeMinutes} initial={initial} />;
+  return (
+    <Desk
+      rows={seatMap.rows}
+      seatsPerRow={seatMap.seatsPerRow}
+      maxSeats={sales.maxSeats}
+      closeMinutes={sales.closeMinutes}
+      initial={initial}
+    />
+  );
 }

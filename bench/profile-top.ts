@@ -53,7 +53,9 @@ profile.samples.forEach((id, i) => {
 const busy = total - idle;
 const pct = (us: number) => `${((us / busy) * 100).toFixed(1).padStart(5)} %`;
 const top = (map: Map<string, number>) => [...map].sort((a, b) => b[1] - a[1]).slice(0, rows);
-process.stdout.write(`${file}: ${(total / 1e6).toFixed(1)} s profiled, ${(busy / 1e6).toFixed(2)} s busy (shares below are of the busy time)\n\nby package:\n`);
+process.stdout.write(
+  `${file}: ${(total / 1e6).toFixed(1)} s profiled, ${(busy / 1e6).toFixed(2)} s busy (shares below are of the busy time)\n\nby package:\n`,
+);
 for (const [name, us] of top(pkg)) process.stdout.write(`${pct(us)}  ${(us / 1000).toFixed(0).padStart(6)} ms  ${name}\n`);
 process.stdout.write("\nby function (self time):\n");
 for (const [name, us] of top(fn)) process.stdout.write(`${pct(us)}  ${(us / 1000).toFixed(0).padStart(6)} ms  ${name}\n`);

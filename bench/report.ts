@@ -49,7 +49,6 @@ export interface Results {
   errors: string[];
 }
 
-
 /** Each load process's ELU, then the probe's: which of them, if any, set the pace. */
 function elus(load: number[] | undefined, probe?: number): string {
   const each = (load ?? []).map((elu) => fixed(elu, 2)).join(" ");
@@ -76,7 +75,20 @@ export function targetVerdict(r: LatencyResult): string {
 
 function fanoutTable(rows: FanoutResult[]): string {
   return markdownTable(
-    ["clients (procs)", "entries/s per client", "deliveries/s", "bare XREAD entries/s", "ratio", "entries/emit", "server µs CPU/delivery", "server cores", "server ELU", "client ELU", "machine busy", "notes"],
+    [
+      "clients (procs)",
+      "entries/s per client",
+      "deliveries/s",
+      "bare XREAD entries/s",
+      "ratio",
+      "entries/emit",
+      "server µs CPU/delivery",
+      "server cores",
+      "server ELU",
+      "client ELU",
+      "machine busy",
+      "notes",
+    ],
     rows.map((r) => {
       // A saturated measurer caps the figure: the server delivered at least this much.
       const lower = bound(r) ? "≥ " : "";
@@ -104,7 +116,24 @@ function fanoutTable(rows: FanoutResult[]): string {
 
 function latencyTable(rows: LatencyResult[]): string {
   return markdownTable(
-    ["entries/s (achieved)", "clients (procs)", "p50 ms", "p99 ms", "max ms", "probe p50/p99 ms", "bare p50/p99 ms", "probe p99 ÷ bare", `p99 ≤ ${TARGET.p99Ms} ms`, "entries/emit", "server cores", "server ELU", "server µs CPU/delivery", "client ELU (each · probe)", "machine busy", "notes"],
+    [
+      "entries/s (achieved)",
+      "clients (procs)",
+      "p50 ms",
+      "p99 ms",
+      "max ms",
+      "probe p50/p99 ms",
+      "bare p50/p99 ms",
+      "probe p99 ÷ bare",
+      `p99 ≤ ${TARGET.p99Ms} ms`,
+      "entries/emit",
+      "server cores",
+      "server ELU",
+      "server µs CPU/delivery",
+      "client ELU (each · probe)",
+      "machine busy",
+      "notes",
+    ],
     rows.map((r) => {
       const all = atMost(bound(r));
       const probe = atMost(probeBound(r));
@@ -156,7 +185,22 @@ function feedSalesTable(r: FeedSalesResult): string {
     ];
   };
   return markdownTable(
-    ["step", "entries/s (achieved)", "probe lag p50/p99 ms", "all tabs p50/p99 ms", "sale p50/p99 ms", "sold/s", "not sold", "server ms CPU/sale", "entries/emit", "server cores", "server ELU", "client ELU (each · probe)", "machine busy", "notes"],
+    [
+      "step",
+      "entries/s (achieved)",
+      "probe lag p50/p99 ms",
+      "all tabs p50/p99 ms",
+      "sale p50/p99 ms",
+      "sold/s",
+      "not sold",
+      "server ms CPU/sale",
+      "entries/emit",
+      "server cores",
+      "server ELU",
+      "client ELU (each · probe)",
+      "machine busy",
+      "notes",
+    ],
     [row("idle: a writer XADDs", r.idle), row("selling: POST /api/tickets", r.selling, r.selling)],
     [false, true, true, true, true, true, true, true, true, true, true, false, true, false],
   );
@@ -164,28 +208,48 @@ function feedSalesTable(r: FeedSalesResult): string {
 
 function salesTable(rows: SalesResult[]): string {
   return markdownTable(
-    ["seats per sale", "concurrency", "requests", "requests/s", "seats/s", "p50 ms", "p99 ms", "max ms", "non-201", "server cores", "server ELU", "server µs CPU/request", "notes"],
+    [
+      "seats per sale",
+      "concurrency",
+      "requests",
+      "requests/s",
+      "seats/s",
+      "p50 ms",
+      "p99 ms",
+      "max ms",
+      "non-201",
+      "server cores",
+      "server ELU",
+      "server µs CPU/request",
+      "notes",
+    ],
     rows.map((r) => [
-        String(r.seatsPerSale ?? 1),
-        String(r.concurrency),
-        int(r.requests),
-        (bound(r) ? "≥ " : "") + int(r.requestsPerS),
-        (bound(r) ? "≥ " : "") + int(r.requestsPerS * (r.seatsPerSale ?? 1)),
-        ms(r.latency.p50),
-        ms(r.latency.p99),
-        ms(r.latency.max),
-        int(r.non201),
-        fixed(r.serverCores, 2),
-        fixed(r.serverElu ?? NaN, 2),
-        fixed(r.serverCpuUsPerRequest, 0),
-        notes(r, r.firstFailure ? [`first failure: ${r.firstFailure.replace(/\s+/g, " ").slice(0, 120)}`] : []),
-      ]),
+      String(r.seatsPerSale ?? 1),
+      String(r.concurrency),
+      int(r.requests),
+      (bound(r) ? "≥ " : "") + int(r.requestsPerS),
+      (bound(r) ? "≥ " : "") + int(r.requestsPerS * (r.seatsPerSale ?? 1)),
+      ms(r.latency.p50),
+      ms(r.latency.p99),
+      ms(r.latency.max),
+      int(r.non201),
+      fixed(r.serverCores, 2),
+      fixed(r.serverElu ?? NaN, 2),
+      fixed(r.serverCpuUsPerRequest, 0),
+      notes(r, r.firstFailure ? [`first failure: ${r.firstFailure.replace(/\s+/g, " ").slice(0, 120)}`] : []),
+    ]),
     [true, true, true, true, true, true, true, true, true, true, true, true, false],
   );
 }
 
 function groupsTable(r: GroupsResult): string {
-  const row = (what: string, summary: { p50: number; p99: number; max: number }, target: string) => [what, ms(summary.p50), ms(summary.p99), ms(summary.max), target];
+  const row = (what: string, summary: { p50: number; p99: number; max: number }, target: string) => [
+    what,
+    ms(summary.p50),
+    ms(summary.p99),
+    ms(summary.max),
+    target,
+  ];
   const verdict = (p99: number) => (p99 <= 50 ? "met (≤ 50 ms)" : "missed (> 50 ms)");
   return [
     markdownTable(
@@ -225,7 +289,18 @@ function deskTable(r: DeskResult): string {
   const verdict = (p: DeskResult["pages"][number]) =>
     p.fps >= r.target.fps && p.heapPeakMiB <= r.target.heapMiB ? "met" : `missed (≥ ${r.target.fps} fps, ≤ ${r.target.heapMiB} MB)`;
   return markdownTable(
-    ["page", "fps", "fps at rest", "frames > 50 ms", "longest frame ms", "main thread busy", "of it JS", "JS heap MB (peak)", "target", "notes"],
+    [
+      "page",
+      "fps",
+      "fps at rest",
+      "frames > 50 ms",
+      "longest frame ms",
+      "main thread busy",
+      "of it JS",
+      "JS heap MB (peak)",
+      "target",
+      "notes",
+    ],
     r.pages.map((p) => [
       p.path === "/" ? "desk (/): form, chart, feed" : `board (${p.path})`,
       fixed(p.fps, 1),
@@ -239,7 +314,10 @@ function deskTable(r: DeskResult): string {
       notes(
         r,
         p.path === "/"
-          ? [`chart counted ${int(r.chartCounted)} of ${int(r.written)} written`, ...(r.titledRows !== undefined ? [`${int(r.titledRows)} feed rows on screen named their film`] : [])]
+          ? [
+              `chart counted ${int(r.chartCounted)} of ${int(r.written)} written`,
+              ...(r.titledRows !== undefined ? [`${int(r.titledRows)} feed rows on screen named their film`] : []),
+            ]
           : [],
       ),
     ]),
@@ -248,7 +326,14 @@ function deskTable(r: DeskResult): string {
 }
 
 function searchTable(r: SearchResult): string {
-  const row = (what: string, s: SearchResult["best"]) => [what, ms(s.firstAnswerMs), ms(s.firstResultMs), ms(s.totalMs), int(s.requests), int(s.scanned)];
+  const row = (what: string, s: SearchResult["best"]) => [
+    what,
+    ms(s.firstAnswerMs),
+    ms(s.firstResultMs),
+    ms(s.totalMs),
+    int(s.requests),
+    int(s.scanned),
+  ];
   return markdownTable(
     ["run", "first answer ms", "first result ms", "total ms", "requests", "entries scanned"],
     [row("median", r.median), row("best", r.best)],
@@ -258,10 +343,25 @@ function searchTable(r: SearchResult): string {
 
 function consumersTable(r: ConsumersResult): string {
   return markdownTable(
-    ["worker", "burst", "acked", "entries/s", "XADD→ack p50 / p99 ms", "bare entries/s", "bare p50 / p99 ms", "ratio", "worker cores (ELU)", "redis cores", "machine busy", "notes"],
+    [
+      "worker",
+      "burst",
+      "acked",
+      "entries/s",
+      "XADD→ack p50 / p99 ms",
+      "bare entries/s",
+      "bare p50 / p99 ms",
+      "ratio",
+      "worker cores (ELU)",
+      "redis cores",
+      "machine busy",
+      "notes",
+    ],
     r.rows.map((row) => {
       const { worker: w, bare: b } = row;
-      const extra = w.complete ? [] : [`time-boxed at ${r.timeoutMs / 1000} s: acked ${int(w.acked)} of ${int(row.entries)}, p50/p99 over those`];
+      const extra = w.complete
+        ? []
+        : [`time-boxed at ${r.timeoutMs / 1000} s: acked ${int(w.acked)} of ${int(row.entries)}, p50/p99 over those`];
       if (!b.complete) extra.push(`bare loop acked ${int(b.acked)} only`);
       if (w.elu >= 0.9) extra.push("worker CPU-bound");
       return [
@@ -292,7 +392,20 @@ function soakTable(r: SoakResult): string {
     .join(", ");
   return [
     markdownTable(
-      ["sales asked/s", "sold/s (achieved)", "sold", "not sold", "sale p50 / p99 ms", "acknowledged but missing", "written, answered 503", "tabs (procs)", "lost", "duplicated", "out of order", "feed lag p50 / p99 / worst ms"],
+      [
+        "sales asked/s",
+        "sold/s (achieved)",
+        "sold",
+        "not sold",
+        "sale p50 / p99 ms",
+        "acknowledged but missing",
+        "written, answered 503",
+        "tabs (procs)",
+        "lost",
+        "duplicated",
+        "out of order",
+        "feed lag p50 / p99 / worst ms",
+      ],
       [
         [
           int(r.options.rate),
@@ -334,9 +447,17 @@ export function render(results: Results, before?: { label: string; results: Resu
     parts.push("", "**Warning**: the production build was older than the sources, so these figures are for older code.");
   }
   if (results.server.cpuProfileDir) {
-    parts.push("", `**Profiled**: the server ran the V8 profiler in every window (profiles in \`${results.server.cpuProfileDir}\`), so its figures include the profiler's cost.`);
+    parts.push(
+      "",
+      `**Profiled**: the server ran the V8 profiler in every window (profiles in \`${results.server.cpuProfileDir}\`), so its figures include the profiler's cost.`,
+    );
   }
-  parts.push("", "**Issue 12 targets** (ratios within one run; the probe is one tab alone in its own process).", "", summaryTable(results, before));
+  parts.push(
+    "",
+    "**Issue 12 targets** (ratios within one run; the probe is one tab alone in its own process).",
+    "",
+    summaryTable(results, before),
+  );
   if (results.fanout.length > 0) {
     const n = results.fanout[0]!.entries;
     parts.push("", `**Fan-out**: a burst of ${int(n)} pipelined XADDs, delivered to every socket.`, "", fanoutTable(results.fanout));
@@ -357,10 +478,20 @@ export function render(results: Results, before?: { label: string; results: Resu
   }
   const salesRows = [results.sales, results.multiSales].filter((r): r is SalesResult => !!r);
   if (salesRows.length > 0) {
-    parts.push("", `**POST /api/tickets** (${fixed(salesRows[0]!.durationS, 1)} s each; single seats, then 4 seats per sale).`, "", salesTable(salesRows));
+    parts.push(
+      "",
+      `**POST /api/tickets** (${fixed(salesRows[0]!.durationS, 1)} s each; single seats, then 4 seats per sale).`,
+      "",
+      salesTable(salesRows),
+    );
   }
   if (results.groups) {
-    parts.push("", `**Consumer groups** (set-up of ${int(results.groups.pending)} pending took ${fixed(results.groups.setupS, 0)} s).`, "", groupsTable(results.groups));
+    parts.push(
+      "",
+      `**Consumer groups** (set-up of ${int(results.groups.pending)} pending took ${fixed(results.groups.setupS, 0)} s).`,
+      "",
+      groupsTable(results.groups),
+    );
   }
   if (results.desk) {
     const d = results.desk;
@@ -381,11 +512,21 @@ export function render(results: Results, before?: { label: string; results: Resu
     );
   }
   if (results.consumers) {
-    parts.push("", "**Workers against a burst**: each worker in its own process and group, beside a bare XREADGROUP+XACK loop in another, on the same pipelined burst.", "", consumersTable(results.consumers));
+    parts.push(
+      "",
+      "**Workers against a burst**: each worker in its own process and group, beside a bare XREADGROUP+XACK loop in another, on the same pipelined burst.",
+      "",
+      consumersTable(results.consumers),
+    );
   }
   if (results.soak) {
     const o = results.soak.options;
-    parts.push("", `**Soak**: ${o.durationMs / 1000} s of POST /api/tickets at ${int(o.rate)}/s with ${o.tabs} tabs, Redis killed at ${o.killAtMs / 1000} s.`, "", soakTable(results.soak));
+    parts.push(
+      "",
+      `**Soak**: ${o.durationMs / 1000} s of POST /api/tickets at ${int(o.rate)}/s with ${o.tabs} tabs, Redis killed at ${o.killAtMs / 1000} s.`,
+      "",
+      soakTable(results.soak),
+    );
   }
   parts.push(
     "",

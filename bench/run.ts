@@ -86,7 +86,6 @@ async function abort(reason: string, code: number): Promise<never> {
   process.exit(code);
 }
 
-
 const PHASES = ["fanout", "latency", "feedsales", "sales", "groups", "soak", "desk", "consumers", "search"] as const;
 type Phase = (typeof PHASES)[number];
 
@@ -171,7 +170,9 @@ async function main(): Promise<void> {
     const { waitedMs, quiet } = await waitForQuiet(rig, Math.min(PLAN.quiet.perPhaseMs, quietBudgetMs));
     quietBudgetMs = Math.max(0, quietBudgetMs - waitedMs);
     results.quietWaitS += waitedMs / 1000;
-    progress(`${name}${waitedMs > 500 ? ` (after waiting ${Math.round(waitedMs / 1000)} s for other processes${quiet ? "" : ", in vain"})` : ""}`);
+    progress(
+      `${name}${waitedMs > 500 ? ` (after waiting ${Math.round(waitedMs / 1000)} s for other processes${quiet ? "" : ", in vain"})` : ""}`,
+    );
     const outcome = await work().catch((error: unknown) => {
       results.errors.push(`${name}: ${error instanceof Error ? error.message : String(error)}`);
       return undefined;
@@ -210,7 +211,8 @@ async function main(): Promise<void> {
   if (selected.has("groups")) results.groups = (await phase("consumer groups", () => groups(rig, PLAN.groups))) ?? null;
   if (selected.has("soak")) results.soak = (await phase("soak with a Redis restart", () => soak(PLAN.soak, progress))) ?? null;
   if (selected.has("desk")) results.desk = (await phase("desk and board in Chromium", () => desk(rig, PLAN.desk))) ?? null;
-  if (selected.has("consumers")) results.consumers = (await phase("workers against a burst", () => consumers(rig, PLAN.consumers, progress))) ?? null;
+  if (selected.has("consumers"))
+    results.consumers = (await phase("workers against a burst", () => consumers(rig, PLAN.consumers, progress))) ?? null;
   // Last: it replaces the stream with one of a million entries.
   if (selected.has("search")) results.search = (await phase("search over a million entries", () => search(rig, PLAN.search))) ?? null;
 

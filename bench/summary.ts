@@ -87,7 +87,11 @@ const ROWS: { figure: string; target: string; read(r: Results): Figure }[] = [
     read: (r) => {
       const s = r.sales;
       if (!s) return NONE;
-      return { text: `${fixed(s.serverCpuUsPerRequest / 1000, 2)} ms (${int(s.requestsPerS)} sales/s)`, ok: s.serverCpuUsPerRequest <= 1000, saturated: false };
+      return {
+        text: `${fixed(s.serverCpuUsPerRequest / 1000, 2)} ms (${int(s.requestsPerS)} sales/s)`,
+        ok: s.serverCpuUsPerRequest <= 1000,
+        saturated: false,
+      };
     },
   },
   {
@@ -99,7 +103,9 @@ const ROWS: { figure: string; target: string; read(r: Results): Figure }[] = [
       if (!r.desk || !desk) return NONE;
       const board = page("/screenings");
       return {
-        text: `${fixed(desk.fps, 1)} fps (${ms(desk.maxFrameMs)} ms)` + (board ? `; board ${fixed(board.fps, 1)} fps (${ms(board.maxFrameMs)} ms)` : ""),
+        text:
+          `${fixed(desk.fps, 1)} fps (${ms(desk.maxFrameMs)} ms)` +
+          (board ? `; board ${fixed(board.fps, 1)} fps (${ms(board.maxFrameMs)} ms)` : ""),
         ok: desk.fps >= 55 && desk.maxFrameMs <= 50,
         saturated: false,
       };
@@ -117,7 +123,13 @@ const day = (r: Results) => r.machine.date.slice(0, 16).replace("T", " ");
 
 /** The issue's targets for this run and, when given, the same figures from an earlier one beside them. */
 export function summaryTable(after: Results, before?: { label: string; results: Results }, afterLabel = "this run"): string {
-  const headers = ["figure", ...(before ? [`${before.label} (${day(before.results)})`] : []), `${afterLabel} (${day(after)})`, "target", "verdict"];
+  const headers = [
+    "figure",
+    ...(before ? [`${before.label} (${day(before.results)})`] : []),
+    `${afterLabel} (${day(after)})`,
+    "target",
+    "verdict",
+  ];
   return markdownTable(
     headers,
     ROWS.map((row) => {

@@ -15,7 +15,11 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
       cache: "no-store",
       signal: init.signal,
     });
-    const body = (response.status === 204 ? {} : await response.json().catch(() => ({}))) as T & { error?: string; field?: string; problems?: { path: string; message: string }[] };
+    const body = (response.status === 204 ? {} : await response.json().catch(() => ({}))) as T & {
+      error?: string;
+      field?: string;
+      problems?: { path: string; message: string }[];
+    };
     if (response.ok) return { ok: true, status: response.status, data: body, headers: response.headers };
     return {
       ok: false,

@@ -14,18 +14,36 @@ async function seriousViolations(page: Page): Promise<string[]> {
   const { violations } = await new AxeBuilder({ page }).withTags(TAGS).analyze();
   return violations
     .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
-    .map((violation) => `${violation.id} (${violation.impact}): ${violation.help} — ${violation.nodes.map((node) => node.target.join(" ")).slice(0, 3).join(", ")}`);
+    .map(
+      (violation) =>
+        `${violation.id} (${violation.impact}): ${violation.help} — ${violation.nodes
+          .map((node) => node.target.join(" "))
+          .slice(0, 3)
+          .join(", ")}`,
+    );
 }
 
 test.use({ viewport: { width: 1440, height: 900 } });
 
-test("every page, signed in as a supervisor with data on it, has no serious or critical accessibility violations", async ({ page, app, redisCli }) => {
+test("every page, signed in as a supervisor with data on it, has no serious or critical accessibility violations", async ({
+  page,
+  app,
+  redisCli,
+}) => {
   test.setTimeout(120_000);
   const put = async (path: string, data: unknown) => expect((await page.request.put(`${app.baseURL}${path}`, { data })).status()).toBe(201);
   await put("/api/program/movies/53", { title: "Dune: Part Two", runtimeMinutes: 166 });
-  await put("/api/program/halls/2", { name: "Hall 2", rows: [{ row: "A", seats: 8, aisles: [4], wheelchair: [1] }, { row: "B", seats: 8, aisles: [4] }] });
+  await put("/api/program/halls/2", {
+    name: "Hall 2",
+    rows: [
+      { row: "A", seats: 8, aisles: [4], wheelchair: [1] },
+      { row: "B", seats: 8, aisles: [4] },
+    ],
+  });
   await put("/api/program/showings/832", { movieId: 53, hallId: "2", startsAt: inMinutes(90), price: 1250 });
-  const sold = await page.request.post(`${app.baseURL}/api/tickets`, { data: { name: "The Crews family", seats: ["B1", "B2"], movieId: 53, sessionId: 832 } });
+  const sold = await page.request.post(`${app.baseURL}/api/tickets`, {
+    data: { name: "The Crews family", seats: ["B1", "B2"], movieId: 53, sessionId: 832 },
+  });
   expect(sold.status()).toBe(201);
   const created = await page.request.post(`${app.baseURL}/api/groups`, { data: { name: GROUP, start: "0" } });
   expect(created.status()).toBe(201);
@@ -85,7 +103,9 @@ test("the claim dialog opens, takes focus and closes with the keyboard alone, ha
   // The page behind is inert: Tab moves among the dialog's controls (and, past the last, to the browser's own UI), never to the page.
   for (let i = 0; i < 6; i++) {
     await page.keyboard.press("Tab");
-    const where = await dialog.evaluate((node) => (node.contains(document.activeElement) ? "dialog" : document.activeElement === document.body ? "browser" : "page"));
+    const where = await dialog.evaluate((node) =>
+      node.contains(document.activeElement) ? "dialog" : document.activeElement === document.body ? "browser" : "page",
+    );
     expect(where).not.toBe("page");
   }
   await page.keyboard.press("Escape");

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { ADMIN_PASSWORD, expect, test } from "./fixtures";
 import { feedEntry, openDesk, sell } from "./support/desk";
-import { consumerRow, GROUP, groupCard, openLive, pendingEntry, runSeedGroupCommands, xpendingSummary } from "./support/groups";
+import { consumerRow, GROUP, groupCard, openLive, pendingEntry, runTutorialGroupCommands, xpendingSummary } from "./support/groups";
 import { addPerson, firstSignIn, signedOutPage, signInError, signInWithForm, staffRow } from "./support/people";
 
 const ADMIN = { username: "admin", password: ADMIN_PASSWORD };
@@ -14,7 +14,9 @@ declare global {
   }
 }
 
-test("a signed-out browser is sent to /login and back to /groups after signing in; a wrong password is refused", async ({ openPage }, testInfo) => {
+test("a signed-out browser is sent to /login and back to /groups after signing in; a wrong password is refused", async ({
+  openPage,
+}, testInfo) => {
   const page = await signedOutPage(openPage);
   await page.goto("/groups");
   await expect(page).toHaveURL(/\/login\?next=%2Fgroups$/);
@@ -103,7 +105,7 @@ test("a seller added on /staff chooses a password at first sign-in, sells as the
 });
 
 test("an ack by the supervisor is in the audit trail under their name", async ({ page, app, redisCli }, testInfo) => {
-  const [alma] = (await runSeedGroupCommands(redisCli, app.stream)) as [string, string];
+  const [alma] = (await runTutorialGroupCommands(redisCli, app.stream)) as [string, string];
   await openLive(page, `/groups/${GROUP}`);
   await pendingEntry(page, alma).getByRole("button", { name: "Ack", exact: true }).click();
   await expect(page.getByTestId("pending-count")).toHaveText("1");
@@ -151,7 +153,9 @@ test("disabling a seller on /staff takes their open desk off the live link and b
     const row = staffRow(page, person.username);
     clicks.push(Date.now());
     await row.getByRole("button", { name: "Disable" }).click();
-    await expect(seller, `${person.username}'s desk was not closed within ${CLOSE_BOUND_MS} ms`).toHaveURL(/\/login(\?|$)/, { timeout: CLOSE_BOUND_MS });
+    await expect(seller, `${person.username}'s desk was not closed within ${CLOSE_BOUND_MS} ms`).toHaveURL(/\/login(\?|$)/, {
+      timeout: CLOSE_BOUND_MS,
+    });
     await expect(seller.getByRole("heading", { name: "Sign in to StreamDesk" })).toBeVisible();
     await expect(link).toHaveCount(0);
     await expect(row).toContainText("disabled");
@@ -166,7 +170,10 @@ test("disabling a seller on /staff takes their open desk off the live link and b
   await expect(seller).toHaveURL(/\/login/);
 });
 
-test("a password reset on /staff must be changed at the next sign-in, and a disabled account enabled again signs in", async ({ page, openPage }) => {
+test("a password reset on /staff must be changed at the next sign-in, and a disabled account enabled again signs in", async ({
+  page,
+  openPage,
+}) => {
   const RESET = "reset-by-supervisor-321";
   const AFTER_RESET = "sams-newer-password-654";
   await openLive(page, "/staff");

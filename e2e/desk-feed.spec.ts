@@ -21,7 +21,10 @@ async function lastFeedIds(page: Page): Promise<string[]> {
   });
 }
 
-test("Load older sales pages back to the start; live sales beyond 10,000 push the oldest out, and Load older brings them back", async ({ page, app }) => {
+test("Load older sales pages back to the start; live sales beyond 10,000 push the oldest out, and Load older brings them back", async ({
+  page,
+  app,
+}) => {
   const older = await xaddMany(app.redisPort, app.stream, 1000, guest("Early"));
   await openDesk(page);
   const count = page.getByTestId("feed-count");
@@ -73,7 +76,9 @@ test("after a reconnect the link says Catching up… while the missed entries ar
   await expect(page.getByTestId("feed-count")).toHaveText("8,000 entries");
   expect((await feedIds(page))[0]).toBe(missed.at(-1));
 
-  const states = await page.evaluate(() => (window as unknown as { __linkStates: string[] }).__linkStates.map((line) => line.replace(/\d{1,2}:\d{2}:\d{2}.*/, "<time>")));
+  const states = await page.evaluate(() =>
+    (window as unknown as { __linkStates: string[] }).__linkStates.map((line) => line.replace(/\d{1,2}:\d{2}:\d{2}.*/, "<time>")),
+  );
   expect(states).toEqual(["down: Live link down since <time>", "catching-up: Catching up…", "live: Live"]);
 });
 
@@ -81,7 +86,10 @@ test("after a reconnect the link says Catching up… while the missed entries ar
 test.describe(() => {
   test.use({ baseURL: undefined, storageState: undefined });
 
-  test("when the instance dies while a sale is on its way, the desk says it may or may not have gone through", async ({ launch, browser }) => {
+  test("when the instance dies while a sale is on its way, the desk says it may or may not have gone through", async ({
+    launch,
+    browser,
+  }) => {
     const server = await launch();
     const { page, close } = await pageOn(browser, server);
     await openDesk(page);

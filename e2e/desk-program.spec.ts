@@ -40,7 +40,14 @@ async function put(request: APIRequestContext, origin: string, path: string, dat
   expect(response.status(), `PUT ${path}: ${await response.text()}`).toBe(201);
 }
 
-async function sellThroughApi(request: APIRequestContext, origin: string, name: string, seats: string[], movieId: number, sessionId: number) {
+async function sellThroughApi(
+  request: APIRequestContext,
+  origin: string,
+  name: string,
+  seats: string[],
+  movieId: number,
+  sessionId: number,
+) {
   const response = await request.post("/api/tickets", { data: { name, seats, movieId, sessionId }, headers: { origin } });
   expect(response.status(), await response.text()).toBe(201);
 }
@@ -72,10 +79,30 @@ test("the desk sells a programme showing: picked by typing, four seats by keyboa
   await put(page.request, origin, "/api/program/movies/3", { title: "Wallace & Gromit: Vengeance Most Fowl", runtimeMinutes: 79 });
   await put(page.request, origin, "/api/program/halls/2", HALL_2);
   await put(page.request, origin, "/api/program/halls/1", HALL_1);
-  await put(page.request, origin, "/api/program/showings/901", { movieId: 1, hallId: "2", startsAt: new Date(duneAt).toISOString(), price: 1250 });
-  await put(page.request, origin, "/api/program/showings/902", { movieId: 1, hallId: "2", startsAt: new Date(duneAt + 24 * 60 * MINUTE).toISOString(), price: 1250 });
-  await put(page.request, origin, "/api/program/showings/903", { movieId: 2, hallId: "1", startsAt: new Date(now + 90 * MINUTE).toISOString(), price: 900 });
-  await put(page.request, origin, "/api/program/showings/904", { movieId: 3, hallId: "1", startsAt: new Date(now - 20 * MINUTE).toISOString(), price: 900 });
+  await put(page.request, origin, "/api/program/showings/901", {
+    movieId: 1,
+    hallId: "2",
+    startsAt: new Date(duneAt).toISOString(),
+    price: 1250,
+  });
+  await put(page.request, origin, "/api/program/showings/902", {
+    movieId: 1,
+    hallId: "2",
+    startsAt: new Date(duneAt + 24 * 60 * MINUTE).toISOString(),
+    price: 1250,
+  });
+  await put(page.request, origin, "/api/program/showings/903", {
+    movieId: 2,
+    hallId: "1",
+    startsAt: new Date(now + 90 * MINUTE).toISOString(),
+    price: 900,
+  });
+  await put(page.request, origin, "/api/program/showings/904", {
+    movieId: 3,
+    hallId: "1",
+    startsAt: new Date(now - 20 * MINUTE).toISOString(),
+    price: 900,
+  });
   for (const [name, seats] of EARLIER_SALES) await sellThroughApi(page.request, origin, name, seats, 1, 901);
   await sellThroughApi(page.request, origin, "Townes", ["C5", "C6"], 2, 903);
 
@@ -84,7 +111,9 @@ test("the desk sells a programme showing: picked by typing, four seats by keyboa
   await watcher.goto("/?movieId=1&sessionId=901");
   await expect(watcher.getByTestId("link-state")).toHaveAttribute("data-state", "live");
   // Movie and Session from the address name a programme showing: the picker shows it chosen.
-  await expect(watcher.getByRole("combobox", { name: "Screening" })).toHaveValue(new RegExp(`^${DUNE} · ${hhmm(now + 60 * MINUTE)} · Hall 2`));
+  await expect(watcher.getByRole("combobox", { name: "Screening" })).toHaveValue(
+    new RegExp(`^${DUNE} · ${hhmm(now + 60 * MINUTE)} · Hall 2`),
+  );
 
   await openDesk(page);
   const duneName = new RegExp(`^${DUNE} · ${hhmm(duneAt)} · Hall 2( · tomorrow)?$`);
@@ -102,7 +131,9 @@ test("the desk sells a programme showing: picked by typing, four seats by keyboa
   const options = page.getByRole("listbox", { name: "Screenings" }).getByRole("option");
   // Both Dune showings, the sooner first and active; nothing of the others.
   await expect(options).toHaveCount(2);
-  await expect(options.first()).toHaveAccessibleName(new RegExp(`^${DUNE} · ${hhmm(duneAt)} · Hall 2( · tomorrow)?, ${HALL_2_CAPACITY - EARLIER_SEATS} left$`));
+  await expect(options.first()).toHaveAccessibleName(
+    new RegExp(`^${DUNE} · ${hhmm(duneAt)} · Hall 2( · tomorrow)?, ${HALL_2_CAPACITY - EARLIER_SEATS} left$`),
+  );
   await expect(options.nth(1)).toHaveAccessibleName(new RegExp(`^${DUNE} · ${hhmm(duneAt)} · Hall 2 · \\w+.*, ${HALL_2_CAPACITY} left$`));
   await expect(options.first()).toHaveAttribute("aria-selected", "true");
   await expect(picker).toHaveAttribute("aria-activedescendant", (await options.first().getAttribute("id"))!);
@@ -137,7 +168,9 @@ test("the desk sells a programme showing: picked by typing, four seats by keyboa
   await expect(sellFour).toBeVisible();
   await expect(page.getByTestId("sale-total")).toHaveText("4 × 12.50 = 50.00");
   await page.screenshot({ path: join(testInfo.outputDir, "desk-keyboard.png") });
-  await page.locator("section", { has: page.getByTestId("seat-map") }).screenshot({ path: join(testInfo.outputDir, "seat-map-keyboard.png") });
+  await page
+    .locator("section", { has: page.getByTestId("seat-map") })
+    .screenshot({ path: join(testInfo.outputDir, "seat-map-keyboard.png") });
 
   const before = Number(await redisCli("XLEN", app.stream));
   await page.keyboard.press("Tab");
@@ -153,7 +186,20 @@ test("the desk sells a programme showing: picked by typing, four seats by keyboa
   const entries = Array.from({ length: 4 }, (_, i) => lines.slice(i * 13, i * 13 + 13)).reverse();
   const ids = entries.map((entry) => entry[0]!);
   expect(entries.map((entry) => entry.slice(1))).toEqual(
-    ["F5", "F6", "F7", "F8"].map((s) => ["name", "Ada Lovelace", "seat", s, "movieId", "1", "sessionId", "901", "soldBy", "admin", "price", "1250"]),
+    ["F5", "F6", "F7", "F8"].map((s) => [
+      "name",
+      "Ada Lovelace",
+      "seat",
+      s,
+      "movieId",
+      "1",
+      "sessionId",
+      "901",
+      "soldBy",
+      "admin",
+      "price",
+      "1250",
+    ]),
   );
   await expect(status).toHaveText(`Sold F5, F6, F7, F8 to Ada Lovelace. Entries ${ids.join(", ")}.`);
   await expect(name).toHaveValue("");

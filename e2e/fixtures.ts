@@ -2,7 +2,15 @@ import { launchNode, waitForHealth } from "../harness/app-process";
 import { childEnv } from "../harness/env";
 import { freePort } from "../harness/ports";
 import { randomUUID } from "node:crypto";
-import { test as base, expect, type APIRequest, type BrowserContext, type BrowserContextOptions, type Page, type TestInfo } from "@playwright/test";
+import {
+  test as base,
+  expect,
+  type APIRequest,
+  type BrowserContext,
+  type BrowserContextOptions,
+  type Page,
+  type TestInfo,
+} from "@playwright/test";
 import { e2eRedisPort } from "./support/env";
 import { exited, groupAlive, redisCliArgs, redisCliTyped, signalGroup, waitFor } from "./support/processes";
 
@@ -67,7 +75,18 @@ async function startApp(requests: APIRequest, options: ServerOptions = {}): Prom
 
   // The app reads nothing else that matters; drop anything from the caller's shell that would redirect it.
   const env = childEnv();
-  for (const name of ["REDIS_CLUSTER_NODES", "SEAT_ROWS", "SEATS_PER_ROW", "FEED_BATCH", "FEED_BLOCK_MS", "FEED_COALESCE_MS", "LOG_LEVEL", "TICKETS_RETENTION", "METRICS_TOKEN"]) delete env[name];
+  for (const name of [
+    "REDIS_CLUSTER_NODES",
+    "SEAT_ROWS",
+    "SEATS_PER_ROW",
+    "FEED_BATCH",
+    "FEED_BLOCK_MS",
+    "FEED_COALESCE_MS",
+    "LOG_LEVEL",
+    "TICKETS_RETENTION",
+    "METRICS_TOKEN",
+  ])
+    delete env[name];
   Object.assign(env, {
     NODE_ENV: "production",
     NEXT_TELEMETRY_DISABLED: "1",
@@ -100,11 +119,15 @@ async function startApp(requests: APIRequest, options: ServerOptions = {}): Prom
 
   try {
     await server.waitFor(/StreamDesk listening on/, START_LIMIT_MS);
-    await waitForHealth(baseURL, START_LIMIT_MS, () => (server.running() ? null : `the server exited with ${child.exitCode ?? child.signalCode}`));
+    await waitForHealth(baseURL, START_LIMIT_MS, () =>
+      server.running() ? null : `the server exited with ${child.exitCode ?? child.signalCode}`,
+    );
   } catch (error) {
     await stop();
     const reason = error instanceof Error ? (error.message.split("\n")[0] ?? "") : String(error);
-    throw new Error(`StreamDesk did not start (${reason}).\n${tail(server.stderr()) || "(stderr was empty)"}\n--- stdout (tail) ---\n${tail(server.stdout())}`);
+    throw new Error(
+      `StreamDesk did not start (${reason}).\n${tail(server.stderr()) || "(stderr was empty)"}\n--- stdout (tail) ---\n${tail(server.stdout())}`,
+    );
   }
 
   // Always sign in, never only when a probe is refused: if authentication broke open, every spec would
@@ -156,7 +179,10 @@ export interface LaunchedApp extends RunningApp {
 export type Launch = (options?: ServerOptions) => Promise<LaunchedApp>;
 
 async function attachOutput(server: StartedApp, testInfo: TestInfo): Promise<void> {
-  await testInfo.attach(`server-output-${server.app.baseURL.split(":").at(-1)}.txt`, { body: server.app.output(), contentType: "text/plain" });
+  await testInfo.attach(`server-output-${server.app.baseURL.split(":").at(-1)}.txt`, {
+    body: server.app.output(),
+    contentType: "text/plain",
+  });
 }
 
 /**
@@ -219,7 +245,15 @@ export const test = base.extend<Fixtures>({
           server.signal("SIGKILL", true);
           await server.exit;
           // Wait until nothing answers on the port, so the server can be started there anew.
-          await waitFor(async () => !(await fetch(`${server.app.baseURL}/api/health`).then(() => true, () => false)), STOP_GRACE_MS, "the killed server still answers");
+          await waitFor(
+            async () =>
+              !(await fetch(`${server.app.baseURL}/api/health`).then(
+                () => true,
+                () => false,
+              )),
+            STOP_GRACE_MS,
+            "the killed server still answers",
+          );
         },
         async terminate() {
           const began = performance.now();

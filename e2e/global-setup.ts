@@ -13,7 +13,9 @@ function buildIfStale(): void {
 /** Starts the run's own redis-server, away from anything on 6379; global-teardown stops it. */
 async function startRedis(): Promise<void> {
   const redis = await startRedisServer({ stderr: "inherit" }).catch((error: NodeJS.ErrnoException) => {
-    throw error.code === "ENOENT" ? new Error(`e2e: cannot run redis-server (${error.message}); install it (apt-get install redis-server).`) : error;
+    throw error.code === "ENOENT"
+      ? new Error(`e2e: cannot run redis-server (${error.message}); install it (apt-get install redis-server).`)
+      : error;
   });
   // If the runner dies without reaching global-teardown, Redis must not outlive it.
   process.once("exit", () => void redis.kill());

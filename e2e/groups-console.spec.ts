@@ -9,13 +9,17 @@ import {
   pendingEntry,
   pendingIds,
   pendingMany,
-  runSeedGroupCommands,
+  runTutorialGroupCommands,
   xpendingRows,
   xpendingSummary,
 } from "./support/groups";
 
-test("Delete on a group's card asks first, saying how many messages are pending; Keep it keeps the group", async ({ page, app, redisCli }) => {
-  await runSeedGroupCommands(redisCli, app.stream);
+test("Delete on a group's card asks first, saying how many messages are pending; Keep it keeps the group", async ({
+  page,
+  app,
+  redisCli,
+}) => {
+  await runTutorialGroupCommands(redisCli, app.stream);
   expect(await redisCli("XGROUP", "CREATE", app.stream, "accounting", "$")).toBe("OK");
   await openLive(page, "/groups");
   const card = groupCard(page, GROUP);
@@ -44,7 +48,11 @@ test("Delete on a group's card asks first, saying how many messages are pending;
   expect(await redisCli("XLEN", app.stream)).toBe("2");
 });
 
-test("Move dead letters takes exactly the messages delivered 5 times or more to the dead-letter stream and acks them", async ({ page, app, redisCli }) => {
+test("Move dead letters takes exactly the messages delivered 5 times or more to the dead-letter stream and acks them", async ({
+  page,
+  app,
+  redisCli,
+}) => {
   const [five, four, seven] = (await pendingMany(app.redisPort, app.stream, GROUP, "printer-1", 3)) as [string, string, string];
   // XCLAIM … RETRYCOUNT sets a message's delivery count, as that many failed deliveries would have.
   for (const [id, deliveries] of [
@@ -86,7 +94,8 @@ test("Move the group's position runs XGROUP SETID to the start, an id and the en
   await openLive(page, `/groups/${GROUP}`);
   await expect(page.getByTestId("lag")).toHaveText("0");
   const form = page.getByRole("form", { name: "Move the group's position" });
-  const lastDelivered = async () => (JSON.parse(await redisCli("--json", "XINFO", "GROUPS", app.stream)) as { "last-delivered-id": string }[])[0]!["last-delivered-id"];
+  const lastDelivered = async () =>
+    (JSON.parse(await redisCli("--json", "XINFO", "GROUPS", app.stream)) as { "last-delivered-id": string }[])[0]!["last-delivered-id"];
 
   await form.getByLabel("New position").fill("0");
   await form.getByRole("button", { name: "Move" }).click();
@@ -194,7 +203,7 @@ test("Claim all idle over 2,500 messages shows its progress per 1,000 and Cancel
 });
 
 test("while the live link is down the groups pages say their figures may be stale, and since when", async ({ page, app, redisCli }) => {
-  await runSeedGroupCommands(redisCli, app.stream);
+  await runTutorialGroupCommands(redisCli, app.stream);
   for (const path of ["/groups", `/groups/${GROUP}`]) {
     await openLive(page, path);
     const notice = page.getByRole("alert").filter({ hasText: "may be stale" });

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { ADMIN_PASSWORD, expect, test } from "./fixtures";
 import {
-  addSeedMessages,
+  addTutorialMessages,
   consumerRow,
   countNavigations,
   GROUP,
@@ -11,7 +11,7 @@ import {
   pendingEntries,
   pendingEntry,
   pendingIds,
-  runSeedGroupCommands,
+  runTutorialGroupCommands,
   xpendingRows,
   xpendingSummary,
 } from "./support/groups";
@@ -29,7 +29,7 @@ test("the consumer-group tutorial's commands typed into redis-cli show up live o
   await expect(card.getByTestId("pending-count")).toHaveText("0");
   await expect(card.getByTestId("consumer-count")).toHaveText("0");
 
-  const ids = await addSeedMessages(redisCli, app.stream);
+  const ids = await addTutorialMessages(redisCli, app.stream);
   for (const id of ids) expect(id).toMatch(STREAM_ID_LINE);
   const delivered = (await redisCli("XREADGROUP", "GROUP", GROUP, "consumer-1", "STREAMS", app.stream, ">")).split("\n");
   expect(delivered).toContain("Alma Wheatley");
@@ -43,8 +43,12 @@ test("the consumer-group tutorial's commands typed into redis-cli show up live o
   await page.screenshot({ path: join(testInfo.project.outputDir, "groups.png"), fullPage: true });
 });
 
-test("on a group's page a supervisor acks one message and claims the other, and redis-cli agrees", async ({ page, app, redisCli }, testInfo) => {
-  const [alma, vasily] = (await runSeedGroupCommands(redisCli, app.stream)) as [string, string];
+test("on a group's page a supervisor acks one message and claims the other, and redis-cli agrees", async ({
+  page,
+  app,
+  redisCli,
+}, testInfo) => {
+  const [alma, vasily] = (await runTutorialGroupCommands(redisCli, app.stream)) as [string, string];
   await openLive(page, `/groups/${GROUP}`);
   await expect(page.getByRole("heading", { level: 1, name: GROUP })).toBeVisible();
   await expect(page.getByTestId("pending-count")).toHaveText("2");
@@ -91,8 +95,14 @@ test("on a group's page a supervisor acks one message and claims the other, and 
   await expect(page.getByTestId("pending-count")).toHaveText("1");
 });
 
-test("a second supervisor's tab on the group page sees an ack made in the first, without a reload", async ({ page, app, redisCli, signIn, openPage }) => {
-  const [alma, vasily] = (await runSeedGroupCommands(redisCli, app.stream)) as [string, string];
+test("a second supervisor's tab on the group page sees an ack made in the first, without a reload", async ({
+  page,
+  app,
+  redisCli,
+  signIn,
+  openPage,
+}) => {
+  const [alma, vasily] = (await runTutorialGroupCommands(redisCli, app.stream)) as [string, string];
   const other = await openPage(await signIn("admin", ADMIN_PASSWORD));
   await openLive(other, `/groups/${GROUP}`);
   await openLive(page, `/groups/${GROUP}`);
@@ -183,7 +193,10 @@ test("groups are created from the form with readable refusals, and the Read form
 test("Claim all idle hands every pending message of one consumer to another", async ({ page, app, redisCli }) => {
   const TOTAL = 30;
   expect(await redisCli("XGROUP", "CREATE", app.stream, GROUP, "$", "MKSTREAM")).toBe("OK");
-  const lines = Array.from({ length: TOTAL }, (_, i) => `XADD ${app.stream} * name "Guest ${i + 1}" seat "C${i + 1}" movieId 53 sessionId 832`);
+  const lines = Array.from(
+    { length: TOTAL },
+    (_, i) => `XADD ${app.stream} * name "Guest ${i + 1}" seat "C${i + 1}" movieId 53 sessionId 832`,
+  );
   const ids = await redisCli.typed(...lines);
   expect(ids).toHaveLength(TOTAL);
   await redisCli("XREADGROUP", "GROUP", GROUP, "consumer-1", "COUNT", "100", "STREAMS", app.stream, ">");

@@ -23,10 +23,14 @@ function chunkedPost(url: string, totalBytes: number): Promise<{ status: number;
       req.destroy();
       resolve({ status, sentBytes: sent });
     };
-    const req = httpRequest(url, { method: "POST", headers: { "content-type": "application/json", "transfer-encoding": "chunked" } }, (res) => {
-      res.resume();
-      finish(res.statusCode ?? 0);
-    });
+    const req = httpRequest(
+      url,
+      { method: "POST", headers: { "content-type": "application/json", "transfer-encoding": "chunked" } },
+      (res) => {
+        res.resume();
+        finish(res.statusCode ?? 0);
+      },
+    );
     req.on("error", () => finish(0));
     const pump = () => {
       while (!done && sent < totalBytes) {
@@ -40,7 +44,9 @@ function chunkedPost(url: string, totalBytes: number): Promise<{ status: number;
   });
 }
 
-test("chunked request bodies of 200 MB, four at once and with no sign-in, are refused with 413 while memory stays flat and the server keeps serving", async ({ app }) => {
+test("chunked request bodies of 200 MB, four at once and with no sign-in, are refused with 413 while memory stays flat and the server keeps serving", async ({
+  app,
+}) => {
   test.setTimeout(120_000);
   const before = await rssMiB(app.baseURL);
   let peak = before;
@@ -65,11 +71,17 @@ test("chunked request bodies of 200 MB, four at once and with no sign-in, are re
   expect(peak - before).toBeLessThan(64);
   expect(healthChecks).toBeGreaterThan(0);
   // And still serves a normal sign-in.
-  const signIn = await fetch(`${app.baseURL}/api/session`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username: "admin", password: "wrong-password" }) });
+  const signIn = await fetch(`${app.baseURL}/api/session`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ username: "admin", password: "wrong-password" }),
+  });
   expect(signIn.status).toBe(401);
 });
 
-test("pages run only scripts carrying their response's nonce; pages, API answers and /socket.io carry the security headers", async ({ page }) => {
+test("pages run only scripts carrying their response's nonce; pages, API answers and /socket.io carry the security headers", async ({
+  page,
+}) => {
   const response = await page.goto("/");
   await expect(page.getByTestId("link-state")).toHaveAttribute("data-state", "live");
   const csp = response!.headers()["content-security-policy"]!;

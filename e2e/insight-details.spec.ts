@@ -8,7 +8,11 @@ const xadd = (stream: string, name: string, seat: string) => `XADD ${stream} * n
 test("after a reconnect the chart re-reads the server's figures and counts the missed sales once", async ({ page, app, redisCli }) => {
   await openDesk(page);
   const total = page.getByTestId("chart-total-sales");
-  await redisCli.typed(xadd(app.stream, "Jim Crews", "B12"), xadd(app.stream, "Arthur Crews", "B13"), xadd(app.stream, "Beth Harmon", "B11"));
+  await redisCli.typed(
+    xadd(app.stream, "Jim Crews", "B12"),
+    xadd(app.stream, "Arthur Crews", "B13"),
+    xadd(app.stream, "Beth Harmon", "B11"),
+  );
   await expect(total).toHaveText("3");
   const reads: string[] = [];
   page.on("request", (request) => {
@@ -34,7 +38,8 @@ test("To includes its whole minute: a sale at :59.999 is found, one at the next 
   // Fixed ids in a minute ten minutes ago, so the test does not depend on when it runs within a minute.
   const minute = Math.floor(Date.now() / 60_000) * 60_000 - 10 * 60_000;
   const ids = [`${minute}-0`, `${minute + 30_000}-0`, `${minute + 59_999}-0`, `${minute + 60_000}-0`];
-  for (const [i, id] of ids.entries()) await redisCli("XADD", app.stream, id, "name", `Guest ${i}`, "seat", `B${i + 1}`, "movieId", "53", "sessionId", "832");
+  for (const [i, id] of ids.entries())
+    await redisCli("XADD", app.stream, id, "name", `Guest ${i}`, "seat", `B${i + 1}`, "movieId", "53", "sessionId", "832");
 
   await openLive(page, "/search");
   const [from, to] = await page.evaluate((ms) => {
@@ -55,7 +60,16 @@ test("a CSV download abandoned part-way stops its scan and gives the person's sc
   // slot can only come back early if cancelling stops it. (With short rows the whole file fits in the
   // buffers, the scan ends by itself, and this test could not tell.)
   const filler = "x".repeat(80);
-  await xaddMany(app.redisPort, app.stream, 200_000, (i) => ["name", `Buyer ${i} ${filler}`, "seat", `A${(i % 20) + 1}`, "movieId", "53", "sessionId", "832"]);
+  await xaddMany(app.redisPort, app.stream, 200_000, (i) => [
+    "name",
+    `Buyer ${i} ${filler}`,
+    "seat",
+    `A${(i % 20) + 1}`,
+    "movieId",
+    "53",
+    "sessionId",
+    "832",
+  ]);
   const slots = `{${app.stream}}:scans:admin`;
   await openLive(page, "/search");
 
@@ -81,7 +95,16 @@ test.describe("with a retention policy of 5 entries", () => {
   test.use({ appEnv: { TICKETS_RETENTION: "maxlen:5" } });
 
   test("the retention warning goes away by itself once the group has caught up", async ({ page, app, redisCli }) => {
-    const ids = await xaddMany(app.redisPort, app.stream, 10, (i) => ["name", `Guest ${i}`, "seat", `C${i + 1}`, "movieId", "53", "sessionId", "832"]);
+    const ids = await xaddMany(app.redisPort, app.stream, 10, (i) => [
+      "name",
+      `Guest ${i}`,
+      "seat",
+      `C${i + 1}`,
+      "movieId",
+      "53",
+      "sessionId",
+      "832",
+    ]);
     expect(await redisCli("XGROUP", "CREATE", app.stream, "printing", "0")).toBe("OK");
     await redisCli("XREADGROUP", "GROUP", "printing", "printer-1", "COUNT", "3", "STREAMS", app.stream, ">");
     // The page re-reads the policy every 15 s; its clock is moved on instead of waiting.

@@ -25,7 +25,11 @@ test("the desk's sales chart counts redis-cli XADDs live, per minute and per hou
     xadd(app.stream, "Arthur Crews", "B13", "53", "832"),
     xadd(app.stream, "Beth Harmon", "B11", "53", "833"),
   );
-  expect(ids).toEqual([expect.stringMatching(STREAM_ID_LINE), expect.stringMatching(STREAM_ID_LINE), expect.stringMatching(STREAM_ID_LINE)]);
+  expect(ids).toEqual([
+    expect.stringMatching(STREAM_ID_LINE),
+    expect.stringMatching(STREAM_ID_LINE),
+    expect.stringMatching(STREAM_ID_LINE),
+  ]);
 
   await expect(chart.getByTestId("chart-total-sales")).toHaveText("3");
   // "This minute" is the minute the clock is in: read both at once, so a minute ending mid-test is no flake.
@@ -57,10 +61,7 @@ test("the screenings board counts sales live, ignores double-bookings and opens 
   await expect(screeningCard(page, "53", "832").getByTestId("seats-left")).toHaveText("199");
   await expect(screeningCard(page, "53", "833")).toHaveCount(0);
 
-  await redisCli.typed(
-    xadd(app.stream, "Arthur Crews", "B13", "53", "832"),
-    xadd(app.stream, "Beth Harmon", "B11", "53", "833"),
-  );
+  await redisCli.typed(xadd(app.stream, "Arthur Crews", "B13", "53", "832"), xadd(app.stream, "Beth Harmon", "B11", "53", "833"));
   await expect(soldCount(page, "53", "832")).toHaveText("2");
   await expect(soldCount(page, "53", "833")).toHaveText("1");
 
@@ -71,7 +72,9 @@ test("the screenings board counts sales live, ignores double-bookings and opens 
   await expect(screeningCard(page, "53", "832").getByTestId("seats-left")).toHaveText("198");
 
   // Sorted by movie, then session, numerically.
-  const order = await page.getByTestId("screening").evaluateAll((cards) => cards.map((card) => `${card.dataset.movie}/${card.dataset.session}`));
+  const order = await page
+    .getByTestId("screening")
+    .evaluateAll((cards) => cards.map((card) => `${card.dataset.movie}/${card.dataset.session}`));
   expect(order).toEqual(["7/1", "53/832", "53/833"]);
 
   // The server's own figures agree after a reload.

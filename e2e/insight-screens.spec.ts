@@ -15,7 +15,18 @@ const SCREENINGS: [movieId: string, sessionId: string, sold: number][] = [
   ["54", "930", 31],
   ["61", "1400", 200],
 ];
-const NAMES = ["Jim Crews", "Beth Harmon", "Alma Wheatley", "Vasily Borgov", "Arthur Crews", "Harry Beltik", "Benny Watts", "Jolene", "Townes", "Cleo"];
+const NAMES = [
+  "Jim Crews",
+  "Beth Harmon",
+  "Alma Wheatley",
+  "Vasily Borgov",
+  "Arthur Crews",
+  "Harry Beltik",
+  "Benny Watts",
+  "Jolene",
+  "Townes",
+  "Cleo",
+];
 const ROWS = "ABCDEFGHIJ";
 /** How far back the sales go; the desk's chart shows the last hour. */
 const SPREAD_MS = 30 * 60_000;

@@ -8,21 +8,34 @@ const inMinutes = (minutes: number) => new Date(Date.now() + minutes * 60_000).t
 
 test.use({ viewport: { width: 1440, height: 900 } });
 
-test("the feed, search, the chart and the board read the programme's names; the board shows takings and what starts soon", async ({ page, app }, testInfo) => {
+test("the feed, search, the chart and the board read the programme's names; the board shows takings and what starts soon", async ({
+  page,
+  app,
+}, testInfo) => {
   // A programme built through the API as the signed-in supervisor: Dune tonight at 12.50, Arrival in 8 minutes.
   const put = async (path: string, data: unknown) => expect((await page.request.put(`${app.baseURL}${path}`, { data })).status()).toBe(201);
   await put("/api/program/movies/53", { title: "Dune", runtimeMinutes: 155 });
   await put("/api/program/movies/54", { title: "Arrival", runtimeMinutes: 116 });
-  await put("/api/program/halls/2", { name: "Hall 2", rows: [{ row: "A", seats: 8, aisles: [4] }, { row: "B", seats: 8, aisles: [4] }] });
+  await put("/api/program/halls/2", {
+    name: "Hall 2",
+    rows: [
+      { row: "A", seats: 8, aisles: [4] },
+      { row: "B", seats: 8, aisles: [4] },
+    ],
+  });
   await put("/api/program/halls/1", { name: "Hall 1", rows: [{ row: "A", seats: 10 }] });
   await put("/api/program/showings/832", { movieId: 53, hallId: "2", startsAt: inMinutes(120), price: 1250 });
   await put("/api/program/showings/900", { movieId: 54, hallId: "1", startsAt: inMinutes(8) });
 
   await openLive(page, "/");
-  const sold = await page.request.post(`${app.baseURL}/api/tickets`, { data: { name: "The Crews family", seats: ["B1", "B2"], movieId: 53, sessionId: 832 } });
+  const sold = await page.request.post(`${app.baseURL}/api/tickets`, {
+    data: { name: "The Crews family", seats: ["B1", "B2"], movieId: 53, sessionId: 832 },
+  });
   expect(sold.status()).toBe(201);
   const { ids } = (await sold.json()) as { ids: string[] };
-  const outside = await page.request.post(`${app.baseURL}/api/tickets`, { data: { name: "Walk-in", seat: "C3", movieId: 7, sessionId: 9 } });
+  const outside = await page.request.post(`${app.baseURL}/api/tickets`, {
+    data: { name: "Walk-in", seat: "C3", movieId: 7, sessionId: 9 },
+  });
   expect(outside.status()).toBe(201);
   const { id: walkIn } = (await outside.json()) as { id: string };
 

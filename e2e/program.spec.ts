@@ -29,7 +29,12 @@ async function localStart(page: Page, minutesAhead: number): Promise<{ input: st
     const two = (n: number) => String(n).padStart(2, "0");
     const date = `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}`;
     const dayName = new Intl.DateTimeFormat("en-GB", { weekday: "long", day: "numeric", month: "long" }).format(d);
-    return { input: `${date}T${two(d.getHours())}:${two(d.getMinutes())}`, iso: d.toISOString(), time: `${two(d.getHours())}:${two(d.getMinutes())}`, day: dayName };
+    return {
+      input: `${date}T${two(d.getHours())}:${two(d.getMinutes())}`,
+      iso: d.toISOString(),
+      time: `${two(d.getHours())}:${two(d.getMinutes())}`,
+      day: dayName,
+    };
   }, minutesAhead);
 }
 
@@ -39,7 +44,9 @@ async function box(locator: Locator) {
   return b;
 }
 
-test("a supervisor builds a small programme: a film, a hall whose plan draws as it is typed, a showing; an overlap is refused", async ({ page }, testInfo) => {
+test("a supervisor builds a small programme: a film, a hall whose plan draws as it is typed, a showing; an overlap is refused", async ({
+  page,
+}, testInfo) => {
   await openLive(page, "/program");
   await expect(page).toHaveTitle("Programme · StreamDesk");
   await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Programme" })).toHaveAttribute("href", "/program");
@@ -139,7 +146,9 @@ test("a supervisor builds a small programme: a film, a hall whose plan draws as 
   await expect(added.getByTestId("showing-sold")).toHaveText("0/16");
   // Listed under its day (today, or tomorrow when two hours from now is past midnight).
   await expect(showings.getByRole("region", { name: new RegExp(`${start.day}$`) }).locator('[data-session-id="7101"]')).toBeVisible();
-  expect((await programNow(page)).showings).toEqual([{ sessionId: "7101", movieId: "71", hallId: "studio", startsAt: start.iso, price: 1250, capacity: 16, sold: 0 }]);
+  expect((await programNow(page)).showings).toEqual([
+    { sessionId: "7101", movieId: "71", hallId: "studio", startsAt: start.iso, price: 1250, capacity: 16, sold: 0 },
+  ]);
 
   // Half an hour later in the same hall is while Night Harbour (118 min) still runs: refused, in words.
   const clash = await localStart(page, 150);
@@ -180,10 +189,16 @@ test("a supervisor builds a small programme: a film, a hall whose plan draws as 
 
 test("a seller is not offered the programme page, and the server refuses their changes", async ({ page, app, signIn, openPage }) => {
   const origin = { origin: app.baseURL };
-  const created = await page.request.post("/api/staff", { headers: origin, data: { username: "sam", password: "first-password-1", role: "seller" } });
+  const created = await page.request.post("/api/staff", {
+    headers: origin,
+    data: { username: "sam", password: "first-password-1", role: "seller" },
+  });
   expect(created.status(), await created.text()).toBe(201);
   const seller = await openPage(await signIn("sam", "first-password-1"));
-  const changed = await seller.request.post("/api/session/password", { headers: origin, data: { currentPassword: "first-password-1", newPassword: "sellers-own-password" } });
+  const changed = await seller.request.post("/api/session/password", {
+    headers: origin,
+    data: { currentPassword: "first-password-1", newPassword: "sellers-own-password" },
+  });
   expect(changed.status(), await changed.text()).toBe(204);
 
   await openLive(seller, "/program");
@@ -192,7 +207,10 @@ test("a seller is not offered the programme page, and the server refuses their c
   await expect(seller.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Programme" })).toHaveCount(0);
   const refused = await seller.request.put("/api/program/movies/71", { headers: origin, data: { title: "Night Harbour" } });
   expect(refused.status()).toBe(403);
-  const imported = await seller.request.post("/api/program/import", { headers: origin, data: { movies: [{ movieId: "71", title: "Night Harbour" }] } });
+  const imported = await seller.request.post("/api/program/import", {
+    headers: origin,
+    data: { movies: [{ movieId: "71", title: "Night Harbour" }] },
+  });
   expect(imported.status()).toBe(403);
   // Reading it is for everyone at the desk.
   expect(await programNow(seller)).toEqual({ movies: [], halls: [], showings: [] });
@@ -207,21 +225,31 @@ function exampleFromToday(): ProgramDocument {
   const today = new Date();
   today.setHours(0, 0, 0, 0);
   const shift = today.getTime() - firstDay.getTime();
-  return { ...example, showings: example.showings.map((s) => ({ ...s, startsAt: new Date(Date.parse(s.startsAt) + shift).toISOString() })) };
+  return {
+    ...example,
+    showings: example.showings.map((s) => ({ ...s, startsAt: new Date(Date.parse(s.startsAt) + shift).toISOString() })),
+  };
 }
 
 async function importFile(page: Page, name: string, document: unknown): Promise<void> {
-  await page.getByLabel("Import programme (JSON)").setInputFiles({ name, mimeType: "application/json", buffer: Buffer.from(JSON.stringify(document, null, 2)) });
+  await page
+    .getByLabel("Import programme (JSON)")
+    .setInputFiles({ name, mimeType: "application/json", buffer: Buffer.from(JSON.stringify(document, null, 2)) });
   await page.getByRole("button", { name: "Import", exact: true }).click();
 }
 
-test("importing a programme file adds it in one step; a file with errors lists each problem with its path and changes nothing", async ({ page, app }, testInfo) => {
+test("importing a programme file adds it in one step; a file with errors lists each problem with its path and changes nothing", async ({
+  page,
+  app,
+}, testInfo) => {
   await openLive(page, "/program");
   await expect(page.getByRole("link", { name: "Download programme (JSON)" })).toHaveAttribute("href", "/api/program?all=1");
 
   const example = exampleFromToday();
   await importFile(page, "program.json", example);
-  await expect(page.getByRole("status").filter({ hasText: "Imported" })).toHaveText("Imported program.json: 4 films, 2 halls, 39 showings added or replaced.");
+  await expect(page.getByRole("status").filter({ hasText: "Imported" })).toHaveText(
+    "Imported program.json: 4 films, 2 halls, 39 showings added or replaced.",
+  );
   await expect(page.getByTestId("program-movie")).toHaveCount(4);
   await expect(page.getByTestId("program-hall")).toHaveCount(2);
   await expect(page.getByTestId("program-showing")).toHaveCount(39);
@@ -229,7 +257,9 @@ test("importing a programme file adds it in one step; a file with errors lists e
   await expect(hallRow(page, "1")).toContainText("112 seats · 4 wheelchair places · 8 rows");
   await expect(hallRow(page, "2")).toContainText("60 seats · 2 wheelchair places · 6 rows");
   const first = example.showings[0]!;
-  await expect(showingRow(page, first.sessionId)).toContainText(`Paddington in Peru · ${await page.evaluate((iso) => new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", hour12: false }).format(new Date(iso)), first.startsAt)} · Hall 1`);
+  await expect(showingRow(page, first.sessionId)).toContainText(
+    `Paddington in Peru · ${await page.evaluate((iso) => new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", hour12: false }).format(new Date(iso)), first.startsAt)} · Hall 1`,
+  );
   await expect(page.getByRole("region", { name: /^Today · / })).toBeVisible();
   const imported = await programNow(page);
   expect(imported.showings).toHaveLength(39);
@@ -237,13 +267,18 @@ test("importing a programme file adds it in one step; a file with errors lists e
 
   // A file with mistakes in its shape: every one listed with where it is; nothing of it is stored.
   const broken = {
-    movies: [{ movieId: "80", title: "" }, { movieId: "81", title: "Perfectly Fine" }],
+    movies: [
+      { movieId: "80", title: "" },
+      { movieId: "81", title: "Perfectly Fine" },
+    ],
     halls: [{ hallId: "3", name: "Hall 3", rows: [{ row: "A", seats: 10, aisles: [11] }] }],
     showings: [{ sessionId: "990", movieId: "53", hallId: "1", startsAt: "tomorrow at eight" }],
   };
   await importFile(page, "broken.json", broken);
   const problems = page.getByTestId("import-problem");
-  await expect(page.getByRole("alert").filter({ hasText: "broken.json" })).toHaveText("broken.json has 3 problems; nothing was imported. Fix each one and import again.");
+  await expect(page.getByRole("alert").filter({ hasText: "broken.json" })).toHaveText(
+    "broken.json has 3 problems; nothing was imported. Fix each one and import again.",
+  );
   await expect(problems).toHaveText([
     "movies[0].title: Title is required.",
     "halls[0].rows[0].aisles[0]: Row A has 10 seats, so 11 is not one of them.",
@@ -262,7 +297,9 @@ test("importing a programme file adds it in one step; a file with errors lists e
   await expect(page.getByRole("alert").filter({ hasText: "clash.json" })).toContainText("clash.json has 2 problems; nothing was imported.");
   await expect(problems).toHaveCount(2);
   await expect(problems.nth(0)).toHaveText("showings[0].movieId: There is no film with movie id 99; add it first.");
-  await expect(problems.nth(1)).toContainText(`showings[1].startsAt: Session 996 overlaps session ${first.sessionId} in Hall 1 (Paddington in Peru, `);
+  await expect(problems.nth(1)).toContainText(
+    `showings[1].startsAt: Session 996 overlaps session ${first.sessionId} in Hall 1 (Paddington in Peru, `,
+  );
   await page.getByRole("region", { name: "Programme file" }).screenshot({ path: testInfo.outputPath("program-import-problems.png") });
   expect(await programNow(page)).toEqual(imported);
   await expect(page.getByTestId("program-movie")).toHaveCount(4);
@@ -295,7 +332,11 @@ test("importing a programme file adds it in one step; a file with errors lists e
     await showings.getByRole("button", { name: "Save showing" }).click();
     await expect(showings.getByRole("status")).toContainText(`Saved session ${busiest.sessionId}: `);
     await expect(row).toContainText("9.00");
-    expect((await programNow(page)).showings.find((s) => s.sessionId === busiest.sessionId)).toMatchObject({ price: 900, sold: 10, startsAt: busiest.startsAt });
+    expect((await programNow(page)).showings.find((s) => s.sessionId === busiest.sessionId)).toMatchObject({
+      price: 900,
+      sold: 10,
+      startsAt: busiest.startsAt,
+    });
   }
   await hallRow(page, "1").getByRole("button", { name: "Edit Hall 1" }).click();
   await expect(page.getByTestId("plan-capacity")).toHaveText("112 seats · 4 wheelchair places");

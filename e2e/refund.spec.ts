@@ -3,7 +3,12 @@ import { feedEntry, openDesk } from "./support/desk";
 import { openLive } from "./support/groups";
 import { expectSearchDone, searchFor, searchResult, sellerState, soldCount } from "./support/insight";
 
-test("a supervisor refunds a sale from the search: the feed, the seat map, the board and the chart all show it", async ({ page, app, redisCli, openPage }) => {
+test("a supervisor refunds a sale from the search: the feed, the seat map, the board and the chart all show it", async ({
+  page,
+  app,
+  redisCli,
+  openPage,
+}) => {
   const [jim = "", arthur = ""] = await redisCli.typed(
     `XADD ${app.stream} * name "Jim Crews" seat "B12" movieId 53 sessionId 832`,
     `XADD ${app.stream} * name "Arthur Crews" seat "B13" movieId 53 sessionId 832`,
@@ -41,10 +46,19 @@ test("a supervisor refunds a sale from the search: the feed, the seat map, the b
   // The refund entry is in Redis, after the sale, with the four ticket fields and who refunded.
   const newest = (await redisCli("XREVRANGE", app.stream, "+", "-", "COUNT", "1")).split("\n");
   const refundId = newest[0]!;
-  const fields = Object.fromEntries(
-    newest.slice(1).flatMap((value, i, all) => (i % 2 === 0 ? [[value, all[i + 1]]] : [])),
-  ) as Record<string, string>;
-  expect(fields).toMatchObject({ type: "refund", refundOf: jim, name: "Jim Crews", seat: "B12", movieId: "53", sessionId: "832", refundedBy: "admin" });
+  const fields = Object.fromEntries(newest.slice(1).flatMap((value, i, all) => (i % 2 === 0 ? [[value, all[i + 1]]] : []))) as Record<
+    string,
+    string
+  >;
+  expect(fields).toMatchObject({
+    type: "refund",
+    refundOf: jim,
+    name: "Jim Crews",
+    seat: "B12",
+    movieId: "53",
+    sessionId: "832",
+    refundedBy: "admin",
+  });
 
   // It matches the search too, so it joins the results at the top; the sale is marked refunded.
   await expect(searchResult(page, refundId)).toContainText(`Refund of ${jim}`);
@@ -100,12 +114,18 @@ test("the Refund button in the feed: a supervisor refunds from the desk and a 40
   expect(status).toBe(403);
 
   // Someone else refunds it first (here: straight through the API); this tab's dialog then says so.
-  await feedEntry(page, jim).getByRole("button", { name: /^Refund/ }).click();
+  await feedEntry(page, jim)
+    .getByRole("button", { name: /^Refund/ })
+    .click();
   const dialog = page.getByRole("dialog", { name: "Refund this ticket?" });
   await expect(dialog).toContainText("Jim Crews");
-  const first = await seller.context().request.fetch(`${app.baseURL}/api/tickets/${jim}/refund`, { method: "POST", headers: { origin: app.baseURL } });
+  const first = await seller
+    .context()
+    .request.fetch(`${app.baseURL}/api/tickets/${jim}/refund`, { method: "POST", headers: { origin: app.baseURL } });
   expect(first.status()).toBe(403);
-  const other = await page.context().request.fetch(`${app.baseURL}/api/tickets/${jim}/refund`, { method: "POST", headers: { origin: app.baseURL } });
+  const other = await page
+    .context()
+    .request.fetch(`${app.baseURL}/api/tickets/${jim}/refund`, { method: "POST", headers: { origin: app.baseURL } });
   expect(other.status()).toBe(201);
   await dialog.getByRole("button", { name: "Refund", exact: true }).click();
   await expect(dialog.getByRole("alert")).toContainText(/already refunded/i);

@@ -20,7 +20,19 @@ function keepAdding(port: number, stream: string) {
   const done = (async () => {
     while (!stopped) {
       n++;
-      await redisCliArgs(port, ["XADD", stream, "*", "name", `Walk-in ${n}`, "seat", `C${(n % 20) + 1}`, "movieId", "53", "sessionId", String(900 + n)]);
+      await redisCliArgs(port, [
+        "XADD",
+        stream,
+        "*",
+        "name",
+        `Walk-in ${n}`,
+        "seat",
+        `C${(n % 20) + 1}`,
+        "movieId",
+        "53",
+        "sessionId",
+        String(900 + n),
+      ]);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   })();
@@ -67,7 +79,10 @@ test("a page whose server is killed and started again reconnects by itself and h
   await close();
 });
 
-test("while Redis is down the page says since when and a sale answers a readable 503; afterwards the feed is whole", async ({ launch, browser }) => {
+test("while Redis is down the page says since when and a sale answers a readable 503; afterwards the feed is whole", async ({
+  launch,
+  browser,
+}) => {
   const redis = await startRedisServer({ appendonly: true });
   try {
     const server = await launch({ redisPort: redis.port });
@@ -84,7 +99,19 @@ test("while Redis is down the page says since when and a sale answers a readable
 
     await redis.start();
     await expect(link).toHaveAttribute("data-state", "live", { timeout: 20_000 });
-    const fromCli = await redisCliArgs(redis.port, ["XADD", server.stream, "*", "name", "Alma Wheatley", "seat", "B10", "movieId", "53", "sessionId", "832"]);
+    const fromCli = await redisCliArgs(redis.port, [
+      "XADD",
+      server.stream,
+      "*",
+      "name",
+      "Alma Wheatley",
+      "seat",
+      "B10",
+      "movieId",
+      "53",
+      "sessionId",
+      "832",
+    ]);
     await expect(feedEntry(page, fromCli)).toHaveCount(1);
     const after = await sell(page, { name: "Beth Harmon", seat: "B11", movieId: "53", sessionId: "832" });
 

@@ -4,7 +4,13 @@ import { groupCard, openLive } from "./support/groups";
 import { pageOn } from "./support/launched";
 
 test.describe("two app servers on one Redis and one stream", () => {
-  test("a sale made on server A appears live in a page on server B, and the other way round", async ({ page, app, launch, browser, redisCli }) => {
+  test("a sale made on server A appears live in a page on server B, and the other way round", async ({
+    page,
+    app,
+    launch,
+    browser,
+    redisCli,
+  }) => {
     const b = await launch({ stream: app.stream });
     const { page: onB, close } = await pageOn(browser, b);
     await openDesk(page);
@@ -28,7 +34,13 @@ test.describe("two app servers on one Redis and one stream", () => {
     await close();
   });
 
-  test("a group created on server A shows on server B's /groups, and its progress follows", async ({ page, app, launch, browser, redisCli }) => {
+  test("a group created on server A shows on server B's /groups, and its progress follows", async ({
+    page,
+    app,
+    launch,
+    browser,
+    redisCli,
+  }) => {
     const b = await launch({ stream: app.stream });
     const { page: onB, close } = await pageOn(browser, b);
     await redisCli("XADD", app.stream, "*", "name", "Jim Crews", "seat", "B12", "movieId", "53", "sessionId", "832");

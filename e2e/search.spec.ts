@@ -97,7 +97,11 @@ test("Export CSV downloads the entries matching the filters, header first", asyn
   expect(lines[2]).toBe(`${jim},${iso(jim)},sale,Jim Crews,B12,53,832,,,,,,`);
 });
 
-test("From and To narrow the search by time, in the browser's time zone, for scanned and live entries alike", async ({ page, app, redisCli }) => {
+test("From and To narrow the search by time, in the browser's time zone, for scanned and live entries alike", async ({
+  page,
+  app,
+  redisCli,
+}) => {
   const [old = ""] = await redisCli.typed(`XADD ${app.stream} * name "Jim Crews" seat "B12" movieId 53 sessionId 832`);
   await openLive(page, "/search");
   // datetime-local values as the browser would show them, an hour either side of now.

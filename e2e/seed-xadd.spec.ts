@@ -42,7 +42,11 @@ test("the tutorial's redis-cli XADD lines appear live, newest first, with the id
   expect(await redisCli("XLEN", app.stream)).toBe("3");
 });
 
-test("a second redis-cli claim on a sold seat turns double-booked in the feed once the server has indexed it", async ({ page, app, redisCli }) => {
+test("a second redis-cli claim on a sold seat turns double-booked in the feed once the server has indexed it", async ({
+  page,
+  app,
+  redisCli,
+}) => {
   await openDesk(page);
   const [jim] = seed(app.stream);
   const [jimId = ""] = await redisCli.typed(jim!);

@@ -24,7 +24,9 @@ function urlPath(folder: string): string {
 }
 
 const files = filesUnder(APP);
-const PAGES = files.filter((file) => file.endsWith("page.tsx") && file !== "login/page.tsx").map((file) => urlPath(file.replace(/\/?page\.tsx$/, "")));
+const PAGES = files
+  .filter((file) => file.endsWith("page.tsx") && file !== "login/page.tsx")
+  .map((file) => urlPath(file.replace(/\/?page\.tsx$/, "")));
 const ROUTES = files
   .filter((file) => file.startsWith("api/") && file.endsWith("/route.ts"))
   .flatMap((file) => {
@@ -36,8 +38,13 @@ const ROUTES = files
 // signing out (which only ends a session if there is one).
 const PUBLIC = new Set(["GET /api/health", "POST /api/session", "DELETE /api/session"]);
 
-test("a signed-out browser is sent to sign-in from every page, and every API route but the public ones answers 401", async ({ openPage, app }) => {
-  expect(PAGES).toEqual(expect.arrayContaining(["/", "/groups", "/groups/ticketgroup", "/staff", "/audit", "/search", "/screenings", "/program"]));
+test("a signed-out browser is sent to sign-in from every page, and every API route but the public ones answers 401", async ({
+  openPage,
+  app,
+}) => {
+  expect(PAGES).toEqual(
+    expect.arrayContaining(["/", "/groups", "/groups/ticketgroup", "/staff", "/audit", "/search", "/screenings", "/program"]),
+  );
   expect(ROUTES.length).toBeGreaterThan(30);
 
   const page = await openPage(null);
@@ -60,10 +67,13 @@ test("a signed-out browser is sent to sign-in from every page, and every API rou
       redirect: "manual",
     });
     answers[key] = response.status;
-    if (response.status === 401) expect((await response.json()) as { error?: string }).toEqual({ error: expect.stringMatching(/sign in/i) });
+    if (response.status === 401)
+      expect((await response.json()) as { error?: string }).toEqual({ error: expect.stringMatching(/sign in/i) });
   }
   expect(answers).toEqual(Object.fromEntries(Object.keys(answers).map((key) => [key, 401])));
-  expect(Object.keys(answers)).toEqual(expect.arrayContaining(["GET /api/tickets", "POST /api/tickets", "GET /api/tickets/export.csv", "GET /api/retention"]));
+  expect(Object.keys(answers)).toEqual(
+    expect.arrayContaining(["GET /api/tickets", "POST /api/tickets", "GET /api/tickets/export.csv", "GET /api/retention"]),
+  );
 
   // The live link refuses a browser without a session, too.
   const socket = io(app.baseURL, { transports: ["websocket"], reconnection: false, extraHeaders: { origin: app.baseURL } });

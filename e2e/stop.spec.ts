@@ -8,7 +8,10 @@ import { cookieHeader, slowSale } from "./support/slow-request";
 // This test starts its own server (launch); the fixture's default one would only take CPU.
 test.use({ baseURL: undefined, storageState: undefined });
 
-test("SIGTERM with a live page and sales in flight: every sale is answered and the server exits 0 within 5 s", async ({ launch, browser }) => {
+test("SIGTERM with a live page and sales in flight: every sale is answered and the server exits 0 within 5 s", async ({
+  launch,
+  browser,
+}) => {
   // Started as `npm start` runs it (node --import tsx): through the tsx CLI, a SIGTERM the busy server does
   // not acknowledge within 30 ms would become a SIGKILL (exit 143).
   const server = await launch();
@@ -17,7 +20,9 @@ test("SIGTERM with a live page and sales in flight: every sale is answered and t
   const link = page.getByTestId("link-state");
 
   // Three sales the server is in the middle of reading, and ten more fired together just before SIGTERM.
-  const slow = [1, 2, 3].map((i) => slowSale(server.baseURL, server.storageState, { name: `Slow ${i}`, seat: `E${i}`, movieId: 70, sessionId: 1 }));
+  const slow = [1, 2, 3].map((i) =>
+    slowSale(server.baseURL, server.storageState, { name: `Slow ${i}`, seat: `E${i}`, movieId: 70, sessionId: 1 }),
+  );
   await page.waitForTimeout(500);
   const burst = Array.from({ length: 10 }, (_, i) =>
     fetch(`${server.baseURL}/api/tickets`, {

@@ -2,13 +2,18 @@ import type { APIResponse } from "@playwright/test";
 import { expect, test } from "./fixtures";
 import { feedEntries, field, openDesk, sell, statusMessage, submitSale } from "./support/desk";
 
-test("a bad field is marked with its message beside the field and in the status before anything is sent", async ({ page, app, redisCli }) => {
+test("a bad field is marked with its message beside the field and in the status before anything is sent", async ({
+  page,
+  app,
+  redisCli,
+}) => {
   await openDesk(page);
   const status = statusMessage(page);
   // Every write the page sends to the sale route (the feed may GET older entries from it; that is no sale).
   const sent: string[] = [];
   page.on("request", (request) => {
-    if (new URL(request.url()).pathname === "/api/tickets" && request.method() !== "GET") sent.push(`${request.method()} ${request.postData() ?? ""}`);
+    if (new URL(request.url()).pathname === "/api/tickets" && request.method() !== "GET")
+      sent.push(`${request.method()} ${request.postData() ?? ""}`);
   });
 
   await submitSale(page, { name: "Jim Crews", seat: "12B", movieId: "53", sessionId: "832" });
@@ -62,10 +67,7 @@ test("POST /api/tickets refuses malformed requests with a 400 and a sentence", a
     await request.post("/api/tickets", { headers: { ...headers, "content-type": "text/plain" }, data: JSON.stringify(good) }),
     /JSON|Content-Type/i,
   );
-  await expectRefusal(
-    await request.post("/api/tickets", { headers, data: { name: "Jim Crews", seat: "B12", movieId: 53 } }),
-    /Session/,
-  );
+  await expectRefusal(await request.post("/api/tickets", { headers, data: { name: "Jim Crews", seat: "B12", movieId: 53 } }), /Session/);
   await expectRefusal(await request.post("/api/tickets", { headers, data: { ...good, name: "x".repeat(10_000) } }), /Name/);
   await expectRefusal(await request.post("/api/tickets", { headers, data: [good] }), /JSON object/);
 

@@ -41,7 +41,11 @@ async function stopWorkers(workers: ChildProcess[]): Promise<void> {
   for (const worker of workers) if (!(await exited(worker, 5000))) worker.kill("SIGKILL");
 }
 
-test("with workers running, a sale at the desk gets its Print ticket link within seconds, and the ticket shows its film and seat", async ({ page, app, baseURL }, testInfo) => {
+test("with workers running, a sale at the desk gets its Print ticket link within seconds, and the ticket shows its film and seat", async ({
+  page,
+  app,
+  baseURL,
+}, testInfo) => {
   const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
   const programme = {
     movies: [{ movieId: "53", title: DUNE, runtimeMinutes: 166 }],
@@ -77,7 +81,11 @@ test("with workers running, a sale at the desk gets its Print ticket link within
   }
 });
 
-test("/groups shows the workers' groups live, with pending counts that move as they stall and resume", async ({ page, app, redisCli }, testInfo) => {
+test("/groups shows the workers' groups live, with pending counts that move as they stall and resume", async ({
+  page,
+  app,
+  redisCli,
+}, testInfo) => {
   const workers = startWorkers(app, ["tickets", "tickets", "accounting"]);
   try {
     await openLive(page, "/groups");
@@ -89,7 +97,8 @@ test("/groups shows the workers' groups live, with pending counts that move as t
 
     // Frozen, the tickets workers still receive what their blocked reads asked for, but never ack it.
     for (const worker of workers.slice(0, 2)) worker.kill("SIGSTOP");
-    for (let i = 1; i <= 6; i++) await redisCli("XADD", app.stream, "*", "name", `Guest ${i}`, "seat", `A${i}`, "movieId", "53", "sessionId", "832");
+    for (let i = 1; i <= 6; i++)
+      await redisCli("XADD", app.stream, "*", "name", `Guest ${i}`, "seat", `A${i}`, "movieId", "53", "sessionId", "832");
     await expect(printing.getByTestId("pending-count")).not.toHaveText("0");
     // Nothing is acked while they are frozen: every new entry is either pending (delivered) or lag (not yet).
     const count = async (card: typeof printing, id: string) => Number(await card.getByTestId(id).textContent());
@@ -109,7 +118,8 @@ test("with the demo running, /groups shows the workers' groups live, with pendin
   const redis = await startRedisServer({ appendonly: true });
   const port = await freePort();
   const env = childEnv();
-  for (const name of ["REDIS_CLUSTER_NODES", "TICKETS_STREAM", "LOG_LEVEL", "TICKETS_RETENTION", "WORKER_GROUP", "WORKER_CONSUMER"]) delete env[name];
+  for (const name of ["REDIS_CLUSTER_NODES", "TICKETS_STREAM", "LOG_LEVEL", "TICKETS_RETENTION", "WORKER_GROUP", "WORKER_CONSUMER"])
+    delete env[name];
   Object.assign(env, {
     PORT: String(port),
     HOST: "127.0.0.1",
@@ -121,7 +131,12 @@ test("with the demo running, /groups shows the workers' groups live, with pendin
     DEMO_RATE: "3000",
   });
   // Its own process group, so the app and workers it starts can all be stopped should it fail to.
-  const demo = spawn(process.execPath, ["--import", "tsx", "scripts/demo.ts"], { cwd: ROOT, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  const demo = spawn(process.execPath, ["--import", "tsx", "scripts/demo.ts"], {
+    cwd: ROOT,
+    env,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let output = "";
   demo.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
   demo.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
@@ -129,7 +144,10 @@ test("with the demo running, /groups shows the workers' groups live, with pendin
   try {
     await waitFor(async () => output.includes(`StreamDesk is at ${demoUrl}`), 120_000, `the demo did not start:\n${output.slice(-3000)}`);
     const context = await browser.newContext({ baseURL: demoUrl });
-    const signIn = await context.request.post("/api/session", { data: { username: "admin", password: "demo-e2e-password" }, headers: { origin: demoUrl } });
+    const signIn = await context.request.post("/api/session", {
+      data: { username: "admin", password: "demo-e2e-password" },
+      headers: { origin: demoUrl },
+    });
     expect(signIn.status()).toBe(204);
     const page = await context.newPage();
     await openLive(page, "/groups");

@@ -16,7 +16,9 @@ export function slowSale(url: string, cookie: string, sale: object) {
     req.on("response", (response) => {
       const chunks: Buffer[] = [];
       response.on("data", (chunk: Buffer) => chunks.push(chunk));
-      response.on("end", () => resolve({ status: response.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString() || "{}") as { id?: string } }));
+      response.on("end", () =>
+        resolve({ status: response.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString() || "{}") as { id?: string } }),
+      );
     });
     req.on("error", reject);
     req.write(body.subarray(0, 10));

@@ -43,7 +43,12 @@ export async function recordAccounting(redis: RedisClient, keys: StreamKeys, ent
 }
 
 function figures(hash: Record<string, string>): AccountingFigures {
-  return { seats: Number(hash.seats ?? 0), takings: Number(hash.takings ?? 0), sales: Number(hash.sales ?? 0), refunds: Number(hash.refunds ?? 0) };
+  return {
+    seats: Number(hash.seats ?? 0),
+    takings: Number(hash.takings ?? 0),
+    sales: Number(hash.sales ?? 0),
+    refunds: Number(hash.refunds ?? 0),
+  };
 }
 
 /** The accounting worker's figures for every screening it counted, and for the given UTC days (two round trips). */

@@ -60,7 +60,9 @@ export function addressBucket(address: string): string {
  * one before it, and the first untrusted hop is the client. With TRUST_PROXY off the header is ignored,
  * since anyone can send it.
  */
-export function clientAddressResolver(trust: ProxyTrust): (socketAddress: string | undefined, forwardedFor: string | string[] | undefined) => string {
+export function clientAddressResolver(
+  trust: ProxyTrust,
+): (socketAddress: string | undefined, forwardedFor: string | string[] | undefined) => string {
   let trusted: (address: string, hop: number) => boolean;
   if (trust.kind === "off") trusted = () => false;
   else if (trust.kind === "hops") trusted = (_address, hop) => hop < trust.hops;

@@ -21,25 +21,23 @@ const redisUrl = z.string().refine((value) => {
   }
 }, "must be a URL like redis://host:6379");
 
-const clusterNodes = z
-  .string()
-  .transform((value, ctx) => {
-    const nodes = value
-      .split(",")
-      .map((part) => part.trim())
-      .filter(Boolean)
-      .map((part) => {
-        const match = /^([^:\s]+):(\d{1,5})$/.exec(part);
-        const portNumber = match ? Number(match[2]) : NaN;
-        if (!match || portNumber < 1 || portNumber > 65535) {
-          ctx.addIssue({ code: "custom", message: `"${part}" is not host:port` });
-          return null;
-        }
-        return { host: match[1]!, port: portNumber };
-      });
-    if (nodes.length === 0) ctx.addIssue({ code: "custom", message: "must list at least one host:port" });
-    return nodes.filter((node): node is { host: string; port: number } => node !== null);
-  });
+const clusterNodes = z.string().transform((value, ctx) => {
+  const nodes = value
+    .split(",")
+    .map((part) => part.trim())
+    .filter(Boolean)
+    .map((part) => {
+      const match = /^([^:\s]+):(\d{1,5})$/.exec(part);
+      const portNumber = match ? Number(match[2]) : NaN;
+      if (!match || portNumber < 1 || portNumber > 65535) {
+        ctx.addIssue({ code: "custom", message: `"${part}" is not host:port` });
+        return null;
+      }
+      return { host: match[1]!, port: portNumber };
+    });
+  if (nodes.length === 0) ctx.addIssue({ code: "custom", message: "must list at least one host:port" });
+  return nodes.filter((node): node is { host: string; port: number } => node !== null);
+});
 
 const streamKey = z
   .string()
@@ -58,7 +56,10 @@ const retention = z.string().transform((value, ctx): RetentionPolicy => {
   if (maxlen && Number(maxlen[1]) >= 1) return { kind: "maxlen", maxlen: Number(maxlen[1]) };
   const minid = /^minid:(\d{1,9})([smhd])$/.exec(text);
   if (minid && Number(minid[1]) >= 1) return { kind: "minid", ms: Number(minid[1]) * DURATION_UNITS[minid[2]!]! };
-  ctx.addIssue({ code: "custom", message: 'must be "maxlen:<entries>" like maxlen:1000000, or "minid:<age>" like minid:7d, minid:12h or minid:30m' });
+  ctx.addIssue({
+    code: "custom",
+    message: 'must be "maxlen:<entries>" like maxlen:1000000, or "minid:<age>" like minid:7d, minid:12h or minid:30m',
+  });
   return z.NEVER;
 });
 
@@ -75,7 +76,7 @@ const intIn = (min: number, max: number) =>
  */
 export type ProxyTrust = { kind: "off" } | { kind: "hops"; hops: number } | { kind: "list"; addresses: string[] };
 
-const TRUST_PROXY_HELP = 'must be a hop count like 1, or a comma list of proxy addresses like 10.0.0.5,10.0.0.6 or 10.0.0.0/24';
+const TRUST_PROXY_HELP = "must be a hop count like 1, or a comma list of proxy addresses like 10.0.0.5,10.0.0.6 or 10.0.0.0/24";
 
 const trustProxy = z.string().transform((value, ctx): ProxyTrust => {
   const text = value.trim().toLowerCase();
@@ -126,12 +127,22 @@ const schema = z.object({
   TRUST_PROXY: trustProxy.optional(),
   TICKETS_RETENTION: retention.optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
-  WORKER_GROUP: z.string().regex(/^[\w.:-]{1,100}$/, "must be 1 to 100 letters, digits, . : _ or -").optional(),
-  WORKER_CONSUMER: z.string().regex(/^[\w.:-]{1,100}$/, "must be 1 to 100 letters, digits, . : _ or -").optional(),
+  WORKER_GROUP: z
+    .string()
+    .regex(/^[\w.:-]{1,100}$/, "must be 1 to 100 letters, digits, . : _ or -")
+    .optional(),
+  WORKER_CONSUMER: z
+    .string()
+    .regex(/^[\w.:-]{1,100}$/, "must be 1 to 100 letters, digits, . : _ or -")
+    .optional(),
   WORKER_RECLAIM_MS: intIn(100, 3_600_000).default(10_000),
   WORKER_CLAIM_IDLE_MS: intIn(100, 86_400_000).default(30_000),
   WORKER_OUT_DIR: z.string().min(1, "must not be empty").default(".data/tickets"),
-  DEMO_RATE: z.coerce.number({ error: "must be a number of sales per minute" }).positive("must be more than 0 sales per minute").max(60_000, "must be at most 60000 sales per minute").default(12),
+  DEMO_RATE: z.coerce
+    .number({ error: "must be a number of sales per minute" })
+    .positive("must be more than 0 sales per minute")
+    .max(60_000, "must be at most 60000 sales per minute")
+    .default(12),
 });
 
 /** The validated configuration every other module receives; nothing else reads `process.env`. */
@@ -139,9 +150,7 @@ export interface Config {
   env: "development" | "production" | "test";
   port: number;
   host: string;
-  redis:
-    | { mode: "single"; url: string; explicit: boolean }
-    | { mode: "cluster"; nodes: { host: string; port: number }[] };
+  redis: { mode: "single"; url: string; explicit: boolean } | { mode: "cluster"; nodes: { host: string; port: number }[] };
   streamKey: string;
   /** TICKETS_RETENTION: applied by every write to the stream; null keeps everything. */
   retention: RetentionPolicy;
@@ -220,7 +229,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     metricsServed: e.METRICS_TOKEN !== undefined || isLoopback(e.HOST),
     seatMap: { rows: e.SEAT_ROWS, seatsPerRow: e.SEATS_PER_ROW },
     sales: { maxSeats: e.MAX_SEATS_PER_SALE, closeMinutes: e.SALES_CLOSE_MINUTES },
-    feed: { batch: e.FEED_BATCH, blockMs: e.FEED_BLOCK_MS, coalesceMs: e.FEED_COALESCE_MS, replayMax: e.FEED_REPLAY_MAX, ringEntries: e.FEED_RING_ENTRIES },
+    feed: {
+      batch: e.FEED_BATCH,
+      blockMs: e.FEED_BLOCK_MS,
+      coalesceMs: e.FEED_COALESCE_MS,
+      replayMax: e.FEED_REPLAY_MAX,
+      ringEntries: e.FEED_RING_ENTRIES,
+    },
     groups: { pollMs: e.GROUPS_POLL_MS, deadLetterDeliveries: e.DEAD_LETTER_DELIVERIES },
     exportMaxEntries: e.EXPORT_MAX_ENTRIES,
     sessionIdleSeconds: e.SESSION_IDLE_MINUTES * 60,

@@ -67,9 +67,11 @@ export async function autoclaim(
   cursor: StreamId,
   count: number,
 ): Promise<{ cursor: StreamId; entries: TicketEntry[]; deleted: StreamId[] }> {
-  const reply = (await guard(
-    redis.call("XAUTOCLAIM", keys.stream, group, consumer, minIdleMs, cursor, "COUNT", count),
-  )) as [string, RawEntry[], string[]?];
+  const reply = (await guard(redis.call("XAUTOCLAIM", keys.stream, group, consumer, minIdleMs, cursor, "COUNT", count))) as [
+    string,
+    RawEntry[],
+    string[]?,
+  ];
   return { cursor: reply[0], entries: toEntries(reply[1]), deleted: reply[2] ?? [] };
 }
 

@@ -6,7 +6,21 @@ import { isSale, seatOf, type TicketEntry } from "./entries";
 import { formatPrice, type ScreeningLabel } from "./validations/program-index";
 
 /** The export's columns, in order. */
-export const CSV_COLUMNS = ["id", "time", "type", "name", "seat", "movieId", "sessionId", "soldBy", "refundOf", "title", "startsAt", "hall", "price"] as const;
+export const CSV_COLUMNS = [
+  "id",
+  "time",
+  "type",
+  "name",
+  "seat",
+  "movieId",
+  "sessionId",
+  "soldBy",
+  "refundOf",
+  "title",
+  "startsAt",
+  "hall",
+  "price",
+] as const;
 
 /** Names the screening of an entry from the programme; null for one the programme does not have. */
 export type DescribeScreening = (movieId: string | undefined, sessionId: string | undefined) => ScreeningLabel | null;
@@ -35,7 +49,21 @@ export function csvRow(entry: TicketEntry, describe: DescribeScreening = () => n
   const f = entry.fields;
   const label = describe(f.movieId, f.sessionId);
   const price = f.price !== undefined && /^\d+$/.test(f.price) ? formatPrice(Number(f.price)) : f.price;
-  const values = [entry.id, idTime(entry.id).toISOString(), typeOf(entry), f.name, f.seat, f.movieId, f.sessionId, f.soldBy, f.refundOf, label?.title, label?.startsAt, label?.hall, price];
+  const values = [
+    entry.id,
+    idTime(entry.id).toISOString(),
+    typeOf(entry),
+    f.name,
+    f.seat,
+    f.movieId,
+    f.sessionId,
+    f.soldBy,
+    f.refundOf,
+    label?.title,
+    label?.startsAt,
+    label?.hall,
+    price,
+  ];
   return values.map((value) => csvCell(value ?? "")).join(",") + "\r\n";
 }
 

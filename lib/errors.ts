@@ -55,7 +55,11 @@ export class ProgramItemMissingError extends Error {
 export class ProgramInvalidError extends ValidationError {
   override name = "ProgramInvalidError";
   constructor(readonly problems: { path: string; message: string }[]) {
-    super(problems.length === 1 ? problems[0]!.message : `The programme has ${problems.length} problems; nothing was changed. Fix each one listed.`);
+    super(
+      problems.length === 1
+        ? problems[0]!.message
+        : `The programme has ${problems.length} problems; nothing was changed. Fix each one listed.`,
+    );
   }
 }
 
@@ -121,7 +125,9 @@ export class ProgramChangedError extends Error {
 export class BodyTooLargeError extends Error {
   override name = "BodyTooLargeError";
   constructor(readonly limitBytes: number) {
-    super(`The body is larger than ${limitBytes >= 1024 * 1024 ? `${limitBytes / (1024 * 1024)} MB` : `${limitBytes / 1024} KB`}; send less.`);
+    super(
+      `The body is larger than ${limitBytes >= 1024 * 1024 ? `${limitBytes / (1024 * 1024)} MB` : `${limitBytes / 1024} KB`}; send less.`,
+    );
   }
 }
 
@@ -129,7 +135,9 @@ export class BodyTooLargeError extends Error {
 export class TicketNotPrintedError extends Error {
   override name = "TicketNotPrintedError";
   constructor(readonly entryId: string) {
-    super(`The ticket for ${entryId} is not printed yet. Check that a tickets worker is running (npm run worker -- tickets), then try again.`);
+    super(
+      `The ticket for ${entryId} is not printed yet. Check that a tickets worker is running (npm run worker -- tickets), then try again.`,
+    );
   }
 }
 

@@ -124,7 +124,12 @@ export async function getGroup(redis: RedisClient, keys: StreamKeys, group: stri
 export async function createGroup(redis: RedisClient, keys: StreamKeys, actor: string, group: string, start: string): Promise<void> {
   try {
     await guard(
-      audited(redis, keys, "count", ["XGROUP", "CREATE", keys.stream, group, start, "MKSTREAM"], { actor, action: "group.create", target: group, start }),
+      audited(redis, keys, "count", ["XGROUP", "CREATE", keys.stream, group, start, "MKSTREAM"], {
+        actor,
+        action: "group.create",
+        target: group,
+        start,
+      }),
     );
   } catch (error) {
     if (error instanceof Error && error.message.includes("BUSYGROUP")) throw new GroupExistsError(group);
@@ -140,7 +145,12 @@ export async function deleteGroup(redis: RedisClient, keys: StreamKeys, actor: s
   const { pending } = await getGroup(redis, keys, group);
   const removed = await inGroup(
     group,
-    audited(redis, keys, "count", ["XGROUP", "DESTROY", keys.stream, group], { actor, action: "group.delete", target: group, pending: String(pending) }),
+    audited(redis, keys, "count", ["XGROUP", "DESTROY", keys.stream, group], {
+      actor,
+      action: "group.delete",
+      target: group,
+      pending: String(pending),
+    }),
   );
   if (Number(removed) === 0) throw new GroupMissingError(group);
   return pending;
@@ -148,18 +158,32 @@ export async function deleteGroup(redis: RedisClient, keys: StreamKeys, actor: s
 
 /** `XGROUP SETID`: moves the group's last-delivered id. */
 export async function setGroupId(redis: RedisClient, keys: StreamKeys, actor: string, group: string, start: string): Promise<void> {
-  await inGroup(group, audited(redis, keys, "count", ["XGROUP", "SETID", keys.stream, group, start], { actor, action: "group.setid", target: group, start }));
+  await inGroup(
+    group,
+    audited(redis, keys, "count", ["XGROUP", "SETID", keys.stream, group, start], { actor, action: "group.setid", target: group, start }),
+  );
 }
 
 /**
  * `XGROUP DELCONSUMER`.
  * @returns how many pending messages the consumer owned (they are dropped from the pending list).
  */
-export async function deleteConsumer(redis: RedisClient, keys: StreamKeys, actor: string, group: string, consumer: string): Promise<number> {
+export async function deleteConsumer(
+  redis: RedisClient,
+  keys: StreamKeys,
+  actor: string,
+  group: string,
+  consumer: string,
+): Promise<number> {
   return Number(
     await inGroup(
       group,
-      audited(redis, keys, "count", ["XGROUP", "DELCONSUMER", keys.stream, group, consumer], { actor, action: "consumer.delete", target: group, consumer }),
+      audited(redis, keys, "count", ["XGROUP", "DELCONSUMER", keys.stream, group, consumer], {
+        actor,
+        action: "consumer.delete",
+        target: group,
+        consumer,
+      }),
     ),
   );
 }
@@ -232,7 +256,15 @@ export async function pendingPage(
 export async function ack(redis: RedisClient, keys: StreamKeys, actor: string, group: string, ids: StreamId[]): Promise<number> {
   await getGroup(redis, keys, group);
   return Number(
-    await inGroup(group, audited(redis, keys, "count", ["XACK", keys.stream, group, ...ids], { actor, action: "group.ack", target: group, ids: ids.join(",") })),
+    await inGroup(
+      group,
+      audited(redis, keys, "count", ["XACK", keys.stream, group, ...ids], {
+        actor,
+        action: "group.ack",
+        target: group,
+        ids: ids.join(","),
+      }),
+    ),
   );
 }
 
@@ -260,8 +292,7 @@ export async function claim(
       minIdleMs: String(minIdleMs),
       ids: ids.join(","),
     }),
-  )) as
-    | ([string, string[]] | null)[];
+  )) as ([string, string[]] | null)[];
   return claimed.filter((entry): entry is [string, string[]] => entry !== null).map(([id]) => id);
 }
 
@@ -311,7 +342,9 @@ export async function moveDeadLetters(
   await getGroup(redis, keys, group);
   const moved: StreamId[] = [];
   if (ids) {
-    moved.push(...(await inGroup(group, redis.sdMoveDeadLetters(keys.stream, keys.dead, keys.audit, group, minDeliveries, actor, reason, ...ids))));
+    moved.push(
+      ...(await inGroup(group, redis.sdMoveDeadLetters(keys.stream, keys.dead, keys.audit, group, minDeliveries, actor, reason, ...ids))),
+    );
     return moved;
   }
   let after: StreamId | undefined;
@@ -319,7 +352,12 @@ export async function moveDeadLetters(
     const rows = await pendingRows(redis, keys, group, { minIdleMs: 0, count: 1000, after });
     const dead = rows.filter((row) => Number(row[3]) >= minDeliveries).map((row) => row[0]);
     if (dead.length > 0) {
-      moved.push(...(await inGroup(group, redis.sdMoveDeadLetters(keys.stream, keys.dead, keys.audit, group, minDeliveries, actor, reason, ...dead))));
+      moved.push(
+        ...(await inGroup(
+          group,
+          redis.sdMoveDeadLetters(keys.stream, keys.dead, keys.audit, group, minDeliveries, actor, reason, ...dead),
+        )),
+      );
     }
     if (rows.length < 1000) return moved;
     after = rows.at(-1)![0];

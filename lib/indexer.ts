@@ -44,7 +44,17 @@ export async function indexEntries(redis: RedisClient, keys: StreamKeys, entries
     const { minute, hour } = statsBuckets(keys, idMs(entry.id));
     const minuteIndex = bucketKeys.add(minute.key, minute.expireAt);
     const hourIndex = bucketKeys.add(hour.key, hour.expireAt);
-    tuples.push(entry.id, kind, String(seats), claim.seat, kind === "refund" ? refundOf! : "", String(minuteIndex), minute.field, String(hourIndex), hour.field);
+    tuples.push(
+      entry.id,
+      kind,
+      String(seats),
+      claim.seat,
+      kind === "refund" ? refundOf! : "",
+      String(minuteIndex),
+      minute.field,
+      String(hourIndex),
+      hour.field,
+    );
   }
   const scriptKeys = [keys.screenings, keys.statsCursor, keys.refunds, ...seatKeys.keys, ...bucketKeys.keys];
   const args = [

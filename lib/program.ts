@@ -39,7 +39,12 @@ export async function programVersion(redis: RedisClient, keys: StreamKeys): Prom
  * The programme as `GET /api/program` shows it: films and halls, and the showings starting in
  * [`fromMs`, `toMs`) (all when omitted) in start order, each with its capacity and the seats held now.
  */
-export async function programView(redis: RedisClient, keys: StreamKeys, document: ProgramDocument, window: { fromMs?: number; toMs?: number } = {}): Promise<ProgramView> {
+export async function programView(
+  redis: RedisClient,
+  keys: StreamKeys,
+  document: ProgramDocument,
+  window: { fromMs?: number; toMs?: number } = {},
+): Promise<ProgramView> {
   const halls = new Map(document.halls.map((hall) => [hall.hallId, hall]));
   const showings = document.showings
     .filter((s) => {
@@ -104,7 +109,12 @@ const MAX_ATTEMPTS = 5;
  * or `hallId` when one showing names a film or hall that is not there; ProgramConflictError (409) for an overlap or
  * sales in the way; ProgramItemMissingError (404) when deleting something that is not there.
  */
-export async function changeProgram(redis: RedisClient, keys: StreamKeys, actor: string, change: ProgramChange): Promise<{ created: boolean; version: string }> {
+export async function changeProgram(
+  redis: RedisClient,
+  keys: StreamKeys,
+  actor: string,
+  change: ProgramChange,
+): Promise<{ created: boolean; version: string }> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const state = await readProgram(redis, keys);
     const applied = apply(state.document, change);
@@ -127,7 +137,17 @@ export async function changeProgram(redis: RedisClient, keys: StreamKeys, actor:
     const specs = applied.checks.map((c) => (c.allowed ? `=${[...c.allowed].join(",")}` : "*"));
     const audit = auditFields({ actor, action: `program.${change.kind}`, target: applied.target, ...summary(change) });
     const [ok, a, b] = await guard(
-      redis.sdWriteProgram(2 + checkKeys.length, keys.program, keys.audit, ...checkKeys, state.version, JSON.stringify(applied.next), String(specs.length), ...specs, ...audit),
+      redis.sdWriteProgram(
+        2 + checkKeys.length,
+        keys.program,
+        keys.audit,
+        ...checkKeys,
+        state.version,
+        JSON.stringify(applied.next),
+        String(specs.length),
+        ...specs,
+        ...audit,
+      ),
     );
     if (ok === 1) return { created: applied.created, version: String(a) };
     if (ok === 2) {
@@ -148,9 +168,18 @@ function summary(change: ProgramChange): Record<string, string> {
     case "hall.put":
       return { name: change.hall.name, capacity: String(hallCapacity(change.hall)) };
     case "showing.put":
-      return { movieId: change.showing.movieId, hallId: change.showing.hallId, startsAt: change.showing.startsAt, ...(change.showing.price !== undefined ? { price: String(change.showing.price) } : {}) };
+      return {
+        movieId: change.showing.movieId,
+        hallId: change.showing.hallId,
+        startsAt: change.showing.startsAt,
+        ...(change.showing.price !== undefined ? { price: String(change.showing.price) } : {}),
+      };
     case "import":
-      return { movies: String(change.document.movies.length), halls: String(change.document.halls.length), showings: String(change.document.showings.length) };
+      return {
+        movies: String(change.document.movies.length),
+        halls: String(change.document.halls.length),
+        showings: String(change.document.showings.length),
+      };
     default:
       return {};
   }
@@ -191,14 +220,20 @@ function showingCheck(before: Showing | undefined, showing: Showing, hall: Hall 
       movieId: before.movieId,
       sessionId: before.sessionId,
       allowed: null,
-      problem: () => ({ path, message: `Session ${showing.sessionId} already has sales, so its ${what} cannot change. Refund them first, or add a new showing.` }),
+      problem: () => ({
+        path,
+        message: `Session ${showing.sessionId} already has sales, so its ${what} cannot change. Refund them first, or add a new showing.`,
+      }),
     };
   }
   return {
     movieId: showing.movieId,
     sessionId: showing.sessionId,
     allowed: hallSeats(hall ?? { rows: [] }),
-    problem: (seat) => ({ path, message: `Seat ${seat ?? "?"} is sold for session ${showing.sessionId} but is not a seat of ${hall?.name ?? showing.hallId}. Pick a hall that has it, or refund it first.` }),
+    problem: (seat) => ({
+      path,
+      message: `Seat ${seat ?? "?"} is sold for session ${showing.sessionId} but is not a seat of ${hall?.name ?? showing.hallId}. Pick a hall that has it, or refund it first.`,
+    }),
   };
 }
 
@@ -210,7 +245,12 @@ function apply(document: ProgramDocument, change: ProgramChange): Applied {
     }
     case "hall.put": {
       const { list, created } = upsert(document.halls, change.hall, (h) => h.hallId === change.hall.hallId);
-      return { next: { ...document, halls: list }, created, target: change.hall.hallId, checks: planChecks(document, change.hall, () => "rows") };
+      return {
+        next: { ...document, halls: list },
+        created,
+        target: change.hall.hallId,
+        checks: planChecks(document, change.hall, () => "rows"),
+      };
     }
     case "showing.put": {
       const before = document.showings.find((s) => s.sessionId === change.showing.sessionId);
@@ -229,16 +269,25 @@ function apply(document: ProgramDocument, change: ProgramChange): Applied {
       if (!movie) throw new ProgramItemMissingError(`There is no film with movie id ${change.movieId} in the programme.`);
       const showings = document.showings.filter((s) => s.movieId === change.movieId);
       if (showings.length > 0) {
-        throw new ProgramConflictError(`${movie.title} has ${showings.length === 1 ? "a showing" : `${showings.length} showings`} (session ${showings.map((s) => s.sessionId).join(", ")}); delete ${showings.length === 1 ? "it" : "them"} first.`);
+        throw new ProgramConflictError(
+          `${movie.title} has ${showings.length === 1 ? "a showing" : `${showings.length} showings`} (session ${showings.map((s) => s.sessionId).join(", ")}); delete ${showings.length === 1 ? "it" : "them"} first.`,
+        );
       }
-      return { next: { ...document, movies: document.movies.filter((m) => m !== movie) }, created: false, target: change.movieId, checks: [] };
+      return {
+        next: { ...document, movies: document.movies.filter((m) => m !== movie) },
+        created: false,
+        target: change.movieId,
+        checks: [],
+      };
     }
     case "hall.delete": {
       const hall = document.halls.find((h) => h.hallId === change.hallId);
       if (!hall) throw new ProgramItemMissingError(`There is no hall "${change.hallId}" in the programme.`);
       const showings = document.showings.filter((s) => s.hallId === change.hallId);
       if (showings.length > 0) {
-        throw new ProgramConflictError(`${hall.name} has ${showings.length === 1 ? "a showing" : `${showings.length} showings`} (session ${showings.map((s) => s.sessionId).join(", ")}); delete ${showings.length === 1 ? "it" : "them"} first.`);
+        throw new ProgramConflictError(
+          `${hall.name} has ${showings.length === 1 ? "a showing" : `${showings.length} showings`} (session ${showings.map((s) => s.sessionId).join(", ")}); delete ${showings.length === 1 ? "it" : "them"} first.`,
+        );
       }
       return { next: { ...document, halls: document.halls.filter((h) => h !== hall) }, created: false, target: change.hallId, checks: [] };
     }
@@ -254,7 +303,10 @@ function apply(document: ProgramDocument, change: ProgramChange): Applied {
             movieId: showing.movieId,
             sessionId: showing.sessionId,
             allowed: null,
-            problem: () => ({ path: "sessionId", message: `Session ${showing.sessionId} has sales, so it cannot be deleted. Refund them first.` }),
+            problem: () => ({
+              path: "sessionId",
+              message: `Session ${showing.sessionId} has sales, so it cannot be deleted. Refund them first.`,
+            }),
           },
         ],
       };
@@ -269,7 +321,8 @@ function applyImport(document: ProgramDocument, incoming: ProgramDocument): Appl
   let next = document;
   for (const movie of incoming.movies) next = { ...next, movies: upsert(next.movies, movie, (m) => m.movieId === movie.movieId).list };
   for (const hall of incoming.halls) next = { ...next, halls: upsert(next.halls, hall, (h) => h.hallId === hall.hallId).list };
-  for (const showing of incoming.showings) next = { ...next, showings: upsert(next.showings, showing, (s) => s.sessionId === showing.sessionId).list };
+  for (const showing of incoming.showings)
+    next = { ...next, showings: upsert(next.showings, showing, (s) => s.sessionId === showing.sessionId).list };
   const checks: SalesCheck[] = [];
   const checked = new Set<string>();
   incoming.showings.forEach((showing, i) => {

@@ -1,13 +1,22 @@
 import { Cluster, Redis, type RedisOptions, type Result } from "ioredis";
 import { RedisUnavailableError } from "./errors";
-import { AUDITED, CREATE_STAFF, INDEX_ENTRIES, MOVE_DEAD_LETTERS, RECORD_ACCOUNTING, REFUND_TICKET, SELL_SEATS, SIGN_IN_BEGIN, SIGN_IN_SUCCEEDED, WRITE_PROGRAM } from "./lua";
+import {
+  AUDITED,
+  CREATE_STAFF,
+  INDEX_ENTRIES,
+  MOVE_DEAD_LETTERS,
+  RECORD_ACCOUNTING,
+  REFUND_TICKET,
+  SELL_SEATS,
+  SIGN_IN_BEGIN,
+  SIGN_IN_SUCCEEDED,
+  WRITE_PROGRAM,
+} from "./lua";
 
 /** A connection to a single Redis or to a Redis Cluster; every domain function takes one. */
 export type RedisClient = Redis | Cluster;
 
-export type RedisTarget =
-  | { mode: "single"; url: string }
-  | { mode: "cluster"; nodes: { host: string; port: number }[] };
+export type RedisTarget = { mode: "single"; url: string } | { mode: "cluster"; nodes: { host: string; port: number }[] };
 
 export interface ClientOptions {
   /** Used in `CLIENT LIST` so an operator can tell StreamDesk's connections apart. */
@@ -19,15 +28,40 @@ export interface ClientOptions {
 declare module "ioredis" {
   interface RedisCommander<Context> {
     /** See {@link SELL_SEATS}. */
-    sdSellSeats(stream: string, seats: string, screenings: string, program: string, version: string, ...args: string[]): Result<[number, ...string[]], Context>;
+    sdSellSeats(
+      stream: string,
+      seats: string,
+      screenings: string,
+      program: string,
+      version: string,
+      ...args: string[]
+    ): Result<[number, ...string[]], Context>;
     /** See {@link WRITE_PROGRAM}. */
     sdWriteProgram(numKeys: number, ...keysAndArgs: string[]): Result<[number, string, string?], Context>;
     /** See {@link REFUND_TICKET}. */
-    sdRefundTicket(stream: string, refunds: string, seats: string, audit: string, saleId: string, actor: string, seat: string, ...trim: string[]): Result<[number, string], Context>;
+    sdRefundTicket(
+      stream: string,
+      refunds: string,
+      seats: string,
+      audit: string,
+      saleId: string,
+      actor: string,
+      seat: string,
+      ...trim: string[]
+    ): Result<[number, string], Context>;
     /** See {@link INDEX_ENTRIES}. */
     sdIndexEntries(numKeys: number, ...keysAndArgs: string[]): Result<string[], Context>;
     /** See {@link MOVE_DEAD_LETTERS}. */
-    sdMoveDeadLetters(stream: string, dead: string, audit: string, group: string, minDeliveries: number, actor: string, reason: string, ...ids: string[]): Result<string[], Context>;
+    sdMoveDeadLetters(
+      stream: string,
+      dead: string,
+      audit: string,
+      group: string,
+      minDeliveries: number,
+      actor: string,
+      reason: string,
+      ...ids: string[]
+    ): Result<string[], Context>;
     /** See {@link RECORD_ACCOUNTING}. */
     sdRecordAccounting(numKeys: number, ...keysAndArgs: string[]): Result<number, Context>;
     /** See {@link AUDITED}. */
@@ -35,7 +69,12 @@ declare module "ioredis" {
     /** See {@link CREATE_STAFF}. */
     sdCreateStaff(staff: string, index: string, audit: string, username: string, ...args: (string | number)[]): Result<number, Context>;
     /** See {@link SIGN_IN_BEGIN}. */
-    sdSignInBegin(addressKey: string, userKey: string, addressLimit: number, windowMs: number): Result<[0, number] | [1, number, number], Context>;
+    sdSignInBegin(
+      addressKey: string,
+      userKey: string,
+      addressLimit: number,
+      windowMs: number,
+    ): Result<[0, number] | [1, number, number], Context>;
     /** See {@link SIGN_IN_SUCCEEDED}. */
     sdSignInSucceeded(addressKey: string, userKey: string): Result<number, Context>;
   }

@@ -27,7 +27,16 @@ export async function refundTicket(
   const claim = entry && isSale(entry.fields) ? seatOf(entry.fields) : null;
   if (!claim) throw new SaleMissingError(saleId);
   const [outcome, id] = await guard(
-    redis.sdRefundTicket(keys.stream, keys.refunds, keys.seats(claim.movieId, claim.sessionId), keys.audit, saleId, actor, claim.seat, ...trimArgs(options.retention)),
+    redis.sdRefundTicket(
+      keys.stream,
+      keys.refunds,
+      keys.seats(claim.movieId, claim.sessionId),
+      keys.audit,
+      saleId,
+      actor,
+      claim.seat,
+      ...trimArgs(options.retention),
+    ),
   );
   if (outcome === 0) throw new SaleMissingError(saleId);
   if (outcome === 2) throw new AlreadyRefundedError(saleId, id);

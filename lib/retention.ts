@@ -70,7 +70,14 @@ export const MAXLEN_LOOKAHEAD = 10_000;
 const AT_RISK_COUNT = 10_000;
 
 /** The newest id a trim under `policy` would drop now, or null when it would drop nothing. */
-async function trimBoundary(redis: RedisClient, keys: StreamKeys, policy: RetentionPolicy, length: number, firstId: StreamId | null, now: number): Promise<StreamId | null> {
+async function trimBoundary(
+  redis: RedisClient,
+  keys: StreamKeys,
+  policy: RetentionPolicy,
+  length: number,
+  firstId: StreamId | null,
+  now: number,
+): Promise<StreamId | null> {
   if (!policy || firstId === null) return null;
   if (policy.kind === "minid") {
     const threshold = Math.max(0, now - policy.ms);
@@ -90,14 +97,28 @@ async function trimBoundary(redis: RedisClient, keys: StreamKeys, policy: Retent
  * not yet delivered to them. For maxlen the boundary is found within the oldest {@link MAXLEN_LOOKAHEAD}
  * entries, so with more than that to trim the figures cover that first part only.
  */
-export async function retentionStatus(redis: RedisClient, keys: StreamKeys, policy: RetentionPolicy, now = Date.now()): Promise<RetentionStatus> {
-  const [lengthReply, firstReply] = (await guard(redis.pipeline().xlen(keys.stream).xrange(keys.stream, "-", "+", "COUNT", 1).exec())) ?? [];
+export async function retentionStatus(
+  redis: RedisClient,
+  keys: StreamKeys,
+  policy: RetentionPolicy,
+  now = Date.now(),
+): Promise<RetentionStatus> {
+  const [lengthReply, firstReply] =
+    (await guard(redis.pipeline().xlen(keys.stream).xrange(keys.stream, "-", "+", "COUNT", 1).exec())) ?? [];
   if (lengthReply?.[0]) throw lengthReply[0];
   if (firstReply?.[0]) throw firstReply[0];
   const length = Number(lengthReply?.[1] ?? 0);
   const firstId = ((firstReply?.[1] ?? []) as [string, string[]][])[0]?.[0] ?? null;
   const boundary = await trimBoundary(redis, keys, policy, length, firstId, now);
-  const status: RetentionStatus = { policy, description: describeRetention(policy), length, firstId, trimThroughId: boundary, atRisk: [], lagAtRisk: [] };
+  const status: RetentionStatus = {
+    policy,
+    description: describeRetention(policy),
+    length,
+    firstId,
+    trimThroughId: boundary,
+    atRisk: [],
+    lagAtRisk: [],
+  };
   if (boundary === null) return status;
 
   const groups = await groupSummaries(redis, keys);

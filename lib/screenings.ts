@@ -9,7 +9,7 @@ export interface ScreeningSummary {
   capacity: number;
 }
 
-const byNumber = (a: string, b: string) => (a.length - b.length) || (a < b ? -1 : a > b ? 1 : 0);
+const byNumber = (a: string, b: string) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * Every screening in the screenings set (kept by the sale script and the feed indexer, so no SCAN, which

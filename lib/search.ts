@@ -45,7 +45,8 @@ export function matches(filters: SearchFilters, entry: TicketEntry): boolean {
  */
 export async function resolveBounds(redis: RedisClient, keys: StreamKeys, query: Pick<SearchQuery, "from" | "to">): Promise<SearchBounds> {
   if (query.from !== undefined && query.to !== undefined) return { from: query.from, to: query.to };
-  const replies = (await guard(redis.pipeline().xrange(keys.stream, "-", "+", "COUNT", 1).xrevrange(keys.stream, "+", "-", "COUNT", 1).exec())) ?? [];
+  const replies =
+    (await guard(redis.pipeline().xrange(keys.stream, "-", "+", "COUNT", 1).xrevrange(keys.stream, "+", "-", "COUNT", 1).exec())) ?? [];
   for (const [error] of replies) if (error) throw error;
   const first = ((replies[0]?.[1] ?? []) as RawEntry[])[0]?.[0] ?? "0-0";
   const last = ((replies[1]?.[1] ?? []) as RawEntry[])[0]?.[0] ?? "0-0";

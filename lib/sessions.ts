@@ -19,7 +19,13 @@ export interface SessionLimits {
  * Creates a session that expires after `ttlSeconds` without use, stamped with the account's session
  * epoch as its password check read it (a password change in between leaves it invalid).
  */
-export async function createSession(redis: RedisClient, keys: StreamKeys, username: string, ttlSeconds: number, epoch = ""): Promise<string> {
+export async function createSession(
+  redis: RedisClient,
+  keys: StreamKeys,
+  username: string,
+  ttlSeconds: number,
+  epoch = "",
+): Promise<string> {
   const id = randomBytes(32).toString("base64url");
   await guard(
     redis
@@ -36,7 +42,13 @@ export async function createSession(redis: RedisClient, keys: StreamKeys, userna
  * The live session for `id`, sliding its idle expiry when `slide`; null when it was idle too long, is
  * older than `limits.maxSeconds`, was ended, outlived a password change, or its account is disabled or gone.
  */
-export async function touchSession(redis: RedisClient, keys: StreamKeys, id: string, limits: SessionLimits, slide = true): Promise<Session | null> {
+export async function touchSession(
+  redis: RedisClient,
+  keys: StreamKeys,
+  id: string,
+  limits: SessionLimits,
+  slide = true,
+): Promise<Session | null> {
   const multi = redis.multi().hmget(keys.session(id), "username", "created", "epoch");
   if (slide) multi.expire(keys.session(id), limits.idleSeconds);
   const replies = (await guard(multi.exec())) ?? [];
@@ -78,7 +90,8 @@ export function parseEndedSessions(message: string): EndedSessions | null {
   try {
     const value = JSON.parse(message) as Record<string, unknown>;
     if (typeof value.sessionId === "string") return { sessionId: value.sessionId };
-    if (typeof value.username === "string") return typeof value.except === "string" ? { username: value.username, except: value.except } : { username: value.username };
+    if (typeof value.username === "string")
+      return typeof value.except === "string" ? { username: value.username, except: value.except } : { username: value.username };
   } catch {
     // Not ours: fall through.
   }

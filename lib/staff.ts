@@ -81,7 +81,18 @@ export async function createStaff(
   { queue = `staff:${actor}` }: HashQueue = {},
 ): Promise<StaffMember> {
   const passwordHash = await hashGate().run(queue, () => hash(account.password, ARGON2));
-  const fields = ["role", account.role, "hash", passwordHash, "disabled", "0", "mustChange", account.mustChangePassword ? "1" : "0", "created", String(Date.now())];
+  const fields = [
+    "role",
+    account.role,
+    "hash",
+    passwordHash,
+    "disabled",
+    "0",
+    "mustChange",
+    account.mustChangePassword ? "1" : "0",
+    "created",
+    String(Date.now()),
+  ];
   if (account.passwordExpiresAt !== undefined) fields.push("passwordExpires", String(account.passwordExpiresAt));
   const audit = auditFields({ actor, action: "staff.create", target: account.username, role: account.role });
   const created = await guard(
@@ -143,17 +154,21 @@ export async function setPassword(
   const action = actor === username ? "staff.password.change" : "staff.password.reset";
   const epoch = randomBytes(12).toString("base64url");
   const ended = (await guard(redis.smembers(keys.userSessions(username)))).filter((id) => id !== keepSession);
-  const multi = redis.multi().hset(keys.staff(username), "hash", passwordHash, "mustChange", mustChangePassword ? "1" : "0", "sessionEpoch", epoch);
+  const multi = redis
+    .multi()
+    .hset(keys.staff(username), "hash", passwordHash, "mustChange", mustChangePassword ? "1" : "0", "sessionEpoch", epoch);
   if (expiresAt === undefined) multi.hdel(keys.staff(username), "passwordExpires");
   else multi.hset(keys.staff(username), "passwordExpires", String(expiresAt));
   if (ended.length > 0) multi.del(...ended.map((id) => keys.session(id))).srem(keys.userSessions(username), ...ended);
   // Only if it still exists: a plain HSET would bring back an expired session without its expiry.
-  if (keepSession) multi.eval("if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'epoch', ARGV[1]) end return 1", 1, keys.session(keepSession), epoch);
-  const result = await guard(
-    multi
-      .xadd(keys.audit, "*", ...auditFields({ actor, action, target: username }))
-      .exec(),
-  );
+  if (keepSession)
+    multi.eval(
+      "if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'epoch', ARGV[1]) end return 1",
+      1,
+      keys.session(keepSession),
+      epoch,
+    );
+  const result = await guard(multi.xadd(keys.audit, "*", ...auditFields({ actor, action, target: username })).exec());
   if (!result) throw new Error("the password change was not applied");
 }
 

@@ -129,9 +129,7 @@ export async function readHistory(
   const raw =
     query.after !== undefined
       ? await guard(redis.xrange(keys.stream, `(${query.after}`, "+", "COUNT", count))
-      : await guard(
-          redis.xrevrange(keys.stream, query.before === undefined ? "+" : `(${query.before}`, "-", "COUNT", count),
-        );
+      : await guard(redis.xrevrange(keys.stream, query.before === undefined ? "+" : `(${query.before}`, "-", "COUNT", count));
   const entries = await markEntries(redis, keys, toEntries(raw as RawEntry[]));
   const last = entries.at(-1);
   return { entries, next: entries.length === count && last ? last.id : null };
@@ -156,11 +154,6 @@ export async function lastEntryId(redis: RedisClient, keys: StreamKeys): Promise
 }
 
 /** The seats sold for one screening, seat → entry id. */
-export async function soldSeats(
-  redis: RedisClient,
-  keys: StreamKeys,
-  movieId: string,
-  sessionId: string,
-): Promise<Record<string, string>> {
+export async function soldSeats(redis: RedisClient, keys: StreamKeys, movieId: string, sessionId: string): Promise<Record<string, string>> {
   return guard(redis.hgetall(keys.seats(movieId, sessionId)));
 }

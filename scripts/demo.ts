@@ -51,7 +51,10 @@ function programForToday(): ProgramDocument {
   const doc = parsed.document;
   const first = Math.min(...doc.showings.map((s) => Date.parse(s.startsAt.slice(0, 10))));
   const shift = Date.parse(new Date().toISOString().slice(0, 10)) - first;
-  return { ...doc, showings: doc.showings.map((s) => ({ ...s, startsAt: new Date(Date.parse(s.startsAt) + shift).toISOString().replace(".000Z", "Z") })) };
+  return {
+    ...doc,
+    showings: doc.showings.map((s) => ({ ...s, startsAt: new Date(Date.parse(s.startsAt) + shift).toISOString().replace(".000Z", "Z") })),
+  };
 }
 
 async function main() {
@@ -85,7 +88,9 @@ async function main() {
   const marker = `{${DEMO_STREAM}}:demo`;
   const [length, marked] = await guard(Promise.all([redis.exists(DEMO_STREAM), redis.exists(marker)]));
   if (length > 0 && marked === 0 && !FORCE) {
-    process.stderr.write(`The demo cannot start: ${DEMO_STREAM} in database ${DEMO_DB} already holds entries the demo did not write. Run npm run demo -- --force to use it anyway.\n`);
+    process.stderr.write(
+      `The demo cannot start: ${DEMO_STREAM} in database ${DEMO_DB} already holds entries the demo did not write. Run npm run demo -- --force to use it anyway.\n`,
+    );
     process.exit(1);
   }
   await guard(redis.set(marker, "1"));
@@ -124,7 +129,12 @@ async function main() {
   ];
 
   const deadline = Date.now() + 300_000;
-  while (!(await fetch(`${appUrl}/api/health`).then((r) => r.ok, () => false))) {
+  while (
+    !(await fetch(`${appUrl}/api/health`).then(
+      (r) => r.ok,
+      () => false,
+    ))
+  ) {
     if (app.exitCode !== null || Date.now() > deadline) throw new Error("the app did not start; see its output above");
     await new Promise((r) => setTimeout(r, 500));
   }
@@ -145,7 +155,9 @@ async function main() {
   const hasCli = spawnSync("redis-cli", ["--version"]).status === 0;
   let sales = 0;
   const sellOne = async () => {
-    const open = program.showings.filter((s) => !salesClosed(s, Date.now(), config.sales.closeMinutes) && Date.parse(s.startsAt) - Date.now() < 36 * 3_600_000);
+    const open = program.showings.filter(
+      (s) => !salesClosed(s, Date.now(), config.sales.closeMinutes) && Date.parse(s.startsAt) - Date.now() < 36 * 3_600_000,
+    );
     const showing = open[randomInt(open.length || 1)];
     if (!showing) return;
     const seats = [...hallSeats(program.halls.find((h) => h.hallId === showing.hallId) ?? { rows: [] })];
@@ -155,7 +167,10 @@ async function main() {
     if (hasCli && sales % 15 === 0) {
       // As any other program may: one writing straight to the stream, here one with nothing to print
       // now and then, which the tickets worker dead-letters with its reason.
-      const fields = sales % 45 === 0 ? ["note", "till opened"] : ["name", guest, "seat", seats[randomInt(seats.length)]!, "movieId", showing.movieId, "sessionId", showing.sessionId];
+      const fields =
+        sales % 45 === 0
+          ? ["note", "till opened"]
+          : ["name", guest, "seat", seats[randomInt(seats.length)]!, "movieId", showing.movieId, "sessionId", showing.sessionId];
       spawnSync("redis-cli", ["-u", redisUrl, "XADD", DEMO_STREAM, "*", ...fields], { stdio: "ignore" });
       return;
     }

@@ -137,7 +137,12 @@ async function main(): Promise<void> {
       call(base, cookie, "POST", "/api/tickets", { name, seats, movieId: s.movieId, sessionId: s.sessionId }) as Promise<{ ids: string[] }>;
     // A class filling most of a small hall, so the board marks it almost full.
     for (const row of ["A", "B", "C", "D", "E"]) {
-      await sell(admin, hall2, `Oak Primary, row ${row}`, Array.from({ length: 10 }, (_, i) => `${row}${i + 1}`));
+      await sell(
+        admin,
+        hall2,
+        `Oak Primary, row ${row}`,
+        Array.from({ length: 10 }, (_, i) => `${row}${i + 1}`),
+      );
     }
     await sell(admin, first, "Grace Hopper", ["E5", "E6"]);
     await sell(seller, first, "Ada Lovelace", ["F3", "F4", "F5", "F6"]);
@@ -226,7 +231,9 @@ async function main(): Promise<void> {
       // reads them and never acks stands for it: what /groups shows either way.
       await cli("XREADGROUP", "GROUP", "printing", "printer-stuck", "COUNT", "6", "STREAMS", STREAM, ">");
       await openLive(page, "/groups");
-      await page.waitForFunction(() => document.querySelector('[data-group="printing"] [data-testid="pending-count"]')?.textContent !== "0");
+      await page.waitForFunction(
+        () => document.querySelector('[data-group="printing"] [data-testid="pending-count"]')?.textContent !== "0",
+      );
       await shoot(page, "groups-workers.png", true);
     } finally {
       await browser.close();

@@ -26,7 +26,13 @@ export function serveFast(req: IncomingMessage, res: ServerResponse, path: strin
     const value = req.headers[name];
     return typeof value === "string" ? value : null;
   };
-  const caller = { method: req.method!, origin: header("origin"), host: header("host"), cookie: header("cookie"), secure: isHttpsRequest(req) };
+  const caller = {
+    method: req.method!,
+    origin: header("origin"),
+    host: header("host"),
+    cookie: header("cookie"),
+    secure: isHttpsRequest(req),
+  };
   const request: ApiRequest = { method: req.method!, query: new URLSearchParams(query), json: (maxBytes) => readNodeJson(req, maxBytes) };
   runEndpoint(target, caller, request, requestId)
     .then((answer) => write(res, answer))
@@ -41,6 +47,11 @@ function write(res: ServerResponse, { status, body, headers }: Reply): void {
   // The client may have gone; a response to nobody is simply dropped.
   if (res.headersSent || res.destroyed) return;
   const text = JSON.stringify(body);
-  res.writeHead(status, { "cache-control": "no-store", ...headers, "content-type": "application/json", "content-length": Buffer.byteLength(text) });
+  res.writeHead(status, {
+    "cache-control": "no-store",
+    ...headers,
+    "content-type": "application/json",
+    "content-length": Buffer.byteLength(text),
+  });
   res.end(text);
 }

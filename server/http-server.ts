@@ -124,9 +124,12 @@ export function createApp(deps: AppDeps): App {
     req.headers["x-streamdesk-remote-address"] = clientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"]);
     if (path === "/metrics") {
       if (deps.metricsServed === false) {
-        res
-          .writeHead(404, { "content-type": "application/json" })
-          .end(JSON.stringify({ error: "/metrics is off: this server listens beyond this machine without METRICS_TOKEN. Set METRICS_TOKEN (16+ characters) to serve it." }));
+        res.writeHead(404, { "content-type": "application/json" }).end(
+          JSON.stringify({
+            error:
+              "/metrics is off: this server listens beyond this machine without METRICS_TOKEN. Set METRICS_TOKEN (16+ characters) to serve it.",
+          }),
+        );
         return;
       }
       return void serveMetrics(metrics, deps.metricsToken, req, res);
@@ -156,7 +159,9 @@ export function createApp(deps: AppDeps): App {
     },
   });
   // Socket.IO answers its own requests (polling, the WebSocket handshake): give them the same headers.
-  io.engine.on("headers", (headers: Record<string, string>, req: IncomingMessage) => Object.assign(headers, securityHeaders(req, deps.dev ?? false)));
+  io.engine.on("headers", (headers: Record<string, string>, req: IncomingMessage) =>
+    Object.assign(headers, securityHeaders(req, deps.dev ?? false)),
+  );
   const retention = deps.auth.config.retention;
   const loop = new FeedLoop({
     redis: deps.feedRedis,
@@ -179,8 +184,12 @@ export function createApp(deps: AppDeps): App {
   deps.feedRedis.on("reconnecting", () => metrics.reconnecting("feed"));
   if (deps.indexRedis !== deps.redis) deps.indexRedis.on("reconnecting", () => metrics.reconnecting("index"));
   // The hub's broadcast listener goes first; the per-entry metrics wait until the batch is on its way.
-  const hub = new FeedHub(io, loop, (after, until, count) => readRange(deps.redis, deps.keys, after, until, count), deps.feed.replayMax, (afterId) =>
-    retention?.kind === "minid" ? idMs(afterId) > Date.now() - retention.ms + RETENTION_MARGIN_MS : true,
+  const hub = new FeedHub(
+    io,
+    loop,
+    (after, until, count) => readRange(deps.redis, deps.keys, after, until, count),
+    deps.feed.replayMax,
+    (afterId) => (retention?.kind === "minid" ? idMs(afterId) > Date.now() - retention.ms + RETENTION_MARGIN_MS : true),
   );
   loop.on("batch", (entries) => {
     const tabs = io.sockets.adapter.rooms.get(LIVE_ROOM)?.size ?? 0;
@@ -314,7 +323,9 @@ async function serveMetrics(metrics: Metrics, token: string | undefined, req: In
     return undefined;
   });
   if (!rendered) {
-    res.writeHead(500, { "content-type": "application/json" }).end(JSON.stringify({ error: "Metrics could not be collected; see the server log." }));
+    res
+      .writeHead(500, { "content-type": "application/json" })
+      .end(JSON.stringify({ error: "Metrics could not be collected; see the server log." }));
     return;
   }
   const { contentType, body } = rendered;

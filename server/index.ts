@@ -39,13 +39,22 @@ async function ensureFirstSupervisor(redis: RedisClient, keys: StreamKeys, confi
     if (!first && !(await oneTimePasswordExpired(redis, keys, "admin"))) return;
     const password = configured ?? randomBytes(12).toString("base64url");
     if (first) {
-      await createStaff(redis, keys, "system", { username: "admin", password, role: "supervisor", mustChangePassword: !configured, ...(configured ? {} : { passwordExpiresAt: Date.now() + ONE_TIME_PASSWORD_MS }) });
+      await createStaff(redis, keys, "system", {
+        username: "admin",
+        password,
+        role: "supervisor",
+        mustChangePassword: !configured,
+        ...(configured ? {} : { passwordExpiresAt: Date.now() + ONE_TIME_PASSWORD_MS }),
+      });
     } else {
       await setPassword(redis, keys, "system", "admin", password, !configured, configured ? undefined : Date.now() + ONE_TIME_PASSWORD_MS);
     }
     if (configured) log.info("created the supervisor account admin with STREAMDESK_ADMIN_PASSWORD");
     // Printed once, on purpose, to the console of the person starting StreamDesk; never stored in clear.
-    else process.stdout.write(`\nStreamDesk ${first ? "created" : "renewed"} the supervisor account "admin" with the one-time password: ${password}\nSign in at /login within 24 hours and choose a new password.\n\n`);
+    else
+      process.stdout.write(
+        `\nStreamDesk ${first ? "created" : "renewed"} the supervisor account "admin" with the one-time password: ${password}\nSign in at /login within 24 hours and choose a new password.\n\n`,
+      );
   } catch (error) {
     if (error instanceof StaffExistsError) return;
     log.warn("could not check for a first supervisor account (Redis unreachable?); will not retry until restart", { error });
@@ -68,8 +77,14 @@ async function main(): Promise<void> {
   const desk = startStreamDesk(config, { secret, dev, handler: (req, res) => void handle(req, res) });
   await whenReady(desk.redis, 5000).catch(() => log.warn("Redis is not answering yet; serving 503 until it does"));
   await ensureFirstSupervisor(desk.redis, desk.keys, config.adminPassword);
-  if (!config.secret) log.warn("STREAMDESK_SECRET is not set: using a random one, so sessions end when this process restarts and are not shared with other instances");
-  if (!config.metricsServed) log.warn(`HOST ${config.host} is reachable from other machines and METRICS_TOKEN is not set: /metrics is off until METRICS_TOKEN is set`);
+  if (!config.secret)
+    log.warn(
+      "STREAMDESK_SECRET is not set: using a random one, so sessions end when this process restarts and are not shared with other instances",
+    );
+  if (!config.metricsServed)
+    log.warn(
+      `HOST ${config.host} is reachable from other machines and METRICS_TOKEN is not set: /metrics is off until METRICS_TOKEN is set`,
+    );
   setContext(desk.context);
   const port = await desk.listen(config.port, config.host);
   log.info(`StreamDesk listening on http://${config.host}:${port}`, { stream: config.streamKey, dev });

@@ -47,7 +47,21 @@ export async function spawnRedisServer(options: RedisServerOptions): Promise<Chi
   mkdirSync(dir, { recursive: true });
   const child = spawn(
     "redis-server",
-    ["--bind", host, "--port", String(port), "--dir", dir, "--save", "", "--appendonly", appendonly ? "yes" : "no", "--appendfsync", "always", ...(options.args ?? [])],
+    [
+      "--bind",
+      host,
+      "--port",
+      String(port),
+      "--dir",
+      dir,
+      "--save",
+      "",
+      "--appendonly",
+      appendonly ? "yes" : "no",
+      "--appendfsync",
+      "always",
+      ...(options.args ?? []),
+    ],
     { stdio: ["ignore", "ignore", options.stderr ?? "inherit"] },
   );
   const failed = new Promise<never>((_, reject) => {

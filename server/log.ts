@@ -11,7 +11,18 @@ function describeError(value: unknown): unknown {
 }
 
 // Belt and braces: callers pass only names, ids and counts, but a field by one of these names is never written.
-const SECRET_PATHS = ["password", "secret", "cookie", "authorization", "token", "*.password", "*.secret", "*.cookie", "*.authorization", "*.token"];
+const SECRET_PATHS = [
+  "password",
+  "secret",
+  "cookie",
+  "authorization",
+  "token",
+  "*.password",
+  "*.secret",
+  "*.cookie",
+  "*.authorization",
+  "*.token",
+];
 
 function create(level: Level): Logger {
   // Warnings and errors go to stderr as before, so an operator (and the benchmark) can watch them alone.
@@ -22,14 +33,17 @@ function create(level: Level): Logger {
     ],
     { dedupe: true },
   );
-  return pino({
-    level,
-    base: { pid: process.pid },
-    timestamp: pino.stdTimeFunctions.isoTime,
-    formatters: { level: (label) => ({ level: label }) },
-    serializers: { error: describeError, err: describeError },
-    redact: { paths: SECRET_PATHS, censor: "[redacted]" },
-  }, streams);
+  return pino(
+    {
+      level,
+      base: { pid: process.pid },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      serializers: { error: describeError, err: describeError },
+      redact: { paths: SECRET_PATHS, censor: "[redacted]" },
+    },
+    streams,
+  );
 }
 
 let root = create("info");

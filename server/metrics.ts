@@ -51,7 +51,18 @@ export const API_ROUTES = [
   "/api/tickets/search",
 ] as const;
 
-const PAGES = new Set(["/", "/login", "/groups", "/staff", "/audit", "/screenings", "/search", "/program", "/account/password", "/metrics"]);
+const PAGES = new Set([
+  "/",
+  "/login",
+  "/groups",
+  "/staff",
+  "/audit",
+  "/screenings",
+  "/search",
+  "/program",
+  "/account/password",
+  "/metrics",
+]);
 
 // Static segments win over parameters (/api/tickets/search is not a ticket id), as in Next's own router.
 const ROUTES: [RegExp, string][] = [
@@ -68,7 +79,14 @@ export function routeLabel(path: string): string {
   return PAGES.has(path) ? path : "other";
 }
 
-const SALE_OUTCOMES: Record<number, string> = { 201: "sold", 400: "invalid", 401: "signed_out", 403: "refused", 409: "seat_taken", 503: "redis_unavailable" };
+const SALE_OUTCOMES: Record<number, string> = {
+  201: "sold",
+  400: "invalid",
+  401: "signed_out",
+  403: "refused",
+  409: "seat_taken",
+  503: "redis_unavailable",
+};
 
 /**
  * StreamDesk's Prometheus metrics, in a registry of its own so that several apps in one process (tests)
@@ -99,8 +117,16 @@ export class Metrics {
       labelNames: ["outcome"],
       registers,
     });
-    this.#entries = new Counter({ name: "streamdesk_feed_entries_total", help: "Stream entries the feed loop read and sent to the live room", registers });
-    this.#deliveries = new Counter({ name: "streamdesk_feed_deliveries_total", help: "Entries sent to tabs (entries × live tabs)", registers });
+    this.#entries = new Counter({
+      name: "streamdesk_feed_entries_total",
+      help: "Stream entries the feed loop read and sent to the live room",
+      registers,
+    });
+    this.#deliveries = new Counter({
+      name: "streamdesk_feed_deliveries_total",
+      help: "Entries sent to tabs (entries × live tabs)",
+      registers,
+    });
     this.#deliveryDelay = new Histogram({
       name: "streamdesk_feed_delivery_delay_seconds",
       help: "From the time in an entry's id to its broadcast, per entry",

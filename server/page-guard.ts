@@ -18,9 +18,9 @@ export async function guardPage(deps: AuthDeps, req: IncomingMessage, res: Serve
   try {
     session = await sessionFromCookie(deps, req.headers.cookie, isHttpsRequest(req));
   } catch {
-    res.writeHead(503, { "content-type": "text/plain; charset=utf-8", "retry-after": "2" }).end(
-      "StreamDesk cannot reach Redis right now, so it cannot check your sign-in. Reload this page in a moment.\n",
-    );
+    res
+      .writeHead(503, { "content-type": "text/plain; charset=utf-8", "retry-after": "2" })
+      .end("StreamDesk cannot reach Redis right now, so it cannot check your sign-in. Reload this page in a moment.\n");
     return false;
   }
   if (!session) {

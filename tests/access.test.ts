@@ -34,7 +34,15 @@ describe("signed out", () => {
 
     const routes = apiRoutes();
     // The folder walk found the routes the README lists, so an empty or wrong walk cannot pass.
-    expect(routes.map((r) => r.pattern)).toEqual(expect.arrayContaining(["/api/tickets/export.csv", "/api/screenings", "/api/stats/sales", "/api/retention", "/api/groups/[group]/ack"]));
+    expect(routes.map((r) => r.pattern)).toEqual(
+      expect.arrayContaining([
+        "/api/tickets/export.csv",
+        "/api/screenings",
+        "/api/stats/sales",
+        "/api/retention",
+        "/api/groups/[group]/ack",
+      ]),
+    );
     const tried: string[] = [];
     const answers: Record<string, string> = {};
     for (const route of routes) {

@@ -36,12 +36,14 @@ async function countedUpTo(redis: RedisClient, keys: StreamKeys, id: string) {
   await until(async () => (await redis.get(keys.statsCursor)) === id, 10_000, `the counters to reach ${id}`);
 }
 
-const total = (buckets: SalesBucket[]) => buckets.reduce((sum, b) => ({ sales: sum.sales + b.sales, refunds: sum.refunds + b.refunds }), { sales: 0, refunds: 0 });
+const total = (buckets: SalesBucket[]) =>
+  buckets.reduce((sum, b) => ({ sales: sum.sales + b.sales, refunds: sum.refunds + b.refunds }), { sales: 0, refunds: 0 });
 
 /** Appends sales the way redis-cli would: name, seat, movieId, sessionId, no script. */
 async function appendRaw(redis: RedisClient, stream: string, n: number, session: number, offset = 0) {
   const pipeline = redis.pipeline();
-  for (let i = 0; i < n; i++) pipeline.xadd(stream, "*", "name", `Guest ${i}`, "seat", `C${i + 1 + offset}`, "movieId", "7", "sessionId", String(session));
+  for (let i = 0; i < n; i++)
+    pipeline.xadd(stream, "*", "name", `Guest ${i}`, "seat", `C${i + 1 + offset}`, "movieId", "7", "sessionId", String(session));
   await pipeline.exec();
 }
 
@@ -192,7 +194,14 @@ describe("after a restart", () => {
     const stats = await readSalesStats(redis, keys);
     expect(total(stats.minutes)).toEqual({ sales: 30 + 20 + 121 + 40, refunds: 0 });
     expect(total(stats.hours)).toEqual({ sales: 211, refunds: 0 });
-    expect(await listScreenings(redis, keys, () => 200)).toEqual([1, 2, 3, 4].map((session) => ({ movieId: "7", sessionId: String(session), sold: session === 1 ? 30 : session === 2 ? 20 : session === 3 ? 120 : 40, capacity: 200 })));
+    expect(await listScreenings(redis, keys, () => 200)).toEqual(
+      [1, 2, 3, 4].map((session) => ({
+        movieId: "7",
+        sessionId: String(session),
+        sold: session === 1 ? 30 : session === 2 ? 20 : session === 3 ? 120 : 40,
+        capacity: 200,
+      })),
+    );
     // The seat written while down went to the first entry; the duplicate did not take it.
     const holder = await redis.hget(keys.seats("7", "3"), "C1");
     const [firstOfSession3] = ((await redis.xrange(keys.stream, "-", "+")) as [string, string[]][]).filter(([, f]) => f[7] === "3");

@@ -24,7 +24,10 @@ async function withApp() {
 describe("POST /api/tickets", () => {
   it("answers 413 for a body over 16 KB, with or without a Content-Length, and writes nothing", async () => {
     const { redis, keys, cookie } = await withApp();
-    const declared = await tickets.POST(request("/api/tickets", { rawBody: JSON.stringify({ ...sale, pad: "x".repeat(100_000) }), cookie }), none);
+    const declared = await tickets.POST(
+      request("/api/tickets", { rawBody: JSON.stringify({ ...sale, pad: "x".repeat(100_000) }), cookie }),
+      none,
+    );
     expect(declared.status).toBe(413);
     expect(await declared.json()).toEqual({ error: "The body is larger than 16 KB; send less." });
     // A chunked body that never ends: reading stops at the limit instead of waiting for the end.
@@ -35,7 +38,12 @@ describe("POST /api/tickets", () => {
         controller.enqueue(new TextEncoder().encode("x".repeat(4096)));
       },
     });
-    const chunked = new Request("http://desk/api/tickets", { method: "POST", headers: { host: "desk", cookie, "content-type": "application/json" }, body: endless, duplex: "half" } as RequestInit);
+    const chunked = new Request("http://desk/api/tickets", {
+      method: "POST",
+      headers: { host: "desk", cookie, "content-type": "application/json" },
+      body: endless,
+      duplex: "half",
+    } as RequestInit);
     const refused = await tickets.POST(chunked, none);
     expect(refused.status).toBe(413);
     expect(pulled).toBeLessThan(10);
@@ -47,7 +55,9 @@ describe("POST /api/tickets", () => {
     const first = await tickets.POST(request("/api/tickets", { body: sale, cookie }), none);
     expect(first.status).toBe(201);
     const { id } = (await first.json()) as { id: string };
-    expect(await redis.xrange(keys.stream, "-", "+")).toEqual([[id, ["name", "Beth Harmon", "seat", "B11", "movieId", "53", "sessionId", "832", "soldBy", "ann"]]]);
+    expect(await redis.xrange(keys.stream, "-", "+")).toEqual([
+      [id, ["name", "Beth Harmon", "seat", "B11", "movieId", "53", "sessionId", "832", "soldBy", "ann"]],
+    ]);
 
     const second = await tickets.POST(request("/api/tickets", { body: { ...sale, name: "Vasily Borgov" }, cookie }), none);
     expect(second.status).toBe(409);
@@ -121,7 +131,10 @@ describe("when Redis dies while a sale awaits its reply", () => {
 
     expect(response.status).toBe(503);
     expect(response.headers.get("retry-after")).toBe("1");
-    expect(await response.json()).toEqual({ error: expect.stringMatching(/^The connection to Redis dropped while the sale was being written, so it may have gone through\./), outcome: "unknown" });
+    expect(await response.json()).toEqual({
+      error: expect.stringMatching(/^The connection to Redis dropped while the sale was being written, so it may have gone through\./),
+      outcome: "unknown",
+    });
     const sold = (await redis.xrange(keys.stream, "-", "+")) as [string, string[]][];
     expect(sold.map(([, fields]) => fields.slice(0, 4))).toEqual([
       ["name", "Beth Harmon", "seat", "B1"],

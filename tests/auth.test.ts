@@ -36,27 +36,92 @@ const ids = ["1700000000000-0"];
 /** "At once": a socket of a disabled account must be closed within this of the answer. */
 const AT_ONCE_MS = 1000;
 const CASES: Case[] = [
-  { name: "POST /api/tickets", handler: tickets.POST as Handler, method: "POST", body: { name: "Eve", seat: "A1", movieId: 1, sessionId: 1 }, access: "staff" },
+  {
+    name: "POST /api/tickets",
+    handler: tickets.POST as Handler,
+    method: "POST",
+    body: { name: "Eve", seat: "A1", movieId: 1, sessionId: 1 },
+    access: "staff",
+  },
   { name: "GET /api/tickets", handler: tickets.GET as Handler, method: "GET", access: "staff" },
-  { name: "GET /api/screenings/1/1", handler: seats.GET as Handler, method: "GET", params: { movieId: "1", sessionId: "1" }, access: "staff" },
+  {
+    name: "GET /api/screenings/1/1",
+    handler: seats.GET as Handler,
+    method: "GET",
+    params: { movieId: "1", sessionId: "1" },
+    access: "staff",
+  },
   { name: "GET /api/groups", handler: groups.GET as Handler, method: "GET", access: "staff" },
   { name: "POST /api/groups", handler: groups.POST as Handler, method: "POST", body: { name: "evil", start: "0" }, access: "supervisor" },
   { name: "GET /api/groups/g", handler: group.GET as Handler, method: "GET", params: { group: "g" }, access: "staff" },
   { name: "DELETE /api/groups/g", handler: group.DELETE as Handler, method: "DELETE", params: { group: "g" }, access: "supervisor" },
   { name: "GET pending", handler: pending.GET as Handler, method: "GET", params: { group: "g" }, access: "staff" },
-  { name: "POST read", handler: read.POST as Handler, method: "POST", params: { group: "g" }, body: { consumer: "c", count: 1 }, access: "supervisor" },
+  {
+    name: "POST read",
+    handler: read.POST as Handler,
+    method: "POST",
+    params: { group: "g" },
+    body: { consumer: "c", count: 1 },
+    access: "supervisor",
+  },
   { name: "POST ack", handler: ackRoute.POST as Handler, method: "POST", params: { group: "g" }, body: { ids }, access: "supervisor" },
-  { name: "POST claim", handler: claimRoute.POST as Handler, method: "POST", params: { group: "g" }, body: { consumer: "c", minIdleMs: 0, ids }, access: "supervisor" },
-  { name: "POST autoclaim", handler: autoclaim.POST as Handler, method: "POST", params: { group: "g" }, body: { consumer: "c", minIdleMs: 0 }, access: "supervisor" },
+  {
+    name: "POST claim",
+    handler: claimRoute.POST as Handler,
+    method: "POST",
+    params: { group: "g" },
+    body: { consumer: "c", minIdleMs: 0, ids },
+    access: "supervisor",
+  },
+  {
+    name: "POST autoclaim",
+    handler: autoclaim.POST as Handler,
+    method: "POST",
+    params: { group: "g" },
+    body: { consumer: "c", minIdleMs: 0 },
+    access: "supervisor",
+  },
   { name: "POST dead-letters", handler: dead.POST as Handler, method: "POST", params: { group: "g" }, body: {}, access: "supervisor" },
-  { name: "POST setid", handler: setid.POST as Handler, method: "POST", params: { group: "g" }, body: { start: "0" }, access: "supervisor" },
-  { name: "DELETE consumer", handler: consumer.DELETE as Handler, method: "DELETE", params: { group: "g", consumer: "c" }, access: "supervisor" },
+  {
+    name: "POST setid",
+    handler: setid.POST as Handler,
+    method: "POST",
+    params: { group: "g" },
+    body: { start: "0" },
+    access: "supervisor",
+  },
+  {
+    name: "DELETE consumer",
+    handler: consumer.DELETE as Handler,
+    method: "DELETE",
+    params: { group: "g", consumer: "c" },
+    access: "supervisor",
+  },
   { name: "GET /api/staff", handler: staff.GET as Handler, method: "GET", access: "supervisor" },
-  { name: "POST /api/staff", handler: staff.POST as Handler, method: "POST", body: { username: "mallory", password: "long-enough-pw", role: "supervisor" }, access: "supervisor" },
-  { name: "PATCH /api/staff/ann", handler: staffMember.PATCH as Handler, method: "PATCH", params: { username: "ann" }, body: { disabled: true }, access: "supervisor" },
+  {
+    name: "POST /api/staff",
+    handler: staff.POST as Handler,
+    method: "POST",
+    body: { username: "mallory", password: "long-enough-pw", role: "supervisor" },
+    access: "supervisor",
+  },
+  {
+    name: "PATCH /api/staff/ann",
+    handler: staffMember.PATCH as Handler,
+    method: "PATCH",
+    params: { username: "ann" },
+    body: { disabled: true },
+    access: "supervisor",
+  },
   { name: "GET /api/audit", handler: audit.GET as Handler, method: "GET", access: "supervisor" },
   { name: "GET /api/session", handler: session.GET as Handler, method: "GET", access: "staff" },
-  { name: "POST /api/session/password", handler: password.POST as Handler, method: "POST", body: { currentPassword: "x", newPassword: "new-password-1" }, access: "staff" },
+  {
+    name: "POST /api/session/password",
+    handler: password.POST as Handler,
+    method: "POST",
+    body: { currentPassword: "x", newPassword: "new-password-1" },
+    access: "staff",
+  },
 ];
 
 async function setup() {
@@ -195,9 +260,12 @@ describe("signing in", () => {
     const blocked = await tickets.GET(request("/api/tickets", { cookie }), { params: Promise.resolve({}) });
     expect(blocked.status).toBe(403);
     expect(await blocked.json()).toEqual({ error: expect.stringMatching(/Change your password first/) });
-    const changed = await password.POST(request("/api/session/password", { body: { currentPassword: "given-password-1", newPassword: "my-own-password-1" }, cookie }), {
-      params: Promise.resolve({}),
-    });
+    const changed = await password.POST(
+      request("/api/session/password", { body: { currentPassword: "given-password-1", newPassword: "my-own-password-1" }, cookie }),
+      {
+        params: Promise.resolve({}),
+      },
+    );
     expect(changed.status).toBe(204);
     expect((await tickets.GET(request("/api/tickets", { cookie }), { params: Promise.resolve({}) })).status).toBe(200);
   });
@@ -229,7 +297,9 @@ describe("staff and audit", () => {
     expect(deleted.status).toBe(204);
     await post(staff.POST as Handler, {}, { username: "newbie", password: "first-password-1", role: "seller" }, 201);
     const patch = async (body: unknown) => {
-      const response = await staffMember.PATCH(request("/api/staff/newbie", { method: "PATCH", body, cookie: supervisor }), { params: Promise.resolve({ username: "newbie" }) });
+      const response = await staffMember.PATCH(request("/api/staff/newbie", { method: "PATCH", body, cookie: supervisor }), {
+        params: Promise.resolve({ username: "newbie" }),
+      });
       expect(response.status, JSON.stringify(body)).toBe(200);
     };
     await patch({ password: "reset-password-1" });
@@ -277,6 +347,8 @@ describe("staff and audit", () => {
     expect(await Promise.race([disconnected, late])).toBe("io server disconnect");
     expect((await tickets.GET(request("/api/tickets", { cookie }), { params: Promise.resolve({}) })).status).toBe(401);
     const again = openSocket(url, cookie);
-    await expect(new Promise((resolve) => again.once("connect_error", (error) => resolve(error.message)))).resolves.toMatch(/Sign in first/);
+    await expect(new Promise((resolve) => again.once("connect_error", (error) => resolve(error.message)))).resolves.toMatch(
+      /Sign in first/,
+    );
   });
 });

@@ -25,12 +25,20 @@ describe("the feed loop's start-up catch-up", () => {
     const n = 20_000;
     for (let start = 0; start < n; start += 5000) {
       const pipeline = redis.pipeline();
-      for (let i = start; i < start + 5000; i++) pipeline.xadd(keys.stream, "*", "name", `Guest ${i}`, "seat", `A${(i % 20) + 1}`, "movieId", "1", "sessionId", String(i + 1));
+      for (let i = start; i < start + 5000; i++)
+        pipeline.xadd(keys.stream, "*", "name", `Guest ${i}`, "seat", `A${(i % 20) + 1}`, "movieId", "1", "sessionId", String(i + 1));
       await pipeline.exec();
     }
     // Pages of 1,000 (the loop's minimum), so the catch-up takes many steps.
     const caughtUp: number[] = [];
-    const loop = new FeedLoop({ redis: feedRedis, indexRedis, keys, batch: 100, blockMs: 200, onCaughtUp: (count) => caughtUp.push(count) });
+    const loop = new FeedLoop({
+      redis: feedRedis,
+      indexRedis,
+      keys,
+      batch: 100,
+      blockMs: 200,
+      onCaughtUp: (count) => caughtUp.push(count),
+    });
     const emitted: string[] = [];
     loop.on("batch", (entries) => emitted.push(...entries.map((entry) => entry.id)));
     loop.start();

@@ -37,7 +37,9 @@ describe("loadConfig", () => {
   });
 
   it("never echoes a secret it refuses", () => {
-    expect(() => loadConfig({ STREAMDESK_ADMIN_PASSWORD: "hunter2" })).toThrow(/^STREAMDESK_ADMIN_PASSWORD must be at least 10 characters, like every password\.$/);
+    expect(() => loadConfig({ STREAMDESK_ADMIN_PASSWORD: "hunter2" })).toThrow(
+      /^STREAMDESK_ADMIN_PASSWORD must be at least 10 characters, like every password\.$/,
+    );
   });
 });
 
@@ -51,9 +53,18 @@ describe("streamKeys", () => {
 
 describe("worker and demo settings", () => {
   it("default to the kind's group, host + pid, 10 s reclaim, 30 s claim idle, .data/tickets and 12 sales a minute", () => {
-    expect(loadConfig({}).workers).toEqual({ group: null, consumer: null, reclaimMs: 10_000, claimIdleMs: 30_000, outDir: ".data/tickets" });
+    expect(loadConfig({}).workers).toEqual({
+      group: null,
+      consumer: null,
+      reclaimMs: 10_000,
+      claimIdleMs: 30_000,
+      outDir: ".data/tickets",
+    });
     expect(loadConfig({}).demoRate).toBe(12);
-    expect(loadConfig({ WORKER_GROUP: "printing-2", WORKER_CONSUMER: "till-1", DEMO_RATE: "0.5" })).toMatchObject({ workers: { group: "printing-2", consumer: "till-1" }, demoRate: 0.5 });
+    expect(loadConfig({ WORKER_GROUP: "printing-2", WORKER_CONSUMER: "till-1", DEMO_RATE: "0.5" })).toMatchObject({
+      workers: { group: "printing-2", consumer: "till-1" },
+      demoRate: 0.5,
+    });
   });
 
   it("name the variable that cannot be used", () => {

@@ -36,7 +36,8 @@ async function liveTab(url: string, cookie: string) {
 const append = (redis: RedisClient, keys: StreamKeys, name: string, seat: string, sessionId = "1") =>
   redis.xadd(keys.stream, "*", "name", name, "seat", seat, "movieId", "7", "sessionId", sessionId) as Promise<string>;
 
-const totalSales = async (redis: RedisClient, keys: StreamKeys) => (await readSalesStats(redis, keys)).minutes.reduce((sum, bucket) => sum + bucket.sales, 0);
+const totalSales = async (redis: RedisClient, keys: StreamKeys) =>
+  (await readSalesStats(redis, keys)).minutes.reduce((sum, bucket) => sum + bucket.sales, 0);
 
 describe("the live path broadcasts first", () => {
   it("sends an entry that follows another at once, however long FEED_COALESCE_MS allows the loop to wait", async () => {

@@ -48,7 +48,11 @@ async function fastServer() {
   };
   /** Over HTTP to the custom server. */
   const fast = (sent: Sent) =>
-    fetch(`${started.url}${sent.path ?? "/api/tickets"}`, { method: sent.method ?? (sent.body === undefined ? "GET" : "POST"), headers: headersFor(sent), body: sent.body });
+    fetch(`${started.url}${sent.path ?? "/api/tickets"}`, {
+      method: sent.method ?? (sent.body === undefined ? "GET" : "POST"),
+      headers: headersFor(sent),
+      body: sent.body,
+    });
   /** Straight into the Next.js route module, as Next's handler calls it. */
   const viaNext = (sent: Sent) => {
     const method = sent.method ?? (sent.body === undefined ? "GET" : "POST");
@@ -72,11 +76,15 @@ async function answer(response: Response) {
 /** A POST whose body arrives in pieces with no Content-Length, as `curl -T -` or a stream would send it. */
 function chunkedUpload(url: string, cookie: string, chunks: number): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest(`${url}/api/tickets`, { method: "POST", headers: { cookie, "content-type": "application/json", "transfer-encoding": "chunked" } }, (res) => {
-      let body = "";
-      res.setEncoding("utf8").on("data", (text: string) => (body += text));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
-    });
+    const req = httpRequest(
+      `${url}/api/tickets`,
+      { method: "POST", headers: { cookie, "content-type": "application/json", "transfer-encoding": "chunked" } },
+      (res) => {
+        let body = "";
+        res.setEncoding("utf8").on("data", (text: string) => (body += text));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+      },
+    );
     // An error before the answer means the 413 was lost with the connection: that fails the test.
     req.on("error", reject);
     let sent = 0;
@@ -97,7 +105,9 @@ describe("POST /api/tickets on the custom server's fast path", () => {
     const one = await answer(await fast({ body: JSON.stringify(sale("B11")), cookie }));
     expect(one).toMatchObject({ status: 201, contentType: "application/json", cacheControl: "no-store" });
     const id = one.body.id as string;
-    const several = await answer(await fast({ body: JSON.stringify({ name: "The Wheelers", seats: ["C1", "C2"], movieId: 53, sessionId: 832 }), cookie }));
+    const several = await answer(
+      await fast({ body: JSON.stringify({ name: "The Wheelers", seats: ["C1", "C2"], movieId: 53, sessionId: 832 }), cookie }),
+    );
     expect(several.status).toBe(201);
     const ids = several.body.ids as string[];
     expect(ids).toHaveLength(2);
@@ -107,7 +117,10 @@ describe("POST /api/tickets on the custom server's fast path", () => {
       [ids[1], ["name", "The Wheelers", "seat", "C2", "movieId", "53", "sessionId", "832", "soldBy", "ann"]],
     ]);
     // The Next route answers a sale the same way.
-    expect(await answer(await viaNext({ body: JSON.stringify(sale("B12")), cookie }))).toMatchObject({ status: 201, body: { id: expect.any(String) } });
+    expect(await answer(await viaNext({ body: JSON.stringify(sale("B12")), cookie }))).toMatchObject({
+      status: 201,
+      body: { id: expect.any(String) },
+    });
 
     const again = { body: JSON.stringify(sale("B11", "Vasily Borgov")), cookie };
     const taken = await answer(await fast(again));
@@ -175,7 +188,9 @@ describe("POST /api/tickets on the custom server's fast path", () => {
     expect(down).toMatchObject({ status: 503, retryAfter: "1", body: { error: expect.stringMatching(/nothing was sold/) } });
     expect(down).toEqual(await answer(await viaNext({ body: JSON.stringify(sale("B11")), cookie })));
     await redisServer.start();
-    await expect.poll(async () => (await fast({ body: JSON.stringify(sale("B11")), cookie })).status, { timeout: 10_000, interval: 200 }).toBe(201);
+    await expect
+      .poll(async () => (await fast({ body: JSON.stringify(sale("B11")), cookie })).status, { timeout: 10_000, interval: 200 })
+      .toBe(201);
   });
 
   it("echoes the request id, sends the security headers, and counts each answer in /metrics under the route's label", async () => {
@@ -194,7 +209,13 @@ describe("POST /api/tickets on the custom server's fast path", () => {
     expect((await fast({ path: "/api/tickets?count=2", cookie })).status).toBe(200);
 
     const text = await (await fetch(`${url}/metrics`)).text();
-    const sample = (series: string) => Number(text.split("\n").find((line) => line.startsWith(`${series} `))?.split(" ")[1]);
+    const sample = (series: string) =>
+      Number(
+        text
+          .split("\n")
+          .find((line) => line.startsWith(`${series} `))
+          ?.split(" ")[1],
+      );
     expect(sample('streamdesk_http_request_duration_seconds_count{method="POST",route="/api/tickets",status="201"}')).toBe(1);
     expect(sample('streamdesk_http_request_duration_seconds_count{method="POST",route="/api/tickets",status="409"}')).toBe(1);
     expect(sample('streamdesk_http_request_duration_seconds_count{method="GET",route="/api/tickets",status="200"}')).toBe(1);

@@ -156,7 +156,12 @@ describe("SIGTERM to server/index.ts", () => {
         headers: { cookie, origin: app.url, "content-type": "application/json" },
         body: JSON.stringify({ name: `Late ${i}`, seat: `D${i + 1}`, movieId: 62, sessionId: 1 }),
       }).then(
-        async (response) => ({ name: `Late ${i}`, status: response.status, id: ((await response.json()) as { id?: string }).id, error: "" }),
+        async (response) => ({
+          name: `Late ${i}`,
+          status: response.status,
+          id: ((await response.json()) as { id?: string }).id,
+          error: "",
+        }),
         (error: unknown) => ({ name: `Late ${i}`, status: 0, id: undefined, error: String((error as Error).cause ?? error) }),
       ),
     );

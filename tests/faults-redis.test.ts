@@ -139,7 +139,10 @@ describe("Redis killed with kill -9 mid-burst and restarted (append-only file, f
     expect((await health.GET()).status).toBe(200);
 
     // The group moves after the restart too: a reader takes 100 entries and acknowledges 40 of them.
-    const read = (await redis.xreadgroup("GROUP", "printing", "consumer-1", "COUNT", 100, "STREAMS", keys.stream, ">")) as [string, [string, string[]][]][];
+    const read = (await redis.xreadgroup("GROUP", "printing", "consumer-1", "COUNT", 100, "STREAMS", keys.stream, ">")) as [
+      string,
+      [string, string[]][],
+    ][];
     await redis.xack(keys.stream, "printing", ...read[0]![1].slice(0, 40).map(([id]) => id));
 
     const all = await streamIds(redis, keys.stream);

@@ -6,7 +6,11 @@ import { compareFeed, openTab, streamIds } from "./support/tab";
 import { until } from "./support/writer";
 
 const post = (url: string, path: string, cookie: string, body: unknown) =>
-  fetch(`${url}${path}`, { method: "POST", headers: { cookie, origin: url, "content-type": "application/json" }, body: JSON.stringify(body) });
+  fetch(`${url}${path}`, {
+    method: "POST",
+    headers: { cookie, origin: url, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
 
 describe("two instances on one Redis and stream", () => {
   it("shows a sale made through one instance in tabs of the other, and group changes likewise", async () => {
@@ -30,7 +34,14 @@ describe("two instances on one Redis and stream", () => {
 
     // Forty more, alternating between the instances, all at once: every tab of both ends equal to XRANGE.
     const answers = await Promise.all(
-      Array.from({ length: 40 }, (_, i) => post(i % 2 ? b.url : a.url, "/api/tickets", seller, { name: `Guest ${i}`, seat: `${"CD"[Math.floor(i / 20)]}${(i % 20) + 1}`, movieId: 53, sessionId: 832 })),
+      Array.from({ length: 40 }, (_, i) =>
+        post(i % 2 ? b.url : a.url, "/api/tickets", seller, {
+          name: `Guest ${i}`,
+          seat: `${"CD"[Math.floor(i / 20)]}${(i % 20) + 1}`,
+          movieId: 53,
+          sessionId: 832,
+        }),
+      ),
     );
     expect(answers.map((response) => response.status)).toEqual(Array(40).fill(201));
     // The seat is held across instances: selling B12 again through B is refused.
@@ -47,7 +58,11 @@ describe("two instances on one Redis and stream", () => {
     // A group created through A appears in B's tabs; a reader's progress (any program) follows.
     const created = await post(a.url, "/api/groups", supervisor, { name: "printing", start: "0" });
     expect(created.status).toBe(201);
-    await until(() => onB.every((tab) => tab.groups.at(-1)?.some((g) => g.name === "printing" && g.lag === 41) === true), 5000, "B's tabs to see the new group");
+    await until(
+      () => onB.every((tab) => tab.groups.at(-1)?.some((g) => g.name === "printing" && g.lag === 41) === true),
+      5000,
+      "B's tabs to see the new group",
+    );
     await redis.xreadgroup("GROUP", "printing", "consumer-1", "COUNT", 10, "STREAMS", keys.stream, ">");
     await until(
       () => tabs.every((tab) => tab.groups.at(-1)?.find((g) => g.name === "printing")?.pending === 10),
@@ -55,7 +70,12 @@ describe("two instances on one Redis and stream", () => {
       "every tab on both instances to see 10 pending",
     );
     expect(onB[0]!.groups.at(-1)).toEqual([
-      expect.objectContaining({ name: "printing", pending: 10, lag: 31, consumers: [expect.objectContaining({ name: "consumer-1", pending: 10 })] }),
+      expect.objectContaining({
+        name: "printing",
+        pending: 10,
+        lag: 31,
+        consumers: [expect.objectContaining({ name: "consumer-1", pending: 10 })],
+      }),
     ]);
   });
 });

@@ -30,7 +30,12 @@ describe("GroupWatcher", () => {
     await until(() => app.groups.polls >= polls + 5, 5000, "five more polls");
     expect(tabs.map((updates) => updates.length)).toEqual(before);
     expect(tabs[0]!.at(-1)).toEqual([
-      expect.objectContaining({ name: "printing", pending: 0, lag: 0, consumers: [expect.objectContaining({ name: "consumer-1", pending: 0 })] }),
+      expect.objectContaining({
+        name: "printing",
+        pending: 0,
+        lag: 0,
+        consumers: [expect.objectContaining({ name: "consumer-1", pending: 0 })],
+      }),
     ]);
   });
 

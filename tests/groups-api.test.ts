@@ -48,19 +48,28 @@ describe("groups API", () => {
     const { redis, keys } = await withApp();
     await groups.POST(body({ name: "g", start: "$" }), none);
     const id = await redis.xadd(keys.stream, "*", "name", "Jim Crews", "seat", "B12", "movieId", "53", "sessionId", "832");
-    const delivered = (await (await read.POST(body({ consumer: "consumer-1", count: 5 }), on("g"))).json()) as { entries: { id: string }[] };
+    const delivered = (await (await read.POST(body({ consumer: "consumer-1", count: 5 }), on("g"))).json()) as {
+      entries: { id: string }[];
+    };
     expect(delivered.entries.map((e) => e.id)).toEqual([id]);
     expect((await read.POST(body({ consumer: "c", count: -1 }), on("g"))).status).toBe(400);
     expect((await read.POST(body({ consumer: "c", count: 1 }), on("missing"))).status).toBe(404);
 
     const page = (await (await pending.GET(get("/?count=10"), on("g"))).json()) as { pending: { id: string; consumer: string }[] };
-    expect(page.pending).toEqual([expect.objectContaining({ id, consumer: "consumer-1", deliveries: 1, fields: expect.objectContaining({ name: "Jim Crews" }) })]);
+    expect(page.pending).toEqual([
+      expect.objectContaining({ id, consumer: "consumer-1", deliveries: 1, fields: expect.objectContaining({ name: "Jim Crews" }) }),
+    ]);
     expect((await pending.GET(get("/?minIdleMs=abc"), on("g"))).status).toBe(400);
 
-    const notIdle = (await (await claimRoute.POST(body({ consumer: "c2", minIdleMs: 3_600_000, ids: [id] }), on("g"))).json()) as { claimed: string[] };
+    const notIdle = (await (await claimRoute.POST(body({ consumer: "c2", minIdleMs: 3_600_000, ids: [id] }), on("g"))).json()) as {
+      claimed: string[];
+    };
     expect(notIdle.claimed).toEqual([]);
     expect((await claimRoute.POST(body({ consumer: "c2", minIdleMs: 0, ids: ["nope"] }), on("g"))).status).toBe(400);
-    const step = (await (await autoclaim.POST(body({ consumer: "c2", minIdleMs: 0 }), on("g"))).json()) as { cursor: string; claimed: number };
+    const step = (await (await autoclaim.POST(body({ consumer: "c2", minIdleMs: 0 }), on("g"))).json()) as {
+      cursor: string;
+      claimed: number;
+    };
     expect(step).toEqual({ cursor: "0-0", claimed: 1, deleted: 0 });
 
     const acked = await ackRoute.POST(body({ ids: [id] }), on("g"));

@@ -57,11 +57,20 @@ describe("consumer groups", () => {
     const at = Date.parse("2025-11-28T21:41:00Z");
     const ids = [`${at - 60_000}-0`, `${at - 1}-5`, `${at}-0`, `${at}-1`, `${at + 90_500}-0`];
     for (const id of ids) await redis.xadd(keys.stream, id, "name", "Guest", "seat", "A1", "movieId", "1", "sessionId", "1");
-    const typed = ["2025-11-28T21:41Z", "2025-11-28T21:41:00.000Z", "2025-11-28 21:41:00Z", "2025-11-28T22:41+01:00", "2025-11-28T16:41:00-0500"];
+    const typed = [
+      "2025-11-28T21:41Z",
+      "2025-11-28T21:41:00.000Z",
+      "2025-11-28 21:41:00Z",
+      "2025-11-28T22:41+01:00",
+      "2025-11-28T16:41:00-0500",
+    ];
     for (const [i, start] of typed.entries()) {
       await createGroup(redis, keys, "sam", `from-time-${i}`, parseWith(createGroupSchema, { name: "x", start }).start);
       const read = await readAsConsumer(redis, keys, "sam", `from-time-${i}`, "c", 10);
-      expect(read.map((e) => e.id), start).toEqual(ids.slice(2));
+      expect(
+        read.map((e) => e.id),
+        start,
+      ).toEqual(ids.slice(2));
     }
     // A date alone is that day's midnight, UTC.
     await createGroup(redis, keys, "sam", "from-day", parseWith(createGroupSchema, { name: "x", start: "2025-11-28" }).start);
@@ -195,7 +204,24 @@ describe("consumer groups", () => {
     const dead = (await redis.xrange(keys.dead, "-", "+")) as [string, string[]][];
     expect(dead).toHaveLength(4);
     const byOriginal = Object.fromEntries(dead.map(([, f]) => [f[1], f]));
-    expect(byOriginal[ids[1]!]).toEqual(["originalId", ids[1], "group", "g", "consumer", "c", "deliveries", "4", "name", "Guest 1", "seat", "A1", "movieId", "1", "sessionId", "2"]);
+    expect(byOriginal[ids[1]!]).toEqual([
+      "originalId",
+      ids[1],
+      "group",
+      "g",
+      "consumer",
+      "c",
+      "deliveries",
+      "4",
+      "name",
+      "Guest 1",
+      "seat",
+      "A1",
+      "movieId",
+      "1",
+      "sessionId",
+      "2",
+    ]);
     expect(byOriginal[ids[0]!]).toContain("deletedFromStream");
     const left = await pendingPage(redis, keys, "g", { minIdleMs: 0, count: 10 });
     expect(left.pending.map((p) => p.id)).toEqual(ids.slice(4));

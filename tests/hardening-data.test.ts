@@ -17,15 +17,23 @@ async function desk() {
 describe("one rule for ids and seats", () => {
   it("refuses a 16-digit movie id at the sale, and refunds what it sells with 15 digits", async () => {
     const { redis, keys, supervisor } = await desk();
-    const long = await tickets.POST(request("/api/tickets", { body: { name: "Ada", seat: "A1", movieId: 1234567890123456, sessionId: 1 }, cookie: supervisor }), none);
+    const long = await tickets.POST(
+      request("/api/tickets", { body: { name: "Ada", seat: "A1", movieId: 1234567890123456, sessionId: 1 }, cookie: supervisor }),
+      none,
+    );
     expect(long.status).toBe(400);
     expect(await long.json()).toMatchObject({ field: "movieId", error: expect.stringMatching(/up to 15 digits/) });
     expect(await redis.exists(keys.stream)).toBe(0);
 
-    const sold = await tickets.POST(request("/api/tickets", { body: { name: "Ada", seat: "A1", movieId: 999999999999999, sessionId: 1 }, cookie: supervisor }), none);
+    const sold = await tickets.POST(
+      request("/api/tickets", { body: { name: "Ada", seat: "A1", movieId: 999999999999999, sessionId: 1 }, cookie: supervisor }),
+      none,
+    );
     expect(sold.status).toBe(201);
     const { id } = (await sold.json()) as { id: string };
-    const refunded = await refund.POST(request(`/api/tickets/${id}/refund`, { method: "POST", cookie: supervisor }), { params: Promise.resolve({ id }) });
+    const refunded = await refund.POST(request(`/api/tickets/${id}/refund`, { method: "POST", cookie: supervisor }), {
+      params: Promise.resolve({ id }),
+    });
     expect(refunded.status).toBe(201);
   });
 
@@ -37,7 +45,9 @@ describe("one rule for ids and seats", () => {
     expect(history.status).toBe(400);
     expect(await history.json()).toEqual({ error: "before must be a stream id like 1700000000000-0.", field: "before" });
     const id = "18446744073709551616-0";
-    const refused = await refund.POST(request(`/api/tickets/${id}/refund`, { method: "POST", cookie: supervisor }), { params: Promise.resolve({ id }) });
+    const refused = await refund.POST(request(`/api/tickets/${id}/refund`, { method: "POST", cookie: supervisor }), {
+      params: Promise.resolve({ id }),
+    });
     expect(refused.status).toBe(400);
     expect(((await refused.json()) as { error: string }).error).toMatch(/entry id like 1700000000000-0/);
   });
@@ -67,8 +77,25 @@ describe("CSV cells", () => {
 describe("odd entries from other programs", () => {
   it("show fields named __proto__ and constructor like any other", async () => {
     const { redis, keys, supervisor } = await desk();
-    const id = await redis.xadd(keys.stream, "*", "name", "Ada", "__proto__", "polluted", "constructor", "x", "seat", "A1", "movieId", "1", "sessionId", "1");
-    const { entries } = (await (await tickets.GET(request("/api/tickets", { cookie: supervisor }), none)).json()) as { entries: { id: string; fields: Record<string, string> }[] };
+    const id = await redis.xadd(
+      keys.stream,
+      "*",
+      "name",
+      "Ada",
+      "__proto__",
+      "polluted",
+      "constructor",
+      "x",
+      "seat",
+      "A1",
+      "movieId",
+      "1",
+      "sessionId",
+      "1",
+    );
+    const { entries } = (await (await tickets.GET(request("/api/tickets", { cookie: supervisor }), none)).json()) as {
+      entries: { id: string; fields: Record<string, string> }[];
+    };
     expect(entries[0]!.id).toBe(id);
     expect(Object.entries(entries[0]!.fields)).toEqual([
       ["name", "Ada"],

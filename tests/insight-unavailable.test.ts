@@ -30,7 +30,11 @@ describe("the insight routes when Redis is unreachable", () => {
         expect(response.status).toBe(503);
         expect(await response.json()).toEqual({ error: expect.stringMatching(/^Redis is not reachable right now/) });
       }
-      expect(await (await refundRoute.POST(request("/api/tickets/1-0/refund", { method: "POST", cookie }), { params: Promise.resolve({ id: "1-0" }) })).json()).toEqual({
+      expect(
+        await (
+          await refundRoute.POST(request("/api/tickets/1-0/refund", { method: "POST", cookie }), { params: Promise.resolve({ id: "1-0" }) })
+        ).json(),
+      ).toEqual({
         error: expect.stringMatching(/nothing was refunded/),
       });
     } finally {

@@ -27,7 +27,8 @@ describe("GET /metrics", () => {
     let received = 0;
     tab.on("feed:entries", (entries) => (received += entries.length));
 
-    const post = (body: string) => fetch(`${url}/api/tickets`, { method: "POST", headers: { cookie, "content-type": "application/json", origin: url }, body });
+    const post = (body: string) =>
+      fetch(`${url}/api/tickets`, { method: "POST", headers: { cookie, "content-type": "application/json", origin: url }, body });
     expect((await post(sale("B11"))).status).toBe(201);
     expect((await post(sale("B11"))).status).toBe(409);
     expect((await post(sale("not a seat"))).status).toBe(400);
@@ -54,7 +55,11 @@ describe("GET /metrics", () => {
     await redisServer.kill();
     await until(async () => sample(await (await fetch(`${url}/metrics`)).text(), "streamdesk_redis_up") === 0, 10_000, "redis_up to drop");
     await redisServer.start();
-    await until(async () => sample(await (await fetch(`${url}/metrics`)).text(), "streamdesk_redis_up") === 1, 15_000, "redis_up to recover");
+    await until(
+      async () => sample(await (await fetch(`${url}/metrics`)).text(), "streamdesk_redis_up") === 1,
+      15_000,
+      "redis_up to recover",
+    );
     const after = await (await fetch(`${url}/metrics`)).text();
     expect(sample(after, 'streamdesk_redis_reconnects_total{connection="feed"}')).toBeGreaterThanOrEqual(1);
     expect(sample(after, 'streamdesk_redis_reconnects_total{connection="commands"}')).toBeGreaterThanOrEqual(1);
@@ -104,7 +109,10 @@ describe("route labels", () => {
     const redisServer = await startRedisServer();
     onTestFinished(() => redisServer.dispose());
     const { url } = await startTestApp(redisServer.url);
-    const series = async () => (await (await fetch(`${url}/metrics`)).text()).split("\n").filter((line) => line.startsWith("streamdesk_http_request_duration_seconds_count")).length;
+    const series = async () =>
+      (await (await fetch(`${url}/metrics`)).text())
+        .split("\n")
+        .filter((line) => line.startsWith("streamdesk_http_request_duration_seconds_count")).length;
     for (let i = 0; i < 5; i++) await fetch(`${url}/api/r${i}`);
     // The scrape itself is a request: let its own series exist before counting.
     await series();

@@ -17,7 +17,10 @@ import { until } from "./support/writer";
 type Handler = (request: Request, extra: { params: Promise<Record<string, string>> }) => Promise<Response>;
 
 /** A request as the custom server hands it to a route: same-origin, with the client address it worked out. */
-function call(handler: Handler, init: { method?: string; body?: unknown; cookie?: string; address?: string; params?: Record<string, string> } = {}) {
+function call(
+  handler: Handler,
+  init: { method?: string; body?: unknown; cookie?: string; address?: string; params?: Record<string, string> } = {},
+) {
   const headers: Record<string, string> = { host: "desk", "x-streamdesk-remote-address": init.address ?? "10.9.0.1" };
   if (init.cookie) headers.cookie = init.cookie;
   if (init.body !== undefined) headers["content-type"] = "application/json";
@@ -66,7 +69,12 @@ describe("ending sessions on every instance at once", () => {
     const { a, b, supervisor } = await twoInstances();
     const onB = await connected(b.url, a.cookie);
     const closed = closedWithin(onB, AT_ONCE_MS);
-    const response = await call(staffMember.PATCH as Handler, { method: "PATCH", body: { disabled: true }, cookie: supervisor, params: { username: "ann" } });
+    const response = await call(staffMember.PATCH as Handler, {
+      method: "PATCH",
+      body: { disabled: true },
+      cookie: supervisor,
+      params: { username: "ann" },
+    });
     expect(response.status).toBe(200);
     expect((await closed).reason).toBe("io server disconnect");
     expect(await me(b.cookie)).toBe(401);
@@ -74,7 +82,11 @@ describe("ending sessions on every instance at once", () => {
 
   it("signing out closes that session's sockets on every instance, and no other session's", async () => {
     const { a, b } = await twoInstances();
-    const [mineOnA, mineOnB, otherOnB] = await Promise.all([connected(a.url, a.cookie), connected(b.url, a.cookie), connected(b.url, b.cookie)]);
+    const [mineOnA, mineOnB, otherOnB] = await Promise.all([
+      connected(a.url, a.cookie),
+      connected(b.url, a.cookie),
+      connected(b.url, b.cookie),
+    ]);
     const closed = [closedWithin(mineOnA, AT_ONCE_MS), closedWithin(mineOnB, AT_ONCE_MS)];
     expect((await call(session.DELETE as Handler, { method: "DELETE", cookie: a.cookie })).status).toBe(204);
     expect((await Promise.all(closed)).map((c) => c.reason)).toEqual(["io server disconnect", "io server disconnect"]);
@@ -86,10 +98,17 @@ describe("ending sessions on every instance at once", () => {
   it("changing your own password ends every other session of yours, with its sockets everywhere, and keeps this one", async () => {
     const { a, b, redis, keys } = await twoInstances();
     const stolen = b.cookie;
-    const [mineOnB, stolenOnA, stolenOnB] = await Promise.all([connected(b.url, a.cookie), connected(a.url, stolen), connected(b.url, stolen)]);
+    const [mineOnB, stolenOnA, stolenOnB] = await Promise.all([
+      connected(b.url, a.cookie),
+      connected(a.url, stolen),
+      connected(b.url, stolen),
+    ]);
     const before = (await getStaffForSession(redis, keys, "ann"))!.sessionEpoch;
     const closed = [closedWithin(stolenOnA, AT_ONCE_MS), closedWithin(stolenOnB, AT_ONCE_MS)];
-    const changed = await call(password.POST as Handler, { body: { currentPassword: "ann-password-1", newPassword: "anns-new-password" }, cookie: a.cookie });
+    const changed = await call(password.POST as Handler, {
+      body: { currentPassword: "ann-password-1", newPassword: "anns-new-password" },
+      cookie: a.cookie,
+    });
     expect(changed.status).toBe(204);
     expect((await Promise.all(closed)).map((c) => c.reason)).toEqual(["io server disconnect", "io server disconnect"]);
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -107,50 +126,77 @@ describe("ending sessions on every instance at once", () => {
     const onB = await connected(b.url, a.cookie);
     const onA = await connected(a.url, b.cookie);
     const closed = [closedWithin(onA, AT_ONCE_MS), closedWithin(onB, AT_ONCE_MS)];
-    const reset = await call(staffMember.PATCH as Handler, { method: "PATCH", body: { password: "given-by-sam-1" }, cookie: supervisor, params: { username: "ann" } });
+    const reset = await call(staffMember.PATCH as Handler, {
+      method: "PATCH",
+      body: { password: "given-by-sam-1" },
+      cookie: supervisor,
+      params: { username: "ann" },
+    });
     expect(reset.status).toBe(200);
     expect(await reset.json()).toMatchObject({ username: "ann", mustChangePassword: true });
     expect((await Promise.all(closed)).map((c) => c.reason)).toEqual(["io server disconnect", "io server disconnect"]);
     expect([await me(a.cookie), await me(b.cookie), await me(supervisor)]).toEqual([401, 401, 200]);
   });
 
-  it("still reaches the other instance after Redis restarts: every instance subscribes again, and nothing goes unhandled", { timeout: 60_000 }, async () => {
-    const server = await startRedisServer({ appendonly: true });
-    onTestFinished(() => server.dispose());
-    const { a, b, supervisor } = await twoInstances(server.url);
-    await until(() => b.app.hearsEndedSessions(), 5000, "B to subscribe");
-    await server.kill();
-    await until(() => !b.app.hearsEndedSessions(), 10_000, "B to see its subscription go");
-    await server.start();
-    await until(() => b.app.hearsEndedSessions(), 15_000, "B to subscribe again");
-    await until(() => a.redis.status === "ready", 15_000, "A's commands to reconnect");
-    const onB = await connected(b.url, a.cookie);
-    const closed = closedWithin(onB, AT_ONCE_MS);
-    const response = await call(staffMember.PATCH as Handler, { method: "PATCH", body: { disabled: true }, cookie: supervisor, params: { username: "ann" } });
-    expect(response.status).toBe(200);
-    expect((await closed).reason).toBe("io server disconnect");
-  });
+  it(
+    "still reaches the other instance after Redis restarts: every instance subscribes again, and nothing goes unhandled",
+    { timeout: 60_000 },
+    async () => {
+      const server = await startRedisServer({ appendonly: true });
+      onTestFinished(() => server.dispose());
+      const { a, b, supervisor } = await twoInstances(server.url);
+      await until(() => b.app.hearsEndedSessions(), 5000, "B to subscribe");
+      await server.kill();
+      await until(() => !b.app.hearsEndedSessions(), 10_000, "B to see its subscription go");
+      await server.start();
+      await until(() => b.app.hearsEndedSessions(), 15_000, "B to subscribe again");
+      await until(() => a.redis.status === "ready", 15_000, "A's commands to reconnect");
+      const onB = await connected(b.url, a.cookie);
+      const closed = closedWithin(onB, AT_ONCE_MS);
+      const response = await call(staffMember.PATCH as Handler, {
+        method: "PATCH",
+        body: { disabled: true },
+        cookie: supervisor,
+        params: { username: "ann" },
+      });
+      expect(response.status).toBe(200);
+      expect((await closed).reason).toBe("io server disconnect");
+    },
+  );
 
-  it("works on Redis Cluster too: PUBLISH reaches the other instance's subscriber on whichever node it is", { timeout: 60_000 }, async () => {
-    const cluster = await startRedisCluster();
-    onTestFinished(() => cluster.dispose());
-    const { a, b, supervisor } = await twoInstances({ mode: "cluster", nodes: cluster.nodes });
-    const onB = await connected(b.url, a.cookie);
-    const closed = closedWithin(onB, AT_ONCE_MS);
-    const response = await call(staffMember.PATCH as Handler, { method: "PATCH", body: { disabled: true }, cookie: supervisor, params: { username: "ann" } });
-    expect(response.status).toBe(200);
-    expect((await closed).reason).toBe("io server disconnect");
-  });
+  it(
+    "works on Redis Cluster too: PUBLISH reaches the other instance's subscriber on whichever node it is",
+    { timeout: 60_000 },
+    async () => {
+      const cluster = await startRedisCluster();
+      onTestFinished(() => cluster.dispose());
+      const { a, b, supervisor } = await twoInstances({ mode: "cluster", nodes: cluster.nodes });
+      const onB = await connected(b.url, a.cookie);
+      const closed = closedWithin(onB, AT_ONCE_MS);
+      const response = await call(staffMember.PATCH as Handler, {
+        method: "PATCH",
+        body: { disabled: true },
+        cookie: supervisor,
+        params: { username: "ann" },
+      });
+      expect(response.status).toBe(200);
+      expect((await closed).reason).toBe("io server disconnect");
+    },
+  );
 });
 
 describe("password changes", () => {
   it("asks supervisors resetting their own password through the staff API for the current one", async () => {
     const { redis, keys, supervisor } = await twoInstances();
     const otherBrowser = await anotherSession(redis, keys, "sam");
-    const patch = (body: unknown) => call(staffMember.PATCH as Handler, { method: "PATCH", body, cookie: supervisor, params: { username: "sam" } });
+    const patch = (body: unknown) =>
+      call(staffMember.PATCH as Handler, { method: "PATCH", body, cookie: supervisor, params: { username: "sam" } });
     const missing = await patch({ password: "sams-new-password" });
     expect(missing.status).toBe(400);
-    expect(await missing.json()).toEqual({ error: "To change your own password, also type your current one (currentPassword).", field: "currentPassword" });
+    expect(await missing.json()).toEqual({
+      error: "To change your own password, also type your current one (currentPassword).",
+      field: "currentPassword",
+    });
     const wrong = await patch({ password: "sams-new-password", currentPassword: "not-sams-password" });
     expect(wrong.status).toBe(403);
     expect(await wrong.json()).toEqual({ error: "The current password is wrong. Type the password you signed in with." });
@@ -171,10 +217,15 @@ describe("password changes", () => {
     expect(await redis.get(keys.signinAttempts("ip", "10.7.0.1"))).toBe("1");
     expect(await redis.get(keys.signinAttempts("user", "ann"))).toBe("1");
     // The rest of the address's failures come from sign-ins: one limit for both.
-    for (let i = 1; i < SIGN_IN_LIMITS.perAddress; i++) expect((await call(session.POST as Handler, { body: { username: `nobody-${i}`, password: "whatever-123" }, address: "10.7.0.1" })).status).toBe(401);
+    for (let i = 1; i < SIGN_IN_LIMITS.perAddress; i++)
+      expect(
+        (await call(session.POST as Handler, { body: { username: `nobody-${i}`, password: "whatever-123" }, address: "10.7.0.1" })).status,
+      ).toBe(401);
     const refused = await change("ann-password-1", "10.7.0.1");
     expect(refused.status).toBe(429);
-    expect(await refused.json()).toMatchObject({ error: "Too many wrong passwords came from your network address. Wait 15 minutes and try again." });
+    expect(await refused.json()).toMatchObject({
+      error: "Too many wrong passwords came from your network address. Wait 15 minutes and try again.",
+    });
     expect(await verifyPassword(redis, keys, "ann", "ann-password-1")).not.toBeNull();
     expect((await change("ann-password-1", "10.7.0.2")).status).toBe(204);
   });

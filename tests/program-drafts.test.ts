@@ -70,7 +70,14 @@ describe("start times between datetime-local and ISO", () => {
 
   it("groups showings by local day, in start order", () => {
     const at = (day: number, hour: number) => new Date(2026, 11, day, hour).toISOString();
-    const showing = (sessionId: string, startsAt: string): ShowingSummary => ({ sessionId, movieId: "1", hallId: "1", startsAt, capacity: 10, sold: 0 });
+    const showing = (sessionId: string, startsAt: string): ShowingSummary => ({
+      sessionId,
+      movieId: "1",
+      hallId: "1",
+      startsAt,
+      capacity: 10,
+      sold: 0,
+    });
     const days = showingsByDay([showing("3", at(4, 14)), showing("1", at(3, 20)), showing("2", at(3, 11)), showing("4", at(4, 14))]);
     expect(days.map((d) => [d.day, d.showings.map((s) => s.sessionId)])).toEqual([
       ["2026-12-03", ["2", "1"]],
@@ -82,7 +89,12 @@ describe("start times between datetime-local and ISO", () => {
 describe("the seat-plan editor's rows", () => {
   it("names the next row", () => {
     expect(["A", "H", "Z", "AZ", "b", ""].map(nextRowLetter)).toEqual(["B", "I", "AA", "BA", "C", "A"]);
-    expect(nextRow([{ row: "C", seats: "14", aisles: "5, 10", wheelchair: "1, 2" }])).toEqual({ row: "D", seats: "14", aisles: "5, 10", wheelchair: "" });
+    expect(nextRow([{ row: "C", seats: "14", aisles: "5, 10", wheelchair: "1, 2" }])).toEqual({
+      row: "D",
+      seats: "14",
+      aisles: "5, 10",
+      wheelchair: "",
+    });
   });
 
   it("turns typed rows into rows the server's schema accepts", () => {
@@ -90,13 +102,27 @@ describe("the seat-plan editor's rows", () => {
       { row: "a", seats: "14", aisles: "10, 5", wheelchair: "1-2" },
       { row: "B", seats: " 14 ", aisles: "", wheelchair: "" },
     ]);
-    expect(rows).toEqual({ ok: true, value: [{ row: "A", seats: 14, aisles: [5, 10], wheelchair: [1, 2] }, { row: "B", seats: 14 }] });
+    expect(rows).toEqual({
+      ok: true,
+      value: [
+        { row: "A", seats: 14, aisles: [5, 10], wheelchair: [1, 2] },
+        { row: "B", seats: 14 },
+      ],
+    });
     if (rows.ok) expect(hallSchema.safeParse({ name: "Hall 1", rows: rows.value }).success).toBe(true);
   });
 
   it("points at the input to fix", () => {
-    expect(parseRows([{ row: "A", seats: "ten", aisles: "", wheelchair: "" }])).toMatchObject({ ok: false, problem: { index: 0, field: "seats" } });
-    expect(parseRows([{ row: "A", seats: "10", aisles: "", wheelchair: "" }, { row: "B", seats: "10", aisles: "5,", wheelchair: "one" }])).toMatchObject({
+    expect(parseRows([{ row: "A", seats: "ten", aisles: "", wheelchair: "" }])).toMatchObject({
+      ok: false,
+      problem: { index: 0, field: "seats" },
+    });
+    expect(
+      parseRows([
+        { row: "A", seats: "10", aisles: "", wheelchair: "" },
+        { row: "B", seats: "10", aisles: "5,", wheelchair: "one" },
+      ]),
+    ).toMatchObject({
       ok: false,
       problem: { index: 1, field: "wheelchair" },
     });

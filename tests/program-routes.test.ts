@@ -16,8 +16,12 @@ describe("programme routes", () => {
     withContext(redis, keys);
     const cookie = await signedIn(redis, keys, "sam", "supervisor");
     const put = (body: unknown) => request("/", { method: "PUT", body, cookie });
-    expect((await movies.PUT(put({ title: "Dune", runtimeMinutes: 155 }), { params: Promise.resolve({ movieId: "53" }) })).status).toBe(201);
-    expect((await halls.PUT(put({ name: "Hall 2", rows: [{ row: "A", seats: 10 }] }), { params: Promise.resolve({ hallId: "2" }) })).status).toBe(201);
+    expect((await movies.PUT(put({ title: "Dune", runtimeMinutes: 155 }), { params: Promise.resolve({ movieId: "53" }) })).status).toBe(
+      201,
+    );
+    expect(
+      (await halls.PUT(put({ name: "Hall 2", rows: [{ row: "A", seats: 10 }] }), { params: Promise.resolve({ hallId: "2" }) })).status,
+    ).toBe(201);
     const before = await readProgram(redis, keys);
 
     const at = { params: Promise.resolve({ sessionId: "832" }) };
@@ -55,7 +59,10 @@ describe("programme routes", () => {
     expect(refused.status).toBe(400);
     expect(((await refused.json()) as { problems: unknown }).problems).toEqual([
       { path: "showings[0].movieId", message: "There is no film with movie id 99; add it first." },
-      { path: "showings[1].startsAt", message: "Session 996 overlaps session 901 in Hall 1 (Paddington in Peru, 14:00–15:46 UTC). Pick another time or hall." },
+      {
+        path: "showings[1].startsAt",
+        message: "Session 996 overlaps session 901 in Hall 1 (Paddington in Peru, 14:00–15:46 UTC). Pick another time or hall.",
+      },
     ]);
     expect(await readProgram(redis, keys)).toEqual(before);
   });
@@ -78,15 +85,24 @@ describe("changes to a programme with sales", () => {
     });
     await sellTickets(redis, keys, { name: "Jim Crews", seats: ["B3", "A1"], movieId: "53", sessionId: "832" });
 
-    await changeProgram(redis, keys, "sam", { kind: "showing.put", showing: { sessionId: "832", movieId: "53", hallId: "2", startsAt: "2026-12-03T21:00:00Z", price: 900 } });
-    await changeProgram(redis, keys, "sam", { kind: "hall.put", hall: { hallId: "2", name: "Hall 2", rows: [...rows, { row: "C", seats: 6 }] } });
+    await changeProgram(redis, keys, "sam", {
+      kind: "showing.put",
+      showing: { sessionId: "832", movieId: "53", hallId: "2", startsAt: "2026-12-03T21:00:00Z", price: 900 },
+    });
+    await changeProgram(redis, keys, "sam", {
+      kind: "hall.put",
+      hall: { hallId: "2", name: "Hall 2", rows: [...rows, { row: "C", seats: 6 }] },
+    });
     const { document } = await readProgram(redis, keys);
     expect(document.showings[0]).toMatchObject({ startsAt: "2026-12-03T21:00:00Z", price: 900 });
     expect(document.halls[0]!.rows).toHaveLength(3);
 
-    await expect(changeProgram(redis, keys, "sam", { kind: "hall.put", hall: { hallId: "2", name: "Hall 2", rows: [rows[0]!, { row: "B", seats: 6, aisles: [3] }] } })).rejects.toThrow(
-      "Seat B3 is sold for session 832, and Hall 2's plan would no longer have it.",
-    );
+    await expect(
+      changeProgram(redis, keys, "sam", {
+        kind: "hall.put",
+        hall: { hallId: "2", name: "Hall 2", rows: [rows[0]!, { row: "B", seats: 6, aisles: [3] }] },
+      }),
+    ).rejects.toThrow("Seat B3 is sold for session 832, and Hall 2's plan would no longer have it.");
   });
 
   it("the write script lets through sold seats its list allows and refuses any other, atomically with the write", async () => {

@@ -23,7 +23,22 @@ describe("refundTicket", () => {
     const stream = (await redis.xrange(keys.stream, "-", "+")) as RawEntry[];
     expect(stream[1]).toEqual([
       refundId,
-      ["type", "refund", "refundOf", saleId, "name", "Beth Harmon", "seat", "B11", "movieId", "53", "sessionId", "832", "refundedBy", "sam"],
+      [
+        "type",
+        "refund",
+        "refundOf",
+        saleId,
+        "name",
+        "Beth Harmon",
+        "seat",
+        "B11",
+        "movieId",
+        "53",
+        "sessionId",
+        "832",
+        "refundedBy",
+        "sam",
+      ],
     ]);
     expect(await redis.hget(keys.seats("53", "832"), "B11")).toBeNull();
     expect(await redis.hget(keys.refunds, saleId)).toBe(refundId);
@@ -78,7 +93,9 @@ describe("refundTicket", () => {
         ]);
         const refunds = [refundA, refundB];
         expect(refunds.filter((r) => r.status === "fulfilled")).toHaveLength(1);
-        expect(refunds.filter((r) => r.status === "rejected").every((r) => (r as PromiseRejectedResult).reason instanceof AlreadyRefundedError)).toBe(true);
+        expect(
+          refunds.filter((r) => r.status === "rejected").every((r) => (r as PromiseRejectedResult).reason instanceof AlreadyRefundedError),
+        ).toBe(true);
         const holder = await redis.hget(keys.seats("53", String(round)), "B11");
         if (resale.status === "fulfilled") {
           resold++;
@@ -129,7 +146,22 @@ describe("refunds in the feed indexer and history", () => {
   it("applies a refund appended by another program: the seat frees and a second refund is refused", async () => {
     const { redis, keys } = await redisFixture();
     const first = await sellTicket(redis, keys, sale);
-    const external = (await redis.xadd(keys.stream, "*", "type", "refund", "refundOf", first, "name", "Beth Harmon", "seat", "B11", "movieId", "53", "sessionId", "832"))!;
+    const external = (await redis.xadd(
+      keys.stream,
+      "*",
+      "type",
+      "refund",
+      "refundOf",
+      first,
+      "name",
+      "Beth Harmon",
+      "seat",
+      "B11",
+      "movieId",
+      "53",
+      "sessionId",
+      "832",
+    ))!;
     await indexEntries(redis, keys, await entries(redis, keys.stream));
     expect(await redis.hget(keys.seats("53", "832"), "B11")).toBeNull();
     await expect(refundTicket(redis, keys, "sam", first)).rejects.toMatchObject({ refundId: external });

@@ -15,7 +15,8 @@ async function append(redis: ReturnType<typeof createRedisClient>, stream: strin
   const ids: StreamId[] = [];
   for (let first = 0; first < count; first += 10_000) {
     const pipeline = redis.pipeline();
-    for (let i = first; i < Math.min(count, first + 10_000); i++) pipeline.xadd(stream, "*", "name", `Guest ${i}`, "seat", "A1", "movieId", "1", "sessionId", String(i));
+    for (let i = first; i < Math.min(count, first + 10_000); i++)
+      pipeline.xadd(stream, "*", "name", `Guest ${i}`, "seat", "A1", "movieId", "1", "sessionId", String(i));
     for (const [error, id] of (await pipeline.exec()) ?? []) {
       if (error) throw error;
       ids.push(id as string);
@@ -29,7 +30,9 @@ function resume(socket: Client, afterId: StreamId): Promise<{ upTo: string } | {
 }
 
 function rssMiB(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, "utf8").split("\n").find((l) => l.startsWith("VmRSS:"))!;
+  const line = readFileSync(`/proc/${pid}/status`, "utf8")
+    .split("\n")
+    .find((l) => l.startsWith("VmRSS:"))!;
   return Number(/(\d+)/.exec(line)![1]) / 1024;
 }
 
@@ -44,7 +47,10 @@ describe("feed:resume limits", () => {
     let received = 0;
     far.on("feed:entries", (entries) => (received += entries.length));
     await until(() => far.connected, 5000, "the tab to connect");
-    expect(await resume(far, "0-0")).toEqual({ error: expect.stringMatching(/missed more than 1,000 entries; it reloads the feed/), reload: true });
+    expect(await resume(far, "0-0")).toEqual({
+      error: expect.stringMatching(/missed more than 1,000 entries; it reloads the feed/),
+      reload: true,
+    });
     expect(received).toBeLessThanOrEqual(1000);
 
     const near = openSocket(url, cookie);

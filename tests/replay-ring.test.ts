@@ -19,7 +19,8 @@ async function xrangeCalls(redis: RedisClient): Promise<number> {
 /** Appends `count` entries in one round trip; returns their ids, oldest first. */
 async function append(redis: RedisClient, stream: string, count: number, label = "Guest"): Promise<string[]> {
   const pipeline = redis.pipeline();
-  for (let i = 0; i < count; i++) pipeline.xadd(stream, "*", "name", `${label} ${i}`, "seat", `A${(i % 20) + 1}`, "movieId", "1", "sessionId", String(i));
+  for (let i = 0; i < count; i++)
+    pipeline.xadd(stream, "*", "name", `${label} ${i}`, "seat", `A${(i % 20) + 1}`, "movieId", "1", "sessionId", String(i));
   return ((await pipeline.exec()) ?? []).map(([error, id]) => {
     if (error) throw error;
     return id as string;
@@ -39,7 +40,9 @@ describe("feed:resume from the in-memory ring", () => {
     // The tabs opened after these, and never ask for them.
     const from = earlier.at(-1)!;
     // Slow to come back, so that every tab surely misses entries while it is away.
-    const tabs = Array.from({ length: 40 }, () => openTab(url, cookie, from, { reconnectionDelay: 600, reconnectionDelayMax: 800, randomizationFactor: 0.2 }));
+    const tabs = Array.from({ length: 40 }, () =>
+      openTab(url, cookie, from, { reconnectionDelay: 600, reconnectionDelayMax: 800, randomizationFactor: 0.2 }),
+    );
     await until(() => tabs.every((tab) => tab.resumed === 1), 15_000, "every tab to go live");
     const writer = startWriter(redis, stream, { perTick: 10 });
     await until(() => writer.written > 300, 10_000, "live entries");
@@ -50,7 +53,11 @@ describe("feed:resume from the in-memory ring", () => {
     await until(() => tabs.every((tab) => !tab.socket.connected), 5000, "every tab to notice");
     const missedFrom = tabs.map((tab) => tab.ids.length);
     const missed = await append(redis, stream, 300, "Missed");
-    await until(() => app.loop.lastId !== undefined && compareIds(app.loop.lastId, missed.at(-1)!) >= 0, 5000, "the loop to read what the tabs miss");
+    await until(
+      () => app.loop.lastId !== undefined && compareIds(app.loop.lastId, missed.at(-1)!) >= 0,
+      5000,
+      "the loop to read what the tabs miss",
+    );
     await until(() => tabs.every((tab) => tab.resumed === 2), 20_000, "every tab to resume");
     await writer.stop();
     const last = (await redis.xrevrange(stream, "+", "-", "COUNT", 1))[0]![0];

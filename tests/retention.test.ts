@@ -14,7 +14,8 @@ const sale = { name: "Beth Harmon", seat: "B11", movieId: 53, sessionId: 832 };
 
 async function append(redis: RedisClient, stream: string, n: number, id: (i: number) => string = () => "*"): Promise<string[]> {
   const pipeline = redis.pipeline();
-  for (let i = 0; i < n; i++) pipeline.xadd(stream, id(i), "name", `Guest ${i}`, "seat", `A${(i % 20) + 1}`, "movieId", "1", "sessionId", String(i));
+  for (let i = 0; i < n; i++)
+    pipeline.xadd(stream, id(i), "name", `Guest ${i}`, "seat", `A${(i % 20) + 1}`, "movieId", "1", "sessionId", String(i));
   return ((await pipeline.exec()) ?? []).map(([, reply]) => reply as string);
 }
 
@@ -30,10 +31,13 @@ describe("TICKETS_RETENTION", () => {
     expect(loadConfig({ TICKETS_RETENTION: value }).retention).toEqual(policy);
   });
 
-  it.each(["maxlen:0", "maxlen:lots", "minid:7w", "minid:0d", "minid:7", "forever", "maxlen:-5"])("stops start-up for %j, naming the variable", (value) => {
-    expect(() => loadConfig({ TICKETS_RETENTION: value })).toThrow(ConfigError);
-    expect(() => loadConfig({ TICKETS_RETENTION: value })).toThrow(/^TICKETS_RETENTION must be "maxlen:<entries>"/);
-  });
+  it.each(["maxlen:0", "maxlen:lots", "minid:7w", "minid:0d", "minid:7", "forever", "maxlen:-5"])(
+    "stops start-up for %j, naming the variable",
+    (value) => {
+      expect(() => loadConfig({ TICKETS_RETENTION: value })).toThrow(ConfigError);
+      expect(() => loadConfig({ TICKETS_RETENTION: value })).toThrow(/^TICKETS_RETENTION must be "maxlen:<entries>"/);
+    },
+  );
 });
 
 describe("trimming on write", () => {
@@ -157,6 +161,9 @@ describe("retention status", () => {
     });
     withContext(redis, keys, { config: { ...config, retention: { kind: "minid", ms: 7 * 86_400_000 } } });
     const seven = await retentionRoute.GET(request("/api/retention", { cookie }), none);
-    expect(await seven.json()).toMatchObject({ policy: { kind: "minid", ms: 604_800_000 }, description: expect.stringMatching(/older than 7 days/) });
+    expect(await seven.json()).toMatchObject({
+      policy: { kind: "minid", ms: 604_800_000 },
+      description: expect.stringMatching(/older than 7 days/),
+    });
   });
 });

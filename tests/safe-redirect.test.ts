@@ -47,7 +47,16 @@ describe("where a sign-in sends the person", () => {
   });
 
   it("returns absolute URLs on the page's own origin only", () => {
-    for (const next of ["/\\evil.com", "/\t/evil.com", "//evil.com", "https://evil.com", "/\\\\evil.com", "javascript:alert(1)", "\\/evil.com", "ftp://desk.example.com/"]) {
+    for (const next of [
+      "/\\evil.com",
+      "/\t/evil.com",
+      "//evil.com",
+      "https://evil.com",
+      "/\\\\evil.com",
+      "javascript:alert(1)",
+      "\\/evil.com",
+      "ftp://desk.example.com/",
+    ]) {
       expect(sameOriginUrl(next, ORIGIN), JSON.stringify(next)).toBeNull();
     }
     expect(sameOriginUrl("/login", ORIGIN)).toBe(`${ORIGIN}/login`);

@@ -12,7 +12,8 @@ const none = { params: Promise.resolve({}) };
 async function append(redis: Awaited<ReturnType<typeof redisFixture>>["redis"], stream: string, count: number): Promise<void> {
   for (let first = 0; first < count; first += 5000) {
     const pipeline = redis.pipeline();
-    for (let i = first; i < Math.min(count, first + 5000); i++) pipeline.xadd(stream, "*", "name", `Guest ${i}`, "seat", "A1", "movieId", "1", "sessionId", "1");
+    for (let i = first; i < Math.min(count, first + 5000); i++)
+      pipeline.xadd(stream, "*", "name", `Guest ${i}`, "seat", "A1", "movieId", "1", "sessionId", "1");
     await pipeline.exec();
   }
 }
@@ -28,7 +29,9 @@ describe("scans a person may run", () => {
     const third = await search.GET(request("/api/tickets/search?name=x", { cookie: ann }), none);
     expect(third.status).toBe(429);
     expect(third.headers.get("retry-after")).toBe("2");
-    expect(await third.json()).toEqual({ error: "You already have 2 searches or exports running. Wait for one to finish, or cancel it, and try again." });
+    expect(await third.json()).toEqual({
+      error: "You already have 2 searches or exports running. Wait for one to finish, or cancel it, and try again.",
+    });
     expect((await exportRoute.GET(request("/api/tickets/export.csv", { cookie: ann }), none)).status).toBe(429);
     expect((await search.GET(request("/api/tickets/search?name=x", { cookie: bob }), none)).status).toBe(200);
     await releases[0]!();

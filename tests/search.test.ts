@@ -27,7 +27,16 @@ async function append(redis: RedisClient, stream: string, n: number, fields: (i:
   return ids;
 }
 
-const guest = (i: number) => ["name", i % 3 === 0 ? `Guest ${i}` : `Visitor ${i}`, "seat", `B${(i % 20) + 1}`, "movieId", String(1 + (i % 2)), "sessionId", "5"];
+const guest = (i: number) => [
+  "name",
+  i % 3 === 0 ? `Guest ${i}` : `Visitor ${i}`,
+  "seat",
+  `B${(i % 20) + 1}`,
+  "movieId",
+  String(1 + (i % 2)),
+  "sessionId",
+  "5",
+];
 
 async function searchAll(redis: RedisClient, keys: StreamKeys, params: string) {
   const found: string[] = [];
@@ -59,13 +68,18 @@ describe("searchTickets", () => {
     const { redis, keys } = await redisFixture();
     withContext(redis, keys);
     const cookie = await signedIn(redis, keys, "ann", "seller");
-    const ids = await append(redis, keys.stream, 100_000, (i) => (i === 31_337 ? ["name", "Needle Person", "seat", "H7", "movieId", "9", "sessionId", "9"] : guest(i)));
+    const ids = await append(redis, keys.stream, 100_000, (i) =>
+      i === 31_337 ? ["name", "Needle Person", "seat", "H7", "movieId", "9", "sessionId", "9"] : guest(i),
+    );
     // The route with its real budget, as the Search screen calls it: page after page until the cursor is null.
     const pages: (SearchPage & { ms: number })[] = [];
     let cursor: string | null = null;
     do {
       const began = performance.now();
-      const response = await searchRoute.GET(request(`/api/tickets/search?name=needle${cursor ? `&cursor=${cursor}` : ""}`, { cookie }), none);
+      const response = await searchRoute.GET(
+        request(`/api/tickets/search?name=needle${cursor ? `&cursor=${cursor}` : ""}`, { cookie }),
+        none,
+      );
       const page = (await response.json()) as SearchPage;
       pages.push({ ...page, ms: performance.now() - began });
       cursor = page.cursor;
@@ -210,7 +224,12 @@ describe("CSV export", () => {
     withContext(redis, keys);
     const cookie = await signedIn(redis, keys, "ann", "seller");
     const ids = await append(redis, keys.stream, 2500, guest);
-    const tricky = await sellTicket(redis, keys, { name: '=HYPERLINK("http://x","y"), "Bob"', seat: "A1", movieId: 1, sessionId: 5 }, { soldBy: "ann" });
+    const tricky = await sellTicket(
+      redis,
+      keys,
+      { name: '=HYPERLINK("http://x","y"), "Bob"', seat: "A1", movieId: 1, sessionId: 5 },
+      { soldBy: "ann" },
+    );
     const refund = await refundTicket(redis, keys, "sam", tricky);
 
     const response = await exportRoute.GET(request("/api/tickets/export.csv?movieId=1", { cookie }), none);
@@ -218,12 +237,54 @@ describe("CSV export", () => {
     expect(response.headers.get("content-type")).toBe("text/csv; charset=utf-8");
     expect(response.headers.get("content-disposition")).toMatch(/^attachment; filename="tickets-\d{8}-\d{6}\.csv"$/);
     const rows = parseCsv(await response.text());
-    expect(rows[0]).toEqual(["id", "time", "type", "name", "seat", "movieId", "sessionId", "soldBy", "refundOf", "title", "startsAt", "hall", "price"]);
+    expect(rows[0]).toEqual([
+      "id",
+      "time",
+      "type",
+      "name",
+      "seat",
+      "movieId",
+      "sessionId",
+      "soldBy",
+      "refundOf",
+      "title",
+      "startsAt",
+      "hall",
+      "price",
+    ]);
     const expected = ids.filter((_, i) => i % 2 === 0);
     expect(rows).toHaveLength(1 + 2 + expected.length);
     expect(rows.slice(3).map((row) => row[0])).toEqual(expected.reverse());
-    expect(rows[1]).toEqual([refund, new Date(Number(refund.split("-")[0])).toISOString(), "refund", `'=HYPERLINK("http://x","y"), "Bob"`, "A1", "1", "5", "", tricky, "", "", "", ""]);
-    expect(rows[2]).toEqual([tricky, expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/), "sale", `'=HYPERLINK("http://x","y"), "Bob"`, "A1", "1", "5", "ann", "", "", "", "", ""]);
+    expect(rows[1]).toEqual([
+      refund,
+      new Date(Number(refund.split("-")[0])).toISOString(),
+      "refund",
+      `'=HYPERLINK("http://x","y"), "Bob"`,
+      "A1",
+      "1",
+      "5",
+      "",
+      tricky,
+      "",
+      "",
+      "",
+      "",
+    ]);
+    expect(rows[2]).toEqual([
+      tricky,
+      expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+      "sale",
+      `'=HYPERLINK("http://x","y"), "Bob"`,
+      "A1",
+      "1",
+      "5",
+      "ann",
+      "",
+      "",
+      "",
+      "",
+      "",
+    ]);
     expect(rows[3]!.slice(2)).toEqual(["sale", "Visitor 2498", "B19", "1", "5", "", "", "", "", "", ""]);
   });
 

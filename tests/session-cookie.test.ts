@@ -10,12 +10,22 @@ import { anotherSession, signedIn, withContext } from "./support/session";
 const none = { params: Promise.resolve({}) };
 
 /** A request as it reaches a route, over HTTPS behind a proxy when `https`. */
-function call(handler: typeof session.GET | typeof session.POST | typeof session.DELETE, init: { method?: string; body?: unknown; cookie?: string; https?: boolean }) {
+function call(
+  handler: typeof session.GET | typeof session.POST | typeof session.DELETE,
+  init: { method?: string; body?: unknown; cookie?: string; https?: boolean },
+) {
   const headers: Record<string, string> = { host: "desk", "x-streamdesk-remote-address": "10.8.0.1" };
   if (init.cookie) headers.cookie = init.cookie;
   if (init.https) headers["x-forwarded-proto"] = "https";
   if (init.body !== undefined) headers["content-type"] = "application/json";
-  return handler(new Request("http://desk/api/session", { method: init.method ?? "GET", headers, body: init.body === undefined ? undefined : JSON.stringify(init.body) }), none);
+  return handler(
+    new Request("http://desk/api/session", {
+      method: init.method ?? "GET",
+      headers,
+      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+    }),
+    none,
+  );
 }
 
 /** The value (`<id>.<hmac>`) inside a Cookie header made by signedIn. */
@@ -55,9 +65,18 @@ describe("the session cookie", () => {
       expect((await call(session.GET, { cookie })).status, first).toBe(200);
     }
     // The same over HTTPS with the prefixed name.
-    expect((await call(session.GET, { cookie: `${SECURE_SESSION_COOKIE}=junk; ${SECURE_SESSION_COOKIE}=${encodeURIComponent(real)}`, https: true })).status).toBe(200);
+    expect(
+      (
+        await call(session.GET, {
+          cookie: `${SECURE_SESSION_COOKIE}=junk; ${SECURE_SESSION_COOKIE}=${encodeURIComponent(real)}`,
+          https: true,
+        })
+      ).status,
+    ).toBe(200);
     // Only junk: signed out.
-    expect((await call(session.GET, { cookie: `${SESSION_COOKIE}=junk; ${SESSION_COOKIE}=${encodeURIComponent(forged)}` })).status).toBe(401);
+    expect((await call(session.GET, { cookie: `${SESSION_COOKIE}=junk; ${SESSION_COOKIE}=${encodeURIComponent(forged)}` })).status).toBe(
+      401,
+    );
   });
 
   it("trusts none when cookies of the name name live sessions of different people, and either order", async () => {
@@ -69,12 +88,16 @@ describe("the session cookie", () => {
       [planted, ann],
       [ann, planted],
     ]) {
-      const response = await call(session.GET, { cookie: `${SESSION_COOKIE}=${encodeURIComponent(first!)}; ${SESSION_COOKIE}=${encodeURIComponent(second!)}` });
+      const response = await call(session.GET, {
+        cookie: `${SESSION_COOKIE}=${encodeURIComponent(first!)}; ${SESSION_COOKIE}=${encodeURIComponent(second!)}`,
+      });
       expect(response.status).toBe(401);
     }
     // Two live sessions of one person are not a conflict.
     const annAgain = valueOf(await anotherSession(redis, keys, "ann"));
-    const both = await call(session.GET, { cookie: `${SESSION_COOKIE}=${encodeURIComponent(annAgain)}; ${SESSION_COOKIE}=${encodeURIComponent(ann)}` });
+    const both = await call(session.GET, {
+      cookie: `${SESSION_COOKIE}=${encodeURIComponent(annAgain)}; ${SESSION_COOKIE}=${encodeURIComponent(ann)}`,
+    });
     expect(await both.json()).toMatchObject({ user: { username: "ann" } });
   });
 

@@ -13,7 +13,11 @@ const signIn = (username: string, password: string) =>
     new Request("http://desk/api/session", {
       method: "POST",
       body: JSON.stringify({ username, password }),
-      headers: { "content-type": "application/json", host: "desk", "x-streamdesk-remote-address": `10.20.${address >> 8}.${++address & 255}` },
+      headers: {
+        "content-type": "application/json",
+        host: "desk",
+        "x-streamdesk-remote-address": `10.20.${address >> 8}.${++address & 255}`,
+      },
     }),
     none,
   );
@@ -43,32 +47,41 @@ describe("sessions", () => {
 });
 
 describe("a wrong username", () => {
-  it("takes as long to refuse as a wrong password (medians of interleaved tries, within a factor of 2.5)", { timeout: 60_000 }, async () => {
-    const { redis, keys } = await redisFixture();
-    withContext(redis, keys);
-    const tries = 15;
-    // One account per wrong-password try: a username's own delay after 5 failures must not join in.
-    for (let i = 0; i < tries + 1; i++) {
-      await createStaff(redis, keys, "test", { username: `staff-${i}`, password: `right-password-${i}`, role: "seller", mustChangePassword: false });
-    }
-    const timed = async (username: string, password: string) => {
-      const began = performance.now();
-      const response = await signIn(username, password);
-      expect(response.status).toBe(401);
-      return performance.now() - began;
-    };
-    // Once each first: the first unknown name pays for making the decoy hash.
-    await timed("nobody-warm", "wrong-password-1");
-    await timed(`staff-${tries}`, "wrong-password-1");
-    const unknownName: number[] = [];
-    const wrongPassword: number[] = [];
-    for (let i = 0; i < tries; i++) {
-      unknownName.push(await timed(`nobody-${i}`, "wrong-password-1"));
-      wrongPassword.push(await timed(`staff-${i}`, "wrong-password-1"));
-    }
-    const ratio = median(unknownName) / median(wrongPassword);
-    const figures = `unknown name ${median(unknownName).toFixed(1)} ms, wrong password ${median(wrongPassword).toFixed(1)} ms`;
-    expect(ratio, figures).toBeGreaterThan(1 / 2.5);
-    expect(ratio, figures).toBeLessThan(2.5);
-  });
+  it(
+    "takes as long to refuse as a wrong password (medians of interleaved tries, within a factor of 2.5)",
+    { timeout: 60_000 },
+    async () => {
+      const { redis, keys } = await redisFixture();
+      withContext(redis, keys);
+      const tries = 15;
+      // One account per wrong-password try: a username's own delay after 5 failures must not join in.
+      for (let i = 0; i < tries + 1; i++) {
+        await createStaff(redis, keys, "test", {
+          username: `staff-${i}`,
+          password: `right-password-${i}`,
+          role: "seller",
+          mustChangePassword: false,
+        });
+      }
+      const timed = async (username: string, password: string) => {
+        const began = performance.now();
+        const response = await signIn(username, password);
+        expect(response.status).toBe(401);
+        return performance.now() - began;
+      };
+      // Once each first: the first unknown name pays for making the decoy hash.
+      await timed("nobody-warm", "wrong-password-1");
+      await timed(`staff-${tries}`, "wrong-password-1");
+      const unknownName: number[] = [];
+      const wrongPassword: number[] = [];
+      for (let i = 0; i < tries; i++) {
+        unknownName.push(await timed(`nobody-${i}`, "wrong-password-1"));
+        wrongPassword.push(await timed(`staff-${i}`, "wrong-password-1"));
+      }
+      const ratio = median(unknownName) / median(wrongPassword);
+      const figures = `unknown name ${median(unknownName).toFixed(1)} ms, wrong password ${median(wrongPassword).toFixed(1)} ms`;
+      expect(ratio, figures).toBeGreaterThan(1 / 2.5);
+      expect(ratio, figures).toBeLessThan(2.5);
+    },
+  );
 });

@@ -29,7 +29,12 @@ const signIn = (username: string, password: string, address: string) =>
 async function setup() {
   const { redis, keys } = await redisFixture();
   withContext(redis, keys);
-  await createStaff(redis, keys, "test", { username: "admin", password: "admin-password-1", role: "supervisor", mustChangePassword: false });
+  await createStaff(redis, keys, "test", {
+    username: "admin",
+    password: "admin-password-1",
+    role: "supervisor",
+    mustChangePassword: false,
+  });
   await createStaff(redis, keys, "test", { username: "ann", password: "ann-password-1", role: "seller", mustChangePassword: false });
   return { redis, keys };
 }
@@ -86,22 +91,26 @@ describe("sign-in limits", () => {
     expect(nextMs).toBeLessThan(900);
   });
 
-  it("lets the right admin password in within seconds while 1,000 wrong guesses for admin arrive from 100 other addresses", { timeout: 60_000 }, async () => {
-    const { redis, keys } = await setup();
-    // Ten per address: under the per-address limit, so only the username's delay and the hash gate meet them.
-    const guesses = Array.from({ length: 1000 }, (_, i) => signIn("admin", `guess-${i}`, `198.51.100.${i % 100}`));
-    await until(async () => Number(await redis.get(keys.signinAttempts("user", "admin"))) >= 1000, 20_000, "every guess to be counted");
-    const [right, ms] = await timed(signIn("admin", "admin-password-1", "203.0.113.7"));
-    expect(right.status).toBe(204);
-    // The username's longest wait, then its turn at the gate; the slack is for a shared two-core machine
-    // answering the 1,000 other requests at the same moment (alone it takes about half a second).
-    expect(ms).toBeLessThan(SIGN_IN_LIMITS.maxDelayMs + 4000);
-    const statuses = await Promise.all(guesses.map(async (guess) => (await guess).status));
-    // Every guess was checked and refused, or turned away unchecked because too many waited: none got in.
-    expect(statuses).toContain(401);
-    expect(statuses.filter((status) => status !== 401 && status !== 503)).toEqual([]);
-    expect(hashGate().load).toEqual({ running: 0, waiting: 0 });
-  });
+  it(
+    "lets the right admin password in within seconds while 1,000 wrong guesses for admin arrive from 100 other addresses",
+    { timeout: 60_000 },
+    async () => {
+      const { redis, keys } = await setup();
+      // Ten per address: under the per-address limit, so only the username's delay and the hash gate meet them.
+      const guesses = Array.from({ length: 1000 }, (_, i) => signIn("admin", `guess-${i}`, `198.51.100.${i % 100}`));
+      await until(async () => Number(await redis.get(keys.signinAttempts("user", "admin"))) >= 1000, 20_000, "every guess to be counted");
+      const [right, ms] = await timed(signIn("admin", "admin-password-1", "203.0.113.7"));
+      expect(right.status).toBe(204);
+      // The username's longest wait, then its turn at the gate; the slack is for a shared two-core machine
+      // answering the 1,000 other requests at the same moment (alone it takes about half a second).
+      expect(ms).toBeLessThan(SIGN_IN_LIMITS.maxDelayMs + 4000);
+      const statuses = await Promise.all(guesses.map(async (guess) => (await guess).status));
+      // Every guess was checked and refused, or turned away unchecked because too many waited: none got in.
+      expect(statuses).toContain(401);
+      expect(statuses.filter((status) => status !== 401 && status !== 503)).toEqual([]);
+      expect(hashGate().load).toEqual({ running: 0, waiting: 0 });
+    },
+  );
 
   it("refuses an address over its limit with 429 and Retry-After, even with the right password, and only that address", async () => {
     const { redis, keys } = await setup();
@@ -130,11 +139,13 @@ describe("sign-in limits", () => {
 
   it("counts IPv6 addresses by their /64 and IPv4-mapped IPv6 as the IPv4 address", async () => {
     await setup();
-    for (let i = 0; i < SIGN_IN_LIMITS.perAddress; i++) expect((await signIn(`v6-${i}`, "whatever-123", `2001:db8:1:2::${(i + 1).toString(16)}`)).status).toBe(401);
+    for (let i = 0; i < SIGN_IN_LIMITS.perAddress; i++)
+      expect((await signIn(`v6-${i}`, "whatever-123", `2001:db8:1:2::${(i + 1).toString(16)}`)).status).toBe(401);
     expect((await signIn("ann", "ann-password-1", "2001:db8:1:2:ffff:ffff:ffff:ffff")).status).toBe(429);
     expect((await signIn("ann", "ann-password-1", "2001:db8:1:3::1")).status).toBe(204);
 
-    for (let i = 0; i < SIGN_IN_LIMITS.perAddress; i++) expect((await signIn(`v4-${i}`, "whatever-123", "::ffff:10.3.0.1")).status).toBe(401);
+    for (let i = 0; i < SIGN_IN_LIMITS.perAddress; i++)
+      expect((await signIn(`v4-${i}`, "whatever-123", "::ffff:10.3.0.1")).status).toBe(401);
     expect((await signIn("ann", "ann-password-1", "10.3.0.1")).status).toBe(429);
     expect((await signIn("ann", "ann-password-1", "10.3.0.2")).status).toBe(204);
   });
@@ -142,12 +153,16 @@ describe("sign-in limits", () => {
   it("answers 503 with a sentence when too many password checks already wait, and checks nothing", async () => {
     const { redis, keys } = await setup();
     const release: (() => void)[] = [];
-    const blockers = Array.from({ length: 6 }, () => hashGate().run("10.4.0.1", () => new Promise<void>((resolve) => release.push(resolve))));
+    const blockers = Array.from({ length: 6 }, () =>
+      hashGate().run("10.4.0.1", () => new Promise<void>((resolve) => release.push(resolve))),
+    );
     expect(hashGate().load).toEqual({ running: 4, waiting: 2 });
     const busy = await signIn("ann", "ann-password-1", "10.4.0.1");
     expect(busy.status).toBe(503);
     expect(busy.headers.get("retry-after")).toBe("2");
-    expect(await busy.json()).toEqual({ error: "StreamDesk is checking many passwords at once right now, so yours was not checked. Wait a few seconds and try again." });
+    expect(await busy.json()).toEqual({
+      error: "StreamDesk is checking many passwords at once right now, so yours was not checked. Wait a few seconds and try again.",
+    });
     // Another address still gets its turn in the line.
     const other = signIn("ann", "ann-password-1", "10.4.0.2");
     await until(() => hashGate().load.waiting === 3, 2000, "the other address to wait its turn");
@@ -258,16 +273,25 @@ describe("the client address", () => {
   });
 
   it("is worked out by the server from the socket, ignoring a client's own copy of the header", async () => {
-    const echo = (req: import("node:http").IncomingMessage, res: import("node:http").ServerResponse) => void res.end(req.headers["x-streamdesk-remote-address"]);
+    const echo = (req: import("node:http").IncomingMessage, res: import("node:http").ServerResponse) =>
+      void res.end(req.headers["x-streamdesk-remote-address"]);
     const ask = async (url: string) =>
-      (await fetch(`${url}/api/echo`, { headers: { "x-forwarded-for": "6.6.6.6, 203.0.113.9", "x-streamdesk-remote-address": "1.1.1.1" } })).text();
+      (
+        await fetch(`${url}/api/echo`, { headers: { "x-forwarded-for": "6.6.6.6, 203.0.113.9", "x-streamdesk-remote-address": "1.1.1.1" } })
+      ).text();
     const off = await startTestApp(inject("redisUrl"), { handler: echo });
     expect(await ask(off.url)).toBe("127.0.0.1");
     const oneHop = await startTestApp(inject("redisUrl"), { handler: echo, config: { trustProxy: { kind: "hops", hops: 1 } } });
     expect(await ask(oneHop.url)).toBe("203.0.113.9");
-    const listed = await startTestApp(inject("redisUrl"), { handler: echo, config: { trustProxy: { kind: "list", addresses: ["127.0.0.1"] } } });
+    const listed = await startTestApp(inject("redisUrl"), {
+      handler: echo,
+      config: { trustProxy: { kind: "list", addresses: ["127.0.0.1"] } },
+    });
     expect(await ask(listed.url)).toBe("203.0.113.9");
-    const elsewhere = await startTestApp(inject("redisUrl"), { handler: echo, config: { trustProxy: { kind: "list", addresses: ["10.0.0.0/8"] } } });
+    const elsewhere = await startTestApp(inject("redisUrl"), {
+      handler: echo,
+      config: { trustProxy: { kind: "list", addresses: ["10.0.0.0/8"] } },
+    });
     expect(await ask(elsewhere.url)).toBe("127.0.0.1");
   });
 });

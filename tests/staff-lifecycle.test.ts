@@ -21,7 +21,11 @@ async function signIn(username: string, pass: string) {
     }),
     none,
   );
-  return { status: response.status, mustChange: response.headers.get("x-streamdesk-must-change-password") === "1", cookie: response.headers.get("set-cookie")?.split(";")[0] };
+  return {
+    status: response.status,
+    mustChange: response.headers.get("x-streamdesk-must-change-password") === "1",
+    cookie: response.headers.get("set-cookie")?.split(";")[0],
+  };
 }
 
 const history = async (cookie: string | undefined) => {
@@ -37,13 +41,23 @@ describe("a staff account's life through the API", () => {
     const { redis, keys } = await redisFixture();
     withContext(redis, keys);
     const sam = await signedIn(redis, keys, "sam", "supervisor");
-    expect((await staff.POST(request("/api/staff", { body: { username: "ann", password: "given-password-1", role: "seller" }, cookie: sam }), none)).status).toBe(201);
+    expect(
+      (
+        await staff.POST(
+          request("/api/staff", { body: { username: "ann", password: "given-password-1", role: "seller" }, cookie: sam }),
+          none,
+        )
+      ).status,
+    ).toBe(201);
     const first = await signIn("ann", "given-password-1");
     expect(first).toMatchObject({ status: 204, mustChange: true });
     expect((await changeOwn(first.cookie, "given-password-1", "anns-own-password")).status).toBe(204);
     expect(await history(first.cookie)).toBe("200");
 
-    const reset = await staffMember.PATCH(request("/api/staff/ann", { method: "PATCH", body: { password: "reset-password-1" }, cookie: sam }), ann);
+    const reset = await staffMember.PATCH(
+      request("/api/staff/ann", { method: "PATCH", body: { password: "reset-password-1" }, cookie: sam }),
+      ann,
+    );
     expect(reset.status).toBe(200);
     expect(await reset.json()).toMatchObject({ username: "ann", mustChangePassword: true, disabled: false });
     // The reset ends the sessions she had, and her own password no longer opens the account.
@@ -70,7 +84,12 @@ describe("a staff account's life through the API", () => {
       expect(response.status).toBe(200);
       return response.json();
     };
-    const listed = async () => ((await (await staff.GET(request("/api/staff", { cookie: sam }), none)).json()) as { staff: { username: string; disabled: boolean }[] }).staff.find((s) => s.username === "ann");
+    const listed = async () =>
+      (
+        (await (await staff.GET(request("/api/staff", { cookie: sam }), none)).json()) as {
+          staff: { username: string; disabled: boolean }[];
+        }
+      ).staff.find((s) => s.username === "ann");
 
     expect(await patch({ disabled: true })).toMatchObject({ username: "ann", disabled: true });
     expect(await listed()).toMatchObject({ disabled: true });

@@ -1,5 +1,18 @@
 import { runnerEnv } from "@/harness/env";
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync, existsSync, readFileSync, readdirSync, readlinkSync } from "node:fs";
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+  existsSync,
+  readFileSync,
+  readdirSync,
+  readlinkSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it, onTestFinished } from "vitest";
@@ -22,7 +35,8 @@ function fakeProject(): string {
 }
 
 /** Sets a file's modification time `seconds` from now. */
-const touch = (path: string, seconds: number) => utimesSync(path, new Date(Date.now() + seconds * 1000), new Date(Date.now() + seconds * 1000));
+const touch = (path: string, seconds: number) =>
+  utimesSync(path, new Date(Date.now() + seconds * 1000), new Date(Date.now() + seconds * 1000));
 
 /** Environments where nothing answers at the default REDIS_URL: no REDIS_URL, PORT or HOST set, defaults all through. */
 const defaults = (path: string) => serverEnv({ PATH: path, STREAMDESK_ADMIN_PASSWORD: undefined, STREAMDESK_SECRET: undefined });
@@ -68,42 +82,57 @@ describe("npm start", () => {
     expect(start.stderr().trim()).toBe("StreamDesk cannot start: the production build failed (see above).");
   });
 
-  it("with nothing at the default REDIS_URL, serves with a redis-server it starts (data in .data/redis, append-only), and stops it on SIGTERM; a fresh build is not rebuilt", { timeout: 60_000 }, async () => {
-    const built = statSync(join(ROOT, ".next", "BUILD_ID")).mtimeMs;
-    const start = runNode(["scripts/start.ts"], { env: defaults(runnerEnv("PATH") ?? ""), command: isolatedNode() });
-    await start.waitFor(/StreamDesk listening on http:\/\/127\.0\.0\.1:3000/);
-    const pid = start.child.pid!;
-    expect(start.logLines()).toEqual(expect.arrayContaining([expect.objectContaining({ msg: "nothing answers at 127.0.0.1:6379; starting redis-server with data in .data/redis" })]));
-    expect(start.stdout()).not.toContain("building the production bundle");
-    expect(statSync(join(ROOT, ".next", "BUILD_ID")).mtimeMs).toBe(built);
-    const [redis, ...others] = childrenOf(pid);
-    expect(others).toEqual([]);
-    expect(redis!.argv).toEqual(["redis-server 127.0.0.1:6379"]);
-    // redis-server works in its --dir; seen through its own mount namespace, where .data is the test's tmpfs.
-    expect(readlinkSync(`/proc/${redis!.pid}/cwd`)).toBe(join(ROOT, ".data", "redis"));
-    expect(readdirSync(`/proc/${redis!.pid}/root${join(ROOT, ".data", "redis")}`)).toContain("appendonlydir");
-    // It works: the first supervisor was created in that Redis, and health answers from inside.
-    expect(start.stdout()).toContain('created the supervisor account "admin"');
-    expect(await fetchInside(pid, "http://127.0.0.1:3000/api/health")).toEqual({ status: 200, body: JSON.stringify({ status: "ok", redis: "ok" }) });
+  it(
+    "with nothing at the default REDIS_URL, serves with a redis-server it starts (data in .data/redis, append-only), and stops it on SIGTERM; a fresh build is not rebuilt",
+    { timeout: 60_000 },
+    async () => {
+      const built = statSync(join(ROOT, ".next", "BUILD_ID")).mtimeMs;
+      const start = runNode(["scripts/start.ts"], { env: defaults(runnerEnv("PATH") ?? ""), command: isolatedNode() });
+      await start.waitFor(/StreamDesk listening on http:\/\/127\.0\.0\.1:3000/);
+      const pid = start.child.pid!;
+      expect(start.logLines()).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ msg: "nothing answers at 127.0.0.1:6379; starting redis-server with data in .data/redis" }),
+        ]),
+      );
+      expect(start.stdout()).not.toContain("building the production bundle");
+      expect(statSync(join(ROOT, ".next", "BUILD_ID")).mtimeMs).toBe(built);
+      const [redis, ...others] = childrenOf(pid);
+      expect(others).toEqual([]);
+      expect(redis!.argv).toEqual(["redis-server 127.0.0.1:6379"]);
+      // redis-server works in its --dir; seen through its own mount namespace, where .data is the test's tmpfs.
+      expect(readlinkSync(`/proc/${redis!.pid}/cwd`)).toBe(join(ROOT, ".data", "redis"));
+      expect(readdirSync(`/proc/${redis!.pid}/root${join(ROOT, ".data", "redis")}`)).toContain("appendonlydir");
+      // It works: the first supervisor was created in that Redis, and health answers from inside.
+      expect(start.stdout()).toContain('created the supervisor account "admin"');
+      expect(await fetchInside(pid, "http://127.0.0.1:3000/api/health")).toEqual({
+        status: 200,
+        body: JSON.stringify({ status: "ok", redis: "ok" }),
+      });
 
-    const stopped = await start.stop("SIGTERM");
-    expect(stopped, start.stderr()).toMatchObject({ code: 0, signal: null });
-    await until(() => !alive(redis!.pid), 5000, "the redis-server StreamDesk started to stop");
-  });
+      const stopped = await start.stop("SIGTERM");
+      expect(stopped, start.stderr()).toMatchObject({ code: 0, signal: null });
+      await until(() => !alive(redis!.pid), 5000, "the redis-server StreamDesk started to stop");
+    },
+  );
 
-  it("with no Redis and no redis-server on PATH, exits 1 at once with one sentence saying how to get one", { timeout: 30_000 }, async () => {
-    const bin = mkdtempSync(join(tmpdir(), "streamdesk-path-"));
-    onTestFinished(() => rmSync(bin, { recursive: true, force: true }));
-    symlinkSync(process.execPath, join(bin, "node"));
-    expect(existsSync(join(bin, "redis-server"))).toBe(false);
-    const start = runNode(["scripts/start.ts"], { env: defaults(bin), command: isolatedNode() });
-    const exit = await start.exited;
-    expect(exit.code, start.stdout()).toBe(1);
-    expect(exit.ms).toBeLessThan(15_000);
-    const lines = start.stderr().trim().split("\n");
-    expect(lines).toEqual([
-      'StreamDesk cannot start: Nothing answers at redis://127.0.0.1:6379 and there is no redis-server on PATH: install Redis (for example "apt-get install redis-server" or "brew install redis"), or set REDIS_URL to a running Redis.',
-    ]);
-    expect(start.stdout()).not.toContain("StreamDesk listening");
-  });
+  it(
+    "with no Redis and no redis-server on PATH, exits 1 at once with one sentence saying how to get one",
+    { timeout: 30_000 },
+    async () => {
+      const bin = mkdtempSync(join(tmpdir(), "streamdesk-path-"));
+      onTestFinished(() => rmSync(bin, { recursive: true, force: true }));
+      symlinkSync(process.execPath, join(bin, "node"));
+      expect(existsSync(join(bin, "redis-server"))).toBe(false);
+      const start = runNode(["scripts/start.ts"], { env: defaults(bin), command: isolatedNode() });
+      const exit = await start.exited;
+      expect(exit.code, start.stdout()).toBe(1);
+      expect(exit.ms).toBeLessThan(15_000);
+      const lines = start.stderr().trim().split("\n");
+      expect(lines).toEqual([
+        'StreamDesk cannot start: Nothing answers at redis://127.0.0.1:6379 and there is no redis-server on PATH: install Redis (for example "apt-get install redis-server" or "brew install redis"), or set REDIS_URL to a running Redis.',
+      ]);
+      expect(start.stdout()).not.toContain("StreamDesk listening");
+    },
+  );
 });

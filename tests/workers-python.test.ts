@@ -26,7 +26,13 @@ describe("examples/worker.py, the README's Python worker loop", () => {
 
     const child = spawn(python(), ["examples/worker.py"], {
       cwd: ROOT,
-      env: childEnv({ REDIS_URL: inject("redisUrl"), TICKETS_STREAM: keys.stream, WORKER_CONSUMER: "py-1", WORKER_RECLAIM_MS: "200", WORKER_CLAIM_IDLE_MS: "1000" }),
+      env: childEnv({
+        REDIS_URL: inject("redisUrl"),
+        TICKETS_STREAM: keys.stream,
+        WORKER_CONSUMER: "py-1",
+        WORKER_RECLAIM_MS: "200",
+        WORKER_CLAIM_IDLE_MS: "1000",
+      }),
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";

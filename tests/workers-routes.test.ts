@@ -38,7 +38,12 @@ async function setUp() {
 describe("tickets and accounting routes", () => {
   it("serve a printed ticket with its film and seat, say which are done, pending or waiting, and 404 the rest", async () => {
     const { redis, keys, outDir, cookie } = await setUp();
-    const [printed, held, unread] = await sellTickets(redis, keys, { name: "Ann <b>", seats: ["A3", "A4", "A5"], movieId: "53", sessionId: "832" }, { extra: { price: "1100" } });
+    const [printed, held, unread] = await sellTickets(
+      redis,
+      keys,
+      { name: "Ann <b>", seats: ["A3", "A4", "A5"], movieId: "53", sessionId: "832" },
+      { extra: { price: "1100" } },
+    );
     await ensureGroup(redis, keys, "printing");
     const [first, second] = await readGroup(redis, keys, "printing", "desk-test", ">", 2, 10);
     await new TicketPrinter(redis, keys, outDir).handle([first!]);
@@ -46,7 +51,10 @@ describe("tickets and accounting routes", () => {
 
     const states = await printedRoute.GET(request(`/api/tickets/printed?ids=${printed},${held},${unread}`, { cookie }), none);
     expect(states.status).toBe(200);
-    const { tickets, groupExists } = (await states.json()) as { groupExists: boolean; tickets: Record<string, { state: string; consumer?: string }> };
+    const { tickets, groupExists } = (await states.json()) as {
+      groupExists: boolean;
+      tickets: Record<string, { state: string; consumer?: string }>;
+    };
     expect(groupExists).toBe(true);
     expect(tickets[printed!]).toMatchObject({ state: "done" });
     expect(tickets[held!]).toMatchObject({ state: "pending", consumer: "desk-test" });
@@ -61,7 +69,11 @@ describe("tickets and accounting routes", () => {
     expect(page).toContain("Ann &lt;b&gt;");
     const pdf = await pdfRoute.GET(request(`/api/tickets/${printed}/ticket.pdf`, { cookie }), at(printed!));
     expect(pdf.headers.get("content-type")).toBe("application/pdf");
-    expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString()).toBe("%PDF-");
+    expect(
+      Buffer.from(await pdf.arrayBuffer())
+        .subarray(0, 5)
+        .toString(),
+    ).toBe("%PDF-");
 
     const missing = await pdfRoute.GET(request(`/api/tickets/${held}/ticket.pdf`, { cookie }), at(held!));
     expect(missing.status).toBe(404);

@@ -40,7 +40,22 @@ describe("accounting script", () => {
     await redis.xadd(keys.stream, "*", "name", "Bob", "seat", "A2", "movieId", "53", "sessionId", "901", "price", "850");
     await redis.xadd(keys.stream, "*", "name", "Cy", "seat", "B1", "movieId", "7", "sessionId", "902");
     await redis.xadd(keys.stream, "*", "junk", "1");
-    await redis.xadd(keys.stream, "*", "type", "refund", "refundOf", sale1!, "name", "Ann", "seat", "A1", "movieId", "53", "sessionId", "901");
+    await redis.xadd(
+      keys.stream,
+      "*",
+      "type",
+      "refund",
+      "refundOf",
+      sale1!,
+      "name",
+      "Ann",
+      "seat",
+      "A1",
+      "movieId",
+      "53",
+      "sessionId",
+      "901",
+    );
     const all = await entries(redis, keys);
 
     expect(await recordAccounting(redis, keys, all.slice(0, 3))).toBe(3);
@@ -60,7 +75,21 @@ describe("accounting script", () => {
 describe("accounting's counted ids", () => {
   it("are forgotten once the stream no longer holds their entries, and nothing that can still come again is counted twice", async () => {
     const { redis, keys } = await redisFixture();
-    for (const n of [1, 2, 3, 4, 5, 6]) await redis.xadd(keys.stream, `${n}000-0`, "name", `Guest ${n}`, "seat", `A${n}`, "movieId", "53", "sessionId", "901", "price", "100");
+    for (const n of [1, 2, 3, 4, 5, 6])
+      await redis.xadd(
+        keys.stream,
+        `${n}000-0`,
+        "name",
+        `Guest ${n}`,
+        "seat",
+        `A${n}`,
+        "movieId",
+        "53",
+        "sessionId",
+        "901",
+        "price",
+        "100",
+      );
     const all = await entries(redis, keys);
     expect(await recordAccounting(redis, keys, all.slice(0, 4))).toBe(4);
     // Retention drops the two oldest; the rest can still come again (pending re-read, claim, group made again from 0).
@@ -74,97 +103,126 @@ describe("accounting's counted ids", () => {
 });
 
 describe("workers", () => {
-  it(
-    "10,000 entries, three tickets and three accounting consumers, one of each killed -9 twice: one ticket and one count per entry, none pending, poison dead-lettered",
-    async () => {
-      const { redis, keys } = await redisFixture();
-      const dir = outDir();
-      const TOTAL = 10_000;
-      // Poison first, with ids we know: one with nothing to print, one whose ticket can never be written
-      // (a directory stands where its file must go), which fails on every delivery until dead-lettered.
-      await redis.xadd(keys.stream, "1-0", "junk", "1");
-      await redis.xadd(keys.stream, "2-0", "name", "Stuck", "seat", "A1", "movieId", "1", "sessionId", "1");
-      mkdirSync(join(dir, "2-0.html"));
-      writeFileSync(join(dir, "2-0.html", "keep"), "");
-      const env = {
-        REDIS_URL: inject("redisUrl"),
-        TICKETS_STREAM: keys.stream,
-        WORKER_OUT_DIR: dir,
-        WORKER_RECLAIM_MS: "500",
-        WORKER_CLAIM_IDLE_MS: "3000",
-        DEAD_LETTER_DELIVERIES: "3",
-        LOG_LEVEL: "info",
-      };
-      const workers: Record<"tickets" | "accounting", WorkerProcess[]> = {
-        tickets: [0, 1, 2].map(() => startWorker("tickets", env)),
-        accounting: [0, 1, 2].map(() => startWorker("accounting", env)),
-      };
+  it("10,000 entries, three tickets and three accounting consumers, one of each killed -9 twice: one ticket and one count per entry, none pending, poison dead-lettered", async () => {
+    const { redis, keys } = await redisFixture();
+    const dir = outDir();
+    const TOTAL = 10_000;
+    // Poison first, with ids we know: one with nothing to print, one whose ticket can never be written
+    // (a directory stands where its file must go), which fails on every delivery until dead-lettered.
+    await redis.xadd(keys.stream, "1-0", "junk", "1");
+    await redis.xadd(keys.stream, "2-0", "name", "Stuck", "seat", "A1", "movieId", "1", "sessionId", "1");
+    mkdirSync(join(dir, "2-0.html"));
+    writeFileSync(join(dir, "2-0.html", "keep"), "");
+    const env = {
+      REDIS_URL: inject("redisUrl"),
+      TICKETS_STREAM: keys.stream,
+      WORKER_OUT_DIR: dir,
+      WORKER_RECLAIM_MS: "500",
+      WORKER_CLAIM_IDLE_MS: "3000",
+      DEAD_LETTER_DELIVERIES: "3",
+      LOG_LEVEL: "info",
+    };
+    const workers: Record<"tickets" | "accounting", WorkerProcess[]> = {
+      tickets: [0, 1, 2].map(() => startWorker("tickets", env)),
+      accounting: [0, 1, 2].map(() => startWorker("accounting", env)),
+    };
 
-      // Written while the workers run, so the kills land mid-stream with batches in hand.
-      const saleIds: string[] = [];
-      const writing = (async () => {
-        for (let n = 0; n < TOTAL; n += 250) {
-          const pipeline = redis.pipeline();
-          for (let i = n; i < n + 250; i++) {
-            pipeline.xadd(keys.stream, "*", "name", `Guest ${i}`, "seat", `${String.fromCharCode(65 + (i % 10))}${(i % 20) + 1}`, "movieId", "53", "sessionId", String(900 + (i % 7)), "price", "1000");
-          }
-          for (const [error, id] of (await pipeline.exec()) ?? []) {
-            if (error) throw error;
-            saleIds.push(id as string);
-          }
-          await new Promise((resolve) => setTimeout(resolve, 100));
+    // Written while the workers run, so the kills land mid-stream with batches in hand.
+    const saleIds: string[] = [];
+    const writing = (async () => {
+      for (let n = 0; n < TOTAL; n += 250) {
+        const pipeline = redis.pipeline();
+        for (let i = n; i < n + 250; i++) {
+          pipeline.xadd(
+            keys.stream,
+            "*",
+            "name",
+            `Guest ${i}`,
+            "seat",
+            `${String.fromCharCode(65 + (i % 10))}${(i % 20) + 1}`,
+            "movieId",
+            "53",
+            "sessionId",
+            String(900 + (i % 7)),
+            "price",
+            "1000",
+          );
         }
-      })();
-
-      const printed = () => redis.hlen(keys.ticketsPrinted);
-      const counted = () => redis.zcard(keys.accountingSeen);
-      for (const round of [1, 2]) {
-        await until(`round ${round} progress`, async () => (await printed()) >= round * 1500 && (await counted()) >= round * 1500, 60_000);
-        for (const kind of ["tickets", "accounting"] as const) {
-          await workers[kind][0]!.kill();
-          workers[kind][0] = startWorker(kind, env);
+        for (const [error, id] of (await pipeline.exec()) ?? []) {
+          if (error) throw error;
+          saleIds.push(id as string);
         }
+        await new Promise((resolve) => setTimeout(resolve, 100));
       }
-      await writing;
+    })();
 
-      const groupsDone = async () => {
-        const groups = await groupSummaries(redis, keys);
-        return groups.length === 2 && groups.every((g) => g.pending === 0 && g.lag === 0);
-      };
-      const state = () => Object.values(workers).flat().map((w) => w.output()).join("\n").slice(-4000);
-      await until("both groups to drain", groupsDone, 120_000, state);
+    const printed = () => redis.hlen(keys.ticketsPrinted);
+    const counted = () => redis.zcard(keys.accountingSeen);
+    for (const round of [1, 2]) {
+      await until(`round ${round} progress`, async () => (await printed()) >= round * 1500 && (await counted()) >= round * 1500, 60_000);
+      for (const kind of ["tickets", "accounting"] as const) {
+        await workers[kind][0]!.kill();
+        workers[kind][0] = startWorker(kind, env);
+      }
+    }
+    await writing;
 
-      const files = readdirSync(dir);
-      // A worker killed mid-write leaves a part file; the one started in its place clears it.
-      expect(files.filter((f) => f.endsWith(".part"))).toEqual([]);
-      const pdfs = files.filter((f) => f.endsWith(".pdf")).map((f) => f.slice(0, -4)).sort();
-      const htmls = files.filter((f) => f.endsWith(".html") && f !== "2-0.html").map((f) => f.slice(0, -5)).sort();
-      const expected = [...saleIds].sort();
-      expect(pdfs).toEqual(expected);
-      expect(htmls).toEqual(expected);
-      expect(await printed()).toBe(TOTAL);
+    const groupsDone = async () => {
+      const groups = await groupSummaries(redis, keys);
+      return groups.length === 2 && groups.every((g) => g.pending === 0 && g.lag === 0);
+    };
+    const state = () =>
+      Object.values(workers)
+        .flat()
+        .map((w) => w.output())
+        .join("\n")
+        .slice(-4000);
+    await until("both groups to drain", groupsDone, 120_000, state);
 
-      const { screenings } = await readAccounting(redis, keys);
-      expect(screenings.reduce((sum, s) => sum + s.sales, 0)).toBe(TOTAL + 1);
-      expect(screenings.reduce((sum, s) => sum + s.takings, 0)).toBe(TOTAL * 1000);
-      expect(await counted()).toBe(TOTAL + 1);
+    const files = readdirSync(dir);
+    // A worker killed mid-write leaves a part file; the one started in its place clears it.
+    expect(files.filter((f) => f.endsWith(".part"))).toEqual([]);
+    const pdfs = files
+      .filter((f) => f.endsWith(".pdf"))
+      .map((f) => f.slice(0, -4))
+      .sort();
+    const htmls = files
+      .filter((f) => f.endsWith(".html") && f !== "2-0.html")
+      .map((f) => f.slice(0, -5))
+      .sort();
+    const expected = [...saleIds].sort();
+    expect(pdfs).toEqual(expected);
+    expect(htmls).toEqual(expected);
+    expect(await printed()).toBe(TOTAL);
 
-      const dead = toEntries((await redis.xrange(keys.dead, "-", "+")) as RawEntry[]);
-      const deadFor = (id: string) => dead.filter((d) => d.fields.originalId === id);
-      expect(deadFor("1-0")).toHaveLength(1);
-      expect(deadFor("1-0")[0]!.fields).toMatchObject({ group: "printing", junk: "1", reason: expect.stringMatching(/nothing to print/) });
-      expect(deadFor("2-0")).toHaveLength(1);
-      expect(deadFor("2-0")[0]!.fields).toMatchObject({ group: "printing", deliveries: "3", name: "Stuck" });
-      expect(dead).toHaveLength(2);
+    const { screenings } = await readAccounting(redis, keys);
+    expect(screenings.reduce((sum, s) => sum + s.sales, 0)).toBe(TOTAL + 1);
+    expect(screenings.reduce((sum, s) => sum + s.takings, 0)).toBe(TOTAL * 1000);
+    expect(await counted()).toBe(TOTAL + 1);
 
-      // The kills left batches in hand that the survivors took over after the idle time.
-      expect(workers.tickets.slice(1).map((w) => w.output()).join("")).toMatch(/claimed entries left idle by another consumer/);
+    const dead = toEntries((await redis.xrange(keys.dead, "-", "+")) as RawEntry[]);
+    const deadFor = (id: string) => dead.filter((d) => d.fields.originalId === id);
+    expect(deadFor("1-0")).toHaveLength(1);
+    expect(deadFor("1-0")[0]!.fields).toMatchObject({ group: "printing", junk: "1", reason: expect.stringMatching(/nothing to print/) });
+    expect(deadFor("2-0")).toHaveLength(1);
+    expect(deadFor("2-0")[0]!.fields).toMatchObject({ group: "printing", deliveries: "3", name: "Stuck" });
+    expect(dead).toHaveLength(2);
 
-      const stops = await Promise.all(Object.values(workers).flat().map((w) => w.terminate()));
-      for (const stop of stops) expect(stop).toMatchObject({ code: 0 });
-    },
-    240_000,
-  );
+    // The kills left batches in hand that the survivors took over after the idle time.
+    expect(
+      workers.tickets
+        .slice(1)
+        .map((w) => w.output())
+        .join(""),
+    ).toMatch(/claimed entries left idle by another consumer/);
+
+    const stops = await Promise.all(
+      Object.values(workers)
+        .flat()
+        .map((w) => w.terminate()),
+    );
+    for (const stop of stops) expect(stop).toMatchObject({ code: 0 });
+  }, 240_000);
 });
 
 describe("worker loop", () => {
@@ -173,7 +231,8 @@ describe("worker loop", () => {
     const blocking = createRedisClient({ mode: "single", url: inject("redisUrl") }, { name: "test:blocking", blocking: true });
     onTestFinished(() => blocking.disconnect());
     await whenReady(blocking, 5000);
-    for (const seat of ["A1", "A2", "A3"]) await redis.xadd(keys.stream, "*", "name", "Ann", "seat", seat, "movieId", "53", "sessionId", "1");
+    for (const seat of ["A1", "A2", "A3"])
+      await redis.xadd(keys.stream, "*", "name", "Ann", "seat", seat, "movieId", "53", "sessionId", "1");
     let inHand!: () => void;
     const started = new Promise<void>((resolve) => (inHand = resolve));
     let finish!: () => void;
@@ -188,7 +247,20 @@ describe("worker loop", () => {
       },
     };
     const quiet: Log = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
-    const loop = new ConsumerLoop({ redis, blocking, keys, group: "printing", consumer: "c1", handler, log: quiet, batch: 10, blockMs: 100, reclaimMs: 60_000, claimIdleMs: 60_000, deadLetterDeliveries: 5 });
+    const loop = new ConsumerLoop({
+      redis,
+      blocking,
+      keys,
+      group: "printing",
+      consumer: "c1",
+      handler,
+      log: quiet,
+      batch: 10,
+      blockMs: 100,
+      reclaimMs: 60_000,
+      claimIdleMs: 60_000,
+      deadLetterDeliveries: 5,
+    });
     void loop.run();
     await started;
     let stopped = false;
@@ -223,7 +295,12 @@ describe("tickets worker at start", () => {
     file("5-0.html.other-host-1.part", true);
     file("6-0.pdf.99.part", true);
     const before = readdirSync(dir).sort();
-    const worker = startWorker("tickets", { REDIS_URL: inject("redisUrl"), TICKETS_STREAM: keys.stream, WORKER_OUT_DIR: dir, LOG_LEVEL: "info" });
+    const worker = startWorker("tickets", {
+      REDIS_URL: inject("redisUrl"),
+      TICKETS_STREAM: keys.stream,
+      WORKER_OUT_DIR: dir,
+      LOG_LEVEL: "info",
+    });
     await until("the sweep", async () => /cleared what an earlier run left half-done/.test(worker.output()), 20_000, worker.output);
     expect(before).toHaveLength(6);
     expect(readdirSync(dir).sort()).toEqual(["1-0.pdf", "4-0.html.other-host-1.part", partPath("3-0.pdf")].sort());
@@ -238,12 +315,20 @@ describe("workers when Redis goes away", () => {
     onTestFinished(() => server.dispose());
     const { redis, keys } = await redisFixture(server.url);
     const dir = outDir();
-    const env = { REDIS_URL: server.url, TICKETS_STREAM: keys.stream, WORKER_OUT_DIR: dir, WORKER_RECLAIM_MS: "500", WORKER_CLAIM_IDLE_MS: "3000", LOG_LEVEL: "info" };
+    const env = {
+      REDIS_URL: server.url,
+      TICKETS_STREAM: keys.stream,
+      WORKER_OUT_DIR: dir,
+      WORKER_RECLAIM_MS: "500",
+      WORKER_CLAIM_IDLE_MS: "3000",
+      LOG_LEVEL: "info",
+    };
     const workers = [startWorker("tickets", env), startWorker("accounting", env)];
     const write = async (from: number, n: number) => {
       for (let i = from; i < from + n; i += 50) {
         const pipeline = redis.pipeline();
-        for (let j = i; j < i + 50; j++) pipeline.xadd(keys.stream, "*", "name", `Guest ${j}`, "seat", "A1", "movieId", "53", "sessionId", String(j + 1), "price", "700");
+        for (let j = i; j < i + 50; j++)
+          pipeline.xadd(keys.stream, "*", "name", `Guest ${j}`, "seat", "A1", "movieId", "53", "sessionId", String(j + 1), "price", "700");
         // While Redis is away the batch fails; the stream, read back at the end, is the record.
         await pipeline.exec().catch(() => {});
         await new Promise((resolve) => setTimeout(resolve, 20));
@@ -261,11 +346,21 @@ describe("workers when Redis goes away", () => {
       const groups = await groupSummaries(redis, keys).catch(() => []);
       return groups.length === 2 && groups.every((g) => g.pending === 0 && g.lag === 0);
     };
-    await until("both groups to drain after the outage", drained, 90_000, () => workers.map((w) => w.output()).join("\n").slice(-3000));
+    await until("both groups to drain after the outage", drained, 90_000, () =>
+      workers
+        .map((w) => w.output())
+        .join("\n")
+        .slice(-3000),
+    );
 
     const ids = (await entries(redis, keys)).map((e) => e.id).sort();
     expect(ids).toHaveLength(2000);
-    expect(readdirSync(dir).filter((f) => f.endsWith(".pdf")).map((f) => f.slice(0, -4)).sort()).toEqual(ids);
+    expect(
+      readdirSync(dir)
+        .filter((f) => f.endsWith(".pdf"))
+        .map((f) => f.slice(0, -4))
+        .sort(),
+    ).toEqual(ids);
     expect(await redis.hlen(keys.ticketsPrinted)).toBe(ids.length);
     const { screenings } = await readAccounting(redis, keys);
     expect(screenings.reduce((sum, s) => sum + s.sales, 0)).toBe(ids.length);

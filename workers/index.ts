@@ -44,7 +44,13 @@ const stop = (signal: string) => {
 process.once("SIGTERM", () => stop("SIGTERM"));
 process.once("SIGINT", () => stop("SIGINT"));
 
-workerLog.info("worker started", { reclaimMs: config.workers.reclaimMs, claimIdleMs: config.workers.claimIdleMs, ...(kind === "tickets" ? { outDir: config.workers.outDir } : {}) });
+workerLog.info("worker started", {
+  reclaimMs: config.workers.reclaimMs,
+  claimIdleMs: config.workers.claimIdleMs,
+  ...(kind === "tickets" ? { outDir: config.workers.outDir } : {}),
+});
 // Commands fail fast while disconnected; give the first connection a moment before the loop's backoff takes over.
-await Promise.all([whenReady(redis, 5000), whenReady(blocking, 5000)]).catch(() => workerLog.warn("Redis is not answering yet; retrying with backoff"));
+await Promise.all([whenReady(redis, 5000), whenReady(blocking, 5000)]).catch(() =>
+  workerLog.warn("Redis is not answering yet; retrying with backoff"),
+);
 await loop.run();

@@ -151,7 +151,8 @@ export class ConsumerLoop {
         this.o.log.info("claimed entries left idle by another consumer", { count: step.entries.length, first: step.entries[0]!.id });
         await this.#process(step.entries, true);
       }
-      if (step.deleted.length > 0) this.o.log.warn("pending entries were trimmed from the stream before anyone handled them", { ids: step.deleted });
+      if (step.deleted.length > 0)
+        this.o.log.warn("pending entries were trimmed from the stream before anyone handled them", { ids: step.deleted });
     } while (cursor !== "0-0" && !this.#stopping);
   }
 
@@ -162,7 +163,12 @@ export class ConsumerLoop {
     const actor = `worker:${this.o.consumer}`;
     let todo = entries;
     if (redelivered) {
-      const counts = await deliveryCounts(redis, keys, group, entries.map((e) => e.id));
+      const counts = await deliveryCounts(
+        redis,
+        keys,
+        group,
+        entries.map((e) => e.id),
+      );
       // An entry no longer pending was acked or dead-lettered by another consumer meanwhile: leave it.
       todo = entries.filter((e) => counts.has(e.id));
       const exhausted = todo.filter((e) => counts.get(e.id)! >= this.o.deadLetterDeliveries);

@@ -82,7 +82,10 @@ td{font-weight:600}.qr{width:8rem;flex:none}.id{font:12px ui-monospace,monospace
 // The standard PDF fonts only encode Latin-1 (WinAnsi); anything else would make pdf-lib throw, so a
 // name in another script still prints, with accents dropped and the rest as "?".
 function latin1(value: string): string {
-  return value.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").replace(/[^\x20-\x7e\xa0-\xff]/g, "?");
+  return value
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .replace(/[^\x20-\x7e\xa0-\xff]/g, "?");
 }
 
 /** An A6 ticket: film, the lines above, and the QR code of the entry id drawn as vector squares. */

@@ -73,7 +73,10 @@ async function run(rig: Rig, kind: WorkerKind, entries: number, timeoutMs: numbe
     await writer.call("connect", { redisUrl: rig.redisUrl, stream });
     for (const consumer of [worker, bare]) await consumer.call("start", { redisUrl: rig.redisUrl, stream, kind, outDir });
     const window = measure(rig, { writer: [writer.pid], worker: [worker.pid], bare: [bare.pid] });
-    const done = Promise.all([worker.call("collect", { expected: entries, timeoutMs }), bare.call("collect", { expected: entries, timeoutMs })]);
+    const done = Promise.all([
+      worker.call("collect", { expected: entries, timeoutMs }),
+      bare.call("collect", { expected: entries, timeoutMs }),
+    ]);
     const write = await writer.call("burst", { count: entries, movieId: rig.nextMovieId() });
     const [mine, floor] = await done;
     const m = window();

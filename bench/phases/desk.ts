@@ -99,10 +99,13 @@ export async function desk(rig: Rig, { rate, windowMs }: { rate: number; windowM
   const writer = await startWriter();
   try {
     await writer.call("connect", { redisUrl: rig.redisUrl, stream: rig.stream });
-    const cookies = (rig.session.headers.cookie ?? "").split("; ").filter(Boolean).map((pair) => {
-      const eq = pair.indexOf("=");
-      return { name: pair.slice(0, eq), value: pair.slice(eq + 1), url: rig.appUrl };
-    });
+    const cookies = (rig.session.headers.cookie ?? "")
+      .split("; ")
+      .filter(Boolean)
+      .map((pair) => {
+        const eq = pair.indexOf("=");
+        return { name: pair.slice(0, eq), value: pair.slice(eq + 1), url: rig.appUrl };
+      });
     // Earlier phases wrote millions of entries: the pages go live only once the server has read them.
     if ((await waitForIndexer(rig, 180_000)) === null) throw new Error("the server's feed indexer did not catch up within 180 s");
     const pages: { path: string; page: Page; cdp: CDPSession }[] = [];
@@ -136,7 +139,13 @@ export async function desk(rig: Rig, { rate, windowMs }: { rate: number; windowM
     const window = measure(rig, { writer: [writer.pid], browser: browserPids() });
     const peaks = pages.map(() => 0);
     const sampler = setInterval(() => {
-      pages.forEach(({ cdp }, i) => void heapMiB(cdp).then((mib) => (peaks[i] = Math.max(peaks[i]!, mib)), () => {}));
+      pages.forEach(
+        ({ cdp }, i) =>
+          void heapMiB(cdp).then(
+            (mib) => (peaks[i] = Math.max(peaks[i]!, mib)),
+            () => {},
+          ),
+      );
     }, 1000);
     const startMetrics = await Promise.all(pages.map(({ cdp }) => metrics(cdp)));
     const frames = await Promise.all(pages.map(({ page }) => page.evaluate<Frames>(`(${COUNT_FRAMES})(${windowMs})`)));
@@ -192,8 +201,16 @@ async function importProgramme(rig: Rig, movieId: number, sessions: number): Pro
   const start = Date.now() + 60 * 60_000;
   const document = {
     movies: [{ movieId, title: "Bench Feature" }],
-    halls: [{ hallId: "bench", name: "Hall B", rows: Array.from({ length: 10 }, (_, i) => ({ row: String.fromCharCode(65 + i), seats: 20 })) }],
-    showings: Array.from({ length: sessions }, (_, i) => ({ sessionId: i + 1, movieId, hallId: "bench", startsAt: new Date(start + i * 3 * 60_000).toISOString(), price: 1000 })),
+    halls: [
+      { hallId: "bench", name: "Hall B", rows: Array.from({ length: 10 }, (_, i) => ({ row: String.fromCharCode(65 + i), seats: 20 })) },
+    ],
+    showings: Array.from({ length: sessions }, (_, i) => ({
+      sessionId: i + 1,
+      movieId,
+      hallId: "bench",
+      startsAt: new Date(start + i * 3 * 60_000).toISOString(),
+      price: 1000,
+    })),
   };
   const response = await fetch(`${rig.appUrl}/api/program/import`, {
     method: "POST",

@@ -90,7 +90,10 @@ async function step(
   const received = reports.flatMap((r) => r.received);
   const delivered = received.reduce((a, b) => a + b, 0);
   const batches = reports.reduce((n, r) => n + r.batches, 0);
-  const sat = saturation(load.map((r, i) => ({ name: `clients#${i + 1}`, load: r.load })), m.cpu);
+  const sat = saturation(
+    load.map((r, i) => ({ name: `clients#${i + 1}`, load: r.load })),
+    m.cpu,
+  );
   if (probe.load.elu >= SATURATED_ELU) sat.notes.push(`probe ELU ${probe.load.elu.toFixed(2)}`);
   serverNotes(sat, server);
   return {
@@ -144,7 +147,14 @@ export async function feedSales(rig: Rig, options: FeedSalesOptions): Promise<Fe
     let sales: PacedSalesReport | undefined;
     const selling = await step(rig, withProbe, "feedsales-selling", { seller: [seller.pid] }, timeoutMs, async () => {
       const from = await lastId(rig);
-      sales = await seller.call("paced", { url: rig.appUrl, headers: rig.session.headers, rate, durationMs, movieId: rig.nextMovieId(), maxInFlight });
+      sales = await seller.call("paced", {
+        url: rig.appUrl,
+        headers: rig.session.headers,
+        rate,
+        durationMs,
+        movieId: rig.nextMovieId(),
+        maxInFlight,
+      });
       // What the tabs must get is what the stream holds: a 503 may still have been written.
       const written = (await rig.redis.xrange(rig.stream, `(${from}`, "+")).length;
       await Promise.all(withProbe.load.concat(withProbe.probe).map((l) => l.call("expect", { expected: written })));

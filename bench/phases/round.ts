@@ -1,6 +1,17 @@
 import type { ClientMode, ListenerReport, ReferenceReport, WriteReport, WriterApi } from "../support/protocol";
 import type { Worker } from "../support/rpc";
-import { lastId, measure, saturation, SATURATED_ELU, serverNotes, serverWindow, type Measure, type Rig, type Saturation, type ServerWindow } from "./rig";
+import {
+  lastId,
+  measure,
+  saturation,
+  SATURATED_ELU,
+  serverNotes,
+  serverWindow,
+  type Measure,
+  type Rig,
+  type Saturation,
+  type ServerWindow,
+} from "./rig";
 import { startListeners, startReference, startWriter, stopAll } from "./workers";
 
 export interface Round {
@@ -71,7 +82,10 @@ export async function round(
     const batches = reports.reduce((n, r) => n + r.batches, 0);
     const load = reports.slice(0, clients.load.length);
     const probe = clients.probe ? reports.at(-1) : undefined;
-    const sat = saturation(load.map((r, i) => ({ name: `clients#${i + 1}`, load: r.load })), m.cpu);
+    const sat = saturation(
+      load.map((r, i) => ({ name: `clients#${i + 1}`, load: r.load })),
+      m.cpu,
+    );
     if (probe && probe.load.elu >= SATURATED_ELU) sat.notes.push(`probe ELU ${probe.load.elu.toFixed(2)}`);
     // A busy bare reader caps its own figure and the ratio, not what the tabs received.
     if (bare.load.elu >= SATURATED_ELU) sat.notes.push(`bare reader ELU ${bare.load.elu.toFixed(2)}`);

@@ -33,7 +33,12 @@ const WARM_UP = { concurrency: 10, maxRequests: 500, durationMs: 10_000 };
 /** POST /api/tickets from one process holding `concurrency` requests in flight, every seat distinct; `seatsPerSale` seats per request. */
 export async function sales(
   rig: Rig,
-  { concurrency, maxRequests, durationMs, seatsPerSale = 1 }: { concurrency: number; maxRequests: number; durationMs: number; seatsPerSale?: number },
+  {
+    concurrency,
+    maxRequests,
+    durationMs,
+    seatsPerSale = 1,
+  }: { concurrency: number; maxRequests: number; durationMs: number; seatsPerSale?: number },
 ): Promise<SalesResult> {
   const seller = await startSeller();
   try {

@@ -74,7 +74,10 @@ async function newestId(redis: Redis): Promise<string> {
 async function healthyAgain(url: string, limitMs: number): Promise<number | null> {
   const deadline = Date.now() + limitMs;
   while (Date.now() < deadline) {
-    const ok = await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(1000) }).then((r) => r.status === 200, () => false);
+    const ok = await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(1000) }).then(
+      (r) => r.status === 200,
+      () => false,
+    );
     if (ok) return Date.now();
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -97,13 +100,17 @@ export async function soak(options: SoakOptions, progress: (text: string) => voi
     const session = await signIn(app.url, app.adminPassword);
     const seller = await Worker.start<SellerApi & SellerPacedApi>(script("seller"), "soak seller");
     workers.push(seller);
-    const listeners = await Promise.all(spread(options.tabs).map((_, i) => Worker.start<SoakListenersApi>(script("soak-listeners"), `soak tabs#${i + 1}`)));
+    const listeners = await Promise.all(
+      spread(options.tabs).map((_, i) => Worker.start<SoakListenersApi>(script("soak-listeners"), `soak tabs#${i + 1}`)),
+    );
     workers.push(...listeners);
     const afterId = await newestId(redis);
     for (const [i, sockets] of spread(options.tabs).entries()) {
       await listeners[i]!.call("connect", { url: app.url, sockets, afterId, headers: session.headers });
     }
-    progress(`soak: ${options.tabs} tabs open; selling at ${options.rate}/s for ${options.durationMs / 1000} s, Redis killed at ${options.killAtMs / 1000} s`);
+    progress(
+      `soak: ${options.tabs} tabs open; selling at ${options.rate}/s for ${options.durationMs / 1000} s, Redis killed at ${options.killAtMs / 1000} s`,
+    );
 
     const window = cpuWindow({ server: processTree(app.pid) });
     const sales = seller.call("paced", {
@@ -122,14 +129,20 @@ export async function soak(options: SoakOptions, progress: (text: string) => voi
     await redisServer.start();
     const redisDownMs = Date.now() - killedAt;
     const healthyAt = await health;
-    progress(`soak: Redis down ${redisDownMs} ms; the app healthy again after ${healthyAt === null ? "never" : `${healthyAt - killedAt} ms`}`);
+    progress(
+      `soak: Redis down ${redisDownMs} ms; the app healthy again after ${healthyAt === null ? "never" : `${healthyAt - killedAt} ms`}`,
+    );
     const sold = await sales;
     const cpu = window();
 
     const untilId = await newestId(redis);
-    const reports = await Promise.all(listeners.map((l) => l.call("collect", { redisUrl: redisServer.url, stream: STREAM, afterId, untilId, timeoutMs: COLLECT_TIMEOUT_MS })));
+    const reports = await Promise.all(
+      listeners.map((l) =>
+        l.call("collect", { redisUrl: redisServer.url, stream: STREAM, afterId, untilId, timeoutMs: COLLECT_TIMEOUT_MS }),
+      ),
+    );
     const inStream = new Set<string>();
-    for (let from = "-"; ; ) {
+    for (let from = "-"; ;) {
       const page = await redis.xrange(STREAM, from, "+", "COUNT", 10_000);
       for (const [id] of page) inStream.add(id);
       if (page.length < 10_000) break;

@@ -87,7 +87,9 @@ export async function startAppServer(redisUrl: string, stream: string): Promise<
 
   const url = `http://127.0.0.1:${port}`;
   try {
-    await waitForHealth(url, STARTUP_LIMIT_MS, () => (server.running() ? null : `the server exited with code ${server.child.exitCode} while starting:\n${tail().join("\n")}`));
+    await waitForHealth(url, STARTUP_LIMIT_MS, () =>
+      server.running() ? null : `the server exited with code ${server.child.exitCode} while starting:\n${tail().join("\n")}`,
+    );
   } catch (error) {
     await stop();
     throw error;

@@ -31,10 +31,15 @@ export function ticket(i: number, movieId: number): Ticket {
  */
 export function sale(i: number, movieId: number, seats: number): { name: string; seats: string[]; movieId: number; sessionId: number } {
   const first = ticket(i * seats, movieId);
-  return { name: `Party ${i}`, seats: Array.from({ length: seats }, (_, k) => ticket(i * seats + k, movieId).seat), movieId, sessionId: first.sessionId };
+  return {
+    name: `Party ${i}`,
+    seats: Array.from({ length: seats }, (_, k) => ticket(i * seats + k, movieId).seat),
+    movieId,
+    sessionId: first.sessionId,
+  };
 }
 
-/** The same ticket as XADD field/value pairs, in the seed's order. */
+/** The same ticket as XADD field/value pairs, in the ticket field order (name, seat, movieId, sessionId). */
 export function ticketFields(i: number, movieId: number): string[] {
   const t = ticket(i, movieId);
   return ["name", t.name, "seat", t.seat, "movieId", String(t.movieId), "sessionId", String(t.sessionId)];

@@ -42,7 +42,7 @@ export function scanFeed(raw: string, stamp: ((t: number) => void) | undefined):
   const withStamps = stamp !== undefined && raw.includes(STAMP);
   const idAt = (at: number) => raw.slice(at + ENTRY.length, raw.indexOf('"', at + ENTRY.length));
   const first = raw.indexOf(ENTRY);
-  for (let at = first; at !== -1; ) {
+  for (let at = first; at !== -1;) {
     count++;
     const next = raw.indexOf(ENTRY, at + ENTRY.length);
     if (withStamps) {

@@ -120,7 +120,14 @@ export type SellerPacedApi = {
    * `POST /api/tickets` at a fixed `rate` for `durationMs` (open loop: a request is sent when it is due,
    * not when the previous one answered), never more than `maxInFlight` at once.
    */
-  paced(arg: { url: string; headers: Record<string, string>; rate: number; durationMs: number; movieId: number; maxInFlight: number }): Promise<PacedSalesReport>;
+  paced(arg: {
+    url: string;
+    headers: Record<string, string>;
+    rate: number;
+    durationMs: number;
+    movieId: number;
+    maxInFlight: number;
+  }): Promise<PacedSalesReport>;
 };
 
 export interface SoakListenerReport {

@@ -31,7 +31,16 @@ const consumer: ConsumerApi = {
     await Promise.all([whenReady(redis, 5000), whenReady(blocking, 5000)]);
     // Made here as the worker would, so the group exists before the burst and no entry is missed.
     await ensureGroup(redis, keys, KINDS[kind]);
-    loop = createWorker({ kind, config, keys, consumer: `bench-${process.pid}`, redis, blocking, log, onAcked: (ids) => tally.record(ids) });
+    loop = createWorker({
+      kind,
+      config,
+      keys,
+      consumer: `bench-${process.pid}`,
+      redis,
+      blocking,
+      log,
+      onAcked: (ids) => tally.record(ids),
+    });
     void loop.run();
   },
   collect: (arg) => tally.collect(arg),

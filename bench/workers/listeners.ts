@@ -102,9 +102,7 @@ const listeners: ListenersApi = {
     tabs = [];
     // A few at a time: a hundred simultaneous handshakes would measure connection setup, not the feed.
     for (let i = 0; i < sockets; i += 5) {
-      const batch = await Promise.all(
-        Array.from({ length: Math.min(5, sockets - i) }, () => open(url, afterId, headers, mode)),
-      );
+      const batch = await Promise.all(Array.from({ length: Math.min(5, sockets - i) }, () => open(url, afterId, headers, mode)));
       tabs.push(...batch);
     }
   },

@@ -51,7 +51,6 @@ const seller: SellerApi & SellerPacedApi = {
     } satisfies SalesReport;
   },
 
-
   async paced({ url, headers, rate, durationMs, movieId, maxInFlight }) {
     const load = loadWindow();
     const latency = new Histogram();

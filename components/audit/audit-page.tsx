@@ -45,7 +45,15 @@ export function AuditPage() {
       <h1 className="text-xl font-semibold">Audit trail</h1>
       <div className="flex flex-wrap gap-3 rounded-xl border border-slate-200 bg-white p-4 shadow-sm">
         <Field className="w-48" label="Person" value={actor} onChange={setActor} placeholder="any" autoComplete="off" />
-        <Field className="w-56" label="Action" value={action} onChange={setAction} placeholder="e.g. group.claim" autoComplete="off" hint="Matches the start: group. finds every group change." />
+        <Field
+          className="w-56"
+          label="Action"
+          value={action}
+          onChange={setAction}
+          placeholder="e.g. group.claim"
+          autoComplete="off"
+          hint="Matches the start: group. finds every group change."
+        />
       </div>
       <ErrorText message={error} />
       <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
@@ -76,7 +84,9 @@ export function AuditPage() {
             ))}
           </tbody>
         </table>
-        {!loading && entries.length === 0 ? <p className="p-6 text-center text-slate-600">Nothing recorded{actor || action ? " matches these filters" : " yet"}.</p> : null}
+        {!loading && entries.length === 0 ? (
+          <p className="p-6 text-center text-slate-600">Nothing recorded{actor || action ? " matches these filters" : " yet"}.</p>
+        ) : null}
       </div>
       {next ? (
         <button type="button" className={buttonStyles.secondary} disabled={loading} onClick={() => void load(next)}>

@@ -14,7 +14,6 @@ import { formatSeats, parseSeats, toggleSeat } from "./seats";
 import { screeningName, sellableShowings, type ShowingOption } from "./showings";
 import { isPositiveId } from "@/lib/validations/ids";
 
-
 interface Props {
   /** The default plan (SEAT_ROWS × SEATS_PER_ROW) for showings that are not in the programme. */
   rows: number;
@@ -38,7 +37,10 @@ export function Desk({ rows, seatsPerRow, maxSeats, closeMinutes, initial }: Pro
   const sessionId = fields.sessionId.trim();
   const screeningChosen = isPositiveId(movieId) && isPositiveId(sessionId);
 
-  const options = useMemo(() => sellableShowings(program.view, program.index, now, closeMinutes), [program.view, program.index, now, closeMinutes]);
+  const options = useMemo(
+    () => sellableShowings(program.view, program.index, now, closeMinutes),
+    [program.view, program.index, now, closeMinutes],
+  );
   const label = screeningChosen ? screeningLabel(program.index, movieId, sessionId) : null;
   const showing = label ? program.index.showings.get(sessionId) : undefined;
   let hint: string | null = program.error;
@@ -88,9 +90,19 @@ export function Desk({ rows, seatsPerRow, maxSeats, closeMinutes, initial }: Pro
           }
         >
           {screeningChosen ? (
-            <SeatMap movieId={movieId} sessionId={sessionId} rows={rows} seatsPerRow={seatsPerRow} selected={fields.seat} onPick={pickSeat} focusRequest={focusMap} />
+            <SeatMap
+              movieId={movieId}
+              sessionId={sessionId}
+              rows={rows}
+              seatsPerRow={seatsPerRow}
+              selected={fields.seat}
+              onPick={pickSeat}
+              focusRequest={focusMap}
+            />
           ) : (
-            <p className="rounded-lg bg-slate-50 py-6 text-center text-sm text-slate-600">Pick a screening (or enter a movie and a session) to see its seats.</p>
+            <p className="rounded-lg bg-slate-50 py-6 text-center text-sm text-slate-600">
+              Pick a screening (or enter a movie and a session) to see its seats.
+            </p>
           )}
           {/* Out of the flow while empty, but never display:none, so screen readers hear the text when it comes. */}
           <p aria-live="polite" className="text-sm text-amber-800 empty:sr-only">

@@ -40,7 +40,11 @@ function validate(fields: SaleFields, maxSeats: number): { request: SaleRequest;
     for (const issue of parsed.error.issues) add(issue.path[0], issue.message);
   } else {
     const bad = seats.filter((seat) => !SEAT_PATTERN.test(seat));
-    if (bad.length > 0) add("seat", `${formatSeats(bad)} ${bad.length === 1 ? "is not a seat" : "are not seats"}: write each seat as a row letter and a number, like B12 or AA3.`);
+    if (bad.length > 0)
+      add(
+        "seat",
+        `${formatSeats(bad)} ${bad.length === 1 ? "is not a seat" : "are not seats"}: write each seat as a row letter and a number, like B12 or AA3.`,
+      );
     const parsed = multiSaleSchema(maxSeats).safeParse({ ...fields, seats });
     if (parsed.success && bad.length === 0) return { request: parsed.data, seats: parsed.data.seats };
     if (!parsed.success) for (const issue of parsed.error.issues) add(issue.path[0], issue.message);
@@ -74,7 +78,9 @@ export function SaleForm({ fields, onChange, maxSeats, price, picker, children }
   // means (typing, a click on the seat map, the form clearing after a sale).
   const [errorsFor, setErrors] = useState<Errors>({});
   const errors = Object.fromEntries(
-    Object.entries(errorsFor).flatMap(([field, error]) => (error && error.value === fields[field as FieldName] ? [[field, error.text]] : [])),
+    Object.entries(errorsFor).flatMap(([field, error]) =>
+      error && error.value === fields[field as FieldName] ? [[field, error.text]] : [],
+    ),
   ) as Partial<Record<FieldName, string>>;
   const [outcome, setOutcome] = useState<Outcome>({ kind: "idle" });
   const nameRef = useRef<HTMLInputElement>(null);
@@ -128,21 +134,60 @@ export function SaleForm({ fields, onChange, maxSeats, price, picker, children }
       return;
     }
     const field = result.field === "seats" ? "seat" : result.field;
-    if (field && (FORM_ORDER as string[]).includes(field)) setErrors({ [field]: { text: result.error, value: fields[field as FieldName] } });
+    if (field && (FORM_ORDER as string[]).includes(field))
+      setErrors({ [field]: { text: result.error, value: fields[field as FieldName] } });
     setOutcome({ kind: "error", text: result.error });
   }
 
   return (
-    <form onSubmit={submit} noValidate className="flex flex-col gap-3 rounded-xl border border-slate-200 bg-white p-4 shadow-sm" aria-labelledby="sale-title">
+    <form
+      onSubmit={submit}
+      noValidate
+      className="flex flex-col gap-3 rounded-xl border border-slate-200 bg-white p-4 shadow-sm"
+      aria-labelledby="sale-title"
+    >
       <h1 id="sale-title" className="text-base font-semibold">
         Sell tickets
       </h1>
-      <Field label="Name" value={fields.name} onChange={set("name")} error={errors.name} inputRef={nameRef} autoComplete="off" maxLength={100} className="[&_input]:py-1.5" />
+      <Field
+        label="Name"
+        value={fields.name}
+        onChange={set("name")}
+        error={errors.name}
+        inputRef={nameRef}
+        autoComplete="off"
+        maxLength={100}
+        className="[&_input]:py-1.5"
+      />
       {picker}
       <div className="grid grid-cols-[minmax(0,2fr)_minmax(0,1fr)_minmax(0,1fr)] gap-3 [&_input]:py-1.5">
-        <Field label="Seat" value={fields.seat} onChange={set("seat")} error={errors.seat} placeholder="B12, B13" autoComplete="off" spellCheck={false} />
-        <Field label="Movie" value={fields.movieId} onChange={set("movieId")} error={errors.movieId} placeholder="53" inputMode="numeric" autoComplete="off" />
-        <Field label="Session" value={fields.sessionId} onChange={set("sessionId")} error={errors.sessionId} placeholder="832" inputMode="numeric" autoComplete="off" />
+        <Field
+          label="Seat"
+          value={fields.seat}
+          onChange={set("seat")}
+          error={errors.seat}
+          placeholder="B12, B13"
+          autoComplete="off"
+          spellCheck={false}
+        />
+        <Field
+          label="Movie"
+          value={fields.movieId}
+          onChange={set("movieId")}
+          error={errors.movieId}
+          placeholder="53"
+          inputMode="numeric"
+          autoComplete="off"
+        />
+        <Field
+          label="Session"
+          value={fields.sessionId}
+          onChange={set("sessionId")}
+          error={errors.sessionId}
+          placeholder="832"
+          inputMode="numeric"
+          autoComplete="off"
+        />
       </div>
       {children}
       <div className="flex flex-wrap items-center gap-x-4 gap-y-1 border-t border-slate-200 pt-3">

@@ -150,9 +150,13 @@ export function ScreeningPicker({ options, chosenName, chosenSessionId, hint, on
             </li>
           ))}
         </ul>
-        {shown.length === 0 ? <p className="px-3 py-2 text-sm text-slate-600">{options.length === 0 ? "No showings on sale." : "No showing matches."}</p> : null}
+        {shown.length === 0 ? (
+          <p className="px-3 py-2 text-sm text-slate-600">{options.length === 0 ? "No showings on sale." : "No showing matches."}</p>
+        ) : null}
         {matches.length > shown.length ? (
-          <p className="border-t border-slate-200 px-3 py-1.5 text-xs text-slate-600">{matches.length - shown.length} more: type to narrow.</p>
+          <p className="border-t border-slate-200 px-3 py-1.5 text-xs text-slate-600">
+            {matches.length - shown.length} more: type to narrow.
+          </p>
         ) : null}
       </div>
     </div>

@@ -126,7 +126,10 @@ export function SeatMap({ movieId, sessionId, rows, seatsPerRow, selected, onPic
         </span>
       </div>
       <ErrorText message={load?.state === "error" ? load.message : null} />
-      <div aria-hidden className="mx-auto w-4/5 rounded-b-[50%] border-t-4 border-slate-400 pt-0.5 text-center text-[10px] uppercase tracking-[0.3em] text-slate-500">
+      <div
+        aria-hidden
+        className="mx-auto w-4/5 rounded-b-[50%] border-t-4 border-slate-400 pt-0.5 text-center text-[10px] uppercase tracking-[0.3em] text-slate-500"
+      >
         Screen
       </div>
       {layout ? (
@@ -145,7 +148,17 @@ export function SeatMap({ movieId, sessionId, rows, seatsPerRow, selected, onPic
           data-testid="seat-map"
         >
           {layout.rows.map((row, r) => (
-            <SeatRow key={row.row} line={r + 1} row={row.row} places={row.places} layout={layout} sold={soldSeats} selection={selection} stop={stop} onPick={onPick} />
+            <SeatRow
+              key={row.row}
+              line={r + 1}
+              row={row.row}
+              places={row.places}
+              layout={layout}
+              sold={soldSeats}
+              selection={selection}
+              stop={stop}
+              onPick={onPick}
+            />
           ))}
         </div>
       ) : (
@@ -199,7 +212,15 @@ const SeatRow = memo(function SeatRow({ line, row, places, layout, sold, selecti
       {letter(1)}
       {places.map((place) =>
         place.kind === "aisle" ? null : (
-          <Seat key={place.seat} place={place} line={line} sold={sold.has(place.seat)} selected={selection.has(place.seat)} tabbable={place.seat === stop} onPick={() => onPick(place.seat, sold)} />
+          <Seat
+            key={place.seat}
+            place={place}
+            line={line}
+            sold={sold.has(place.seat)}
+            selected={selection.has(place.seat)}
+            tabbable={place.seat === stop}
+            onPick={() => onPick(place.seat, sold)}
+          />
         ),
       )}
       {letter(layout.columns + 2)}
@@ -207,7 +228,21 @@ const SeatRow = memo(function SeatRow({ line, row, places, layout, sold, selecti
   );
 });
 
-function Seat({ place, line, sold, selected, tabbable, onPick }: { place: PlacedSeat; line: number; sold: boolean; selected: boolean; tabbable: boolean; onPick: () => void }) {
+function Seat({
+  place,
+  line,
+  sold,
+  selected,
+  tabbable,
+  onPick,
+}: {
+  place: PlacedSeat;
+  line: number;
+  sold: boolean;
+  selected: boolean;
+  tabbable: boolean;
+  onPick: () => void;
+}) {
   const wheelchair = place.kind === "wheelchair";
   // A selected seat someone else sold meanwhile: the next pick drops it, the sale would be refused.
   const lost = sold && selected;

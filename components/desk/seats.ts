@@ -124,7 +124,10 @@ export function moveFrom(layout: PlanLayout, seat: string, key: MoveKey, ctrl = 
 }
 
 /** The seat that takes Tab into the map: the last one focused, else the first selected, else the first free. */
-export function tabStop(layout: PlanLayout, candidates: { focused: string | null; selected: readonly string[]; sold: ReadonlySet<string> }): string | null {
+export function tabStop(
+  layout: PlanLayout,
+  candidates: { focused: string | null; selected: readonly string[]; sold: ReadonlySet<string> },
+): string | null {
   if (candidates.focused && layout.seats.has(candidates.focused)) return candidates.focused;
   const selected = candidates.selected.find((seat) => layout.seats.has(seat));
   if (selected) return selected;

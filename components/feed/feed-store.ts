@@ -63,7 +63,10 @@ class FeedStore {
   #marksListeners = new Set<MarksListener>();
   #pending: TicketEntry[][] = [];
   #lastFlush = 0;
-  readonly #render = new RenderThrottle(() => (this.#lastFlush > FLOOD_ENTRIES ? FLOOD_RENDER_MS : MIN_RENDER_MS), () => this.#flush());
+  readonly #render = new RenderThrottle(
+    () => (this.#lastFlush > FLOOD_ENTRIES ? FLOOD_RENDER_MS : MIN_RENDER_MS),
+    () => this.#flush(),
+  );
   #newestId = "0-0";
   #started = false;
   #socketUp = false;

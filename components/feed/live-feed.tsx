@@ -52,7 +52,10 @@ export const LiveFeed = memo(function LiveFeed() {
     getItemKey: (index) => entries[index]?.id ?? index,
   });
   const visible = virtualizer.getVirtualItems();
-  const onScreenSales = visible.map((row) => entries[row.index]).filter((e): e is TicketEntry => e !== undefined && !isRefund(e.fields)).map((e) => e.id);
+  const onScreenSales = visible
+    .map((row) => entries[row.index])
+    .filter((e): e is TicketEntry => e !== undefined && !isRefund(e.fields))
+    .map((e) => e.id);
   const tickets = useTicketStates(onScreenSales);
 
   return (
@@ -79,11 +82,7 @@ export const LiveFeed = memo(function LiveFeed() {
             {visible.map((row) => {
               const entry = entries[row.index]!;
               return (
-                <li
-                  key={row.key}
-                  className="absolute inset-x-0"
-                  style={{ transform: `translateY(${row.start}px)`, height: ROW_HEIGHT }}
-                >
+                <li key={row.key} className="absolute inset-x-0" style={{ transform: `translateY(${row.start}px)`, height: ROW_HEIGHT }}>
                   <FeedRow
                     entry={entry}
                     refunded={entry.refunded === true || refundedHere.has(entry.id) || refundedLive.has(entry.id)}
@@ -184,7 +183,9 @@ const FeedRow = memo(function FeedRow({
         ) : null}
       </div>
       {/* With the ticket column the screening gives up some width, so the name keeps room to be read. */}
-      <dl className={`hidden shrink-0 gap-x-4 text-right text-sm sm:grid ${ticket === undefined ? "grid-cols-[3rem_16rem]" : "grid-cols-[3rem_12rem]"}`}>
+      <dl
+        className={`hidden shrink-0 gap-x-4 text-right text-sm sm:grid ${ticket === undefined ? "grid-cols-[3rem_16rem]" : "grid-cols-[3rem_12rem]"}`}
+      >
         <dt className="sr-only">Seat</dt>
         <dd className={`font-mono font-semibold ${refund ? "text-violet-700 line-through" : ""}`} data-testid="entry-seat">
           {seat ?? "—"}
@@ -194,11 +195,20 @@ const FeedRow = memo(function FeedRow({
           <ScreeningName index={program} movieId={movieId} sessionId={sessionId} />
         </dd>
       </dl>
-      {ticket !== undefined && !refund ? <TicketCell id={entry.id} state={ticket} group={ticketGroup} supervisor={supervisor} /> : ticket !== undefined ? <div className="w-24 shrink-0" /> : null}
+      {ticket !== undefined && !refund ? (
+        <TicketCell id={entry.id} state={ticket} group={ticketGroup} supervisor={supervisor} />
+      ) : ticket !== undefined ? (
+        <div className="w-24 shrink-0" />
+      ) : null}
       {onRefund ? (
         <div className="w-16 shrink-0 text-right">
           {!refund && !refunded && !entry.doubleBooked ? (
-            <button type="button" className={buttonStyles.small} onClick={() => onRefund(entry)} aria-label={`Refund ${seat ?? "sale"} ${entry.id}`}>
+            <button
+              type="button"
+              className={buttonStyles.small}
+              onClick={() => onRefund(entry)}
+              aria-label={`Refund ${seat ?? "sale"} ${entry.id}`}
+            >
               Refund
             </button>
           ) : null}
@@ -209,7 +219,17 @@ const FeedRow = memo(function FeedRow({
 });
 
 /** Whether the sale's ticket is printed: a Print ticket link once it is, else where it is in the printing group. */
-function TicketCell({ id, state, group, supervisor }: { id: string; state: TicketState | null; group: string | null; supervisor: boolean }) {
+function TicketCell({
+  id,
+  state,
+  group,
+  supervisor,
+}: {
+  id: string;
+  state: TicketState | null;
+  group: string | null;
+  supervisor: boolean;
+}) {
   const groupLink = (text: string) =>
     supervisor && group ? (
       <a href={`/groups/${encodeURIComponent(group)}`} className="underline decoration-dotted hover:text-slate-900">
@@ -225,7 +245,10 @@ function TicketCell({ id, state, group, supervisor }: { id: string; state: Ticke
           Print ticket
         </a>
       ) : state?.state === "stuck" ? (
-        <span className="text-amber-700" title={`Held by ${state.consumer}, delivered ${state.deliveries} times, idle ${formatDuration(state.idleMs)}`}>
+        <span
+          className="text-amber-700"
+          title={`Held by ${state.consumer}, delivered ${state.deliveries} times, idle ${formatDuration(state.idleMs)}`}
+        >
           {groupLink("Ticket stuck")}
           <span className="block truncate text-slate-600">
             {state.consumer} · {formatDuration(state.idleMs)}

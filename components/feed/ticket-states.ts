@@ -42,10 +42,12 @@ export function useTicketStates(ids: string[]): { group: string | null; states: 
         if (stopped) return;
         if (result.ok) {
           for (const [id, state] of Object.entries(result.data.tickets)) if (state.state === "done") done.set(id, state);
-          const states = Object.fromEntries(ids.flatMap((id) => {
-            const state = done.get(id) ?? result.data.tickets[id];
-            return state ? [[id, state]] : [];
-          }));
+          const states = Object.fromEntries(
+            ids.flatMap((id) => {
+              const state = done.get(id) ?? result.data.tickets[id];
+              return state ? [[id, state]] : [];
+            }),
+          );
           setReply({ group: result.data.groupExists ? result.data.group : null, states });
         }
       } else if (ids.length > 0) {

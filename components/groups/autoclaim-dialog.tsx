@@ -9,10 +9,26 @@ import type { GroupInfo } from "@/lib/groups";
 import { groupsStore } from "./groups-store";
 
 /** XAUTOCLAIM over the whole pending list, 1,000 at a time, with progress and Cancel. */
-export function AutoclaimDialog({ open, group, onClose, onDone }: { open: boolean; group: GroupInfo; onClose: () => void; onDone: (text: string) => void }) {
+export function AutoclaimDialog({
+  open,
+  group,
+  onClose,
+  onDone,
+}: {
+  open: boolean;
+  group: GroupInfo;
+  onClose: () => void;
+  onDone: (text: string) => void;
+}) {
   const [consumer, setConsumer] = useState("");
   const [minIdle, setMinIdle] = useState("60000");
-  const [progress, setProgress] = useState<{ claimed: number; total: number; running: boolean; cancelled?: boolean; failed?: boolean } | null>(null);
+  const [progress, setProgress] = useState<{
+    claimed: number;
+    total: number;
+    running: boolean;
+    cancelled?: boolean;
+    failed?: boolean;
+  } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const abort = useRef<AbortController | null>(null);
 
@@ -63,7 +79,12 @@ export function AutoclaimDialog({ open, group, onClose, onDone }: { open: boolea
       <Field label="Minimum idle (ms)" value={minIdle} onChange={setMinIdle} inputMode="numeric" />
       {progress ? (
         <div className="space-y-1">
-          <progress className="h-2 w-full" max={Math.max(progress.total, 1)} value={Math.min(progress.claimed, progress.total)} aria-label="Claim progress" />
+          <progress
+            className="h-2 w-full"
+            max={Math.max(progress.total, 1)}
+            value={Math.min(progress.claimed, progress.total)}
+            aria-label="Claim progress"
+          />
           <p className="text-sm text-slate-600" aria-live="polite">
             {progress.running ? "Claiming… " : progress.cancelled ? "Cancelled after " : progress.failed ? "Stopped: " : "Done: "}
             {progress.claimed.toLocaleString()} claimed of {progress.total.toLocaleString()} pending ({percent}%)

@@ -9,7 +9,17 @@ import { groupsStore } from "./groups-store";
 import { ErrorText } from "@/components/ui/error-text";
 
 /** Asks before deleting a group, saying how many messages are still pending; `onDeleted` runs after. */
-export function DeleteGroupDialog({ group, open, onClose, onDeleted }: { group: GroupInfo; open: boolean; onClose: () => void; onDeleted: () => void }) {
+export function DeleteGroupDialog({
+  group,
+  open,
+  onClose,
+  onDeleted,
+}: {
+  group: GroupInfo;
+  open: boolean;
+  onClose: () => void;
+  onDeleted: () => void;
+}) {
   const [error, setError] = useState<string | null>(null);
   async function remove() {
     const result = await api(`/api/groups/${encodeURIComponent(group.name)}`, { method: "DELETE" });

@@ -46,7 +46,9 @@ export function GroupDetail({ name }: { name: string }) {
       </nav>
       <StaleBanner error={error} />
       <Summary group={group} canChange={supervisor} />
-      {supervisor ? null : <p className="text-sm text-slate-600">You can watch this group; a supervisor can read, acknowledge and claim its messages.</p>}
+      {supervisor ? null : (
+        <p className="text-sm text-slate-600">You can watch this group; a supervisor can read, acknowledge and claim its messages.</p>
+      )}
       <div className="grid items-start gap-4 lg:grid-cols-[1fr_22rem]">
         <PendingList group={group} canChange={supervisor} />
         <div className="space-y-4">
@@ -98,7 +100,9 @@ function Consumers({ group, receivedAt, canChange }: { group: GroupInfo; receive
   const [removing, setRemoving] = useState<{ name: string; pending: number } | null>(null);
   const [error, setError] = useState<string | null>(null);
   async function remove(consumer: string) {
-    const result = await api(`/api/groups/${encodeURIComponent(group.name)}/consumers/${encodeURIComponent(consumer)}`, { method: "DELETE" });
+    const result = await api(`/api/groups/${encodeURIComponent(group.name)}/consumers/${encodeURIComponent(consumer)}`, {
+      method: "DELETE",
+    });
     if (!result.ok) return setError(result.error);
     setRemoving(null);
     void groupsStore.reload();
@@ -129,7 +133,12 @@ function Consumers({ group, receivedAt, canChange }: { group: GroupInfo; receive
                 pending
               </span>
               {canChange ? (
-                <button type="button" className={buttonStyles.small} onClick={() => setRemoving(consumer)} aria-label={`Delete consumer ${consumer.name}`}>
+                <button
+                  type="button"
+                  className={buttonStyles.small}
+                  onClick={() => setRemoving(consumer)}
+                  aria-label={`Delete consumer ${consumer.name}`}
+                >
                   ✕
                 </button>
               ) : null}
@@ -171,7 +180,11 @@ function ReadForm({ group }: { group: string }) {
     if (response.ok) {
       const n = response.data.entries.length;
       setErrors({});
-      setResult({ ok: true, text: n === 0 ? "No new entries to deliver." : `Delivered ${n} entr${n === 1 ? "y" : "ies"} to ${consumer.trim()}.`, entries: response.data.entries });
+      setResult({
+        ok: true,
+        text: n === 0 ? "No new entries to deliver." : `Delivered ${n} entr${n === 1 ? "y" : "ies"} to ${consumer.trim()}.`,
+        entries: response.data.entries,
+      });
       void groupsStore.reload();
     } else {
       setErrors(response.field === "count" ? { count: response.error } : { consumer: response.error });
@@ -179,13 +192,25 @@ function ReadForm({ group }: { group: string }) {
     }
   }
   return (
-    <form onSubmit={submit} noValidate aria-labelledby="read-title" className="space-y-3 rounded-xl border border-slate-200 bg-white p-4 shadow-sm">
+    <form
+      onSubmit={submit}
+      noValidate
+      aria-labelledby="read-title"
+      className="space-y-3 rounded-xl border border-slate-200 bg-white p-4 shadow-sm"
+    >
       <h2 id="read-title" className="text-base font-semibold">
         Read as a consumer
       </h2>
       <p className="text-xs text-slate-600">Runs XREADGROUP … &gt;: delivers entries no consumer of this group has been given yet.</p>
       <div className="grid grid-cols-[1fr_5rem] gap-2">
-        <Field label="Consumer" value={consumer} onChange={setConsumer} error={errors.consumer} placeholder="consumer-1" autoComplete="off" />
+        <Field
+          label="Consumer"
+          value={consumer}
+          onChange={setConsumer}
+          error={errors.consumer}
+          placeholder="consumer-1"
+          autoComplete="off"
+        />
         <Field label="Count" value={count} onChange={setCount} error={errors.count} inputMode="numeric" />
       </div>
       <button type="submit" className={buttonStyles.primary}>
@@ -212,18 +237,32 @@ function MoveForm({ group }: { group: string }) {
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   async function submit(event: FormEvent) {
     event.preventDefault();
-    const result = await api<{ lastDeliveredId: string }>(`/api/groups/${encodeURIComponent(group)}/setid`, { method: "POST", body: { start } });
+    const result = await api<{ lastDeliveredId: string }>(`/api/groups/${encodeURIComponent(group)}/setid`, {
+      method: "POST",
+      body: { start },
+    });
     if (result.ok) {
       setMessage({ ok: true, text: `Last delivered id is now ${result.data.lastDeliveredId}.` });
       void groupsStore.reload();
     } else setMessage({ ok: false, text: result.error });
   }
   return (
-    <form onSubmit={submit} noValidate aria-labelledby="move-title" className="space-y-3 rounded-xl border border-slate-200 bg-white p-4 shadow-sm">
+    <form
+      onSubmit={submit}
+      noValidate
+      aria-labelledby="move-title"
+      className="space-y-3 rounded-xl border border-slate-200 bg-white p-4 shadow-sm"
+    >
       <h2 id="move-title" className="text-base font-semibold">
         Move the group&apos;s position
       </h2>
-      <Field label="New position" value={start} onChange={setStart} hint="$ end · 0 start · an id · a time (2026-11-28T21:40)" autoComplete="off" />
+      <Field
+        label="New position"
+        value={start}
+        onChange={setStart}
+        hint="$ end · 0 start · an id · a time (2026-11-28T21:40)"
+        autoComplete="off"
+      />
       <button type="submit" className={buttonStyles.secondary}>
         Move
       </button>

@@ -68,12 +68,25 @@ function CreateGroupForm() {
   }
 
   return (
-    <form onSubmit={submit} noValidate className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm" aria-labelledby="create-group-title">
+    <form
+      onSubmit={submit}
+      noValidate
+      className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm"
+      aria-labelledby="create-group-title"
+    >
       <h2 id="create-group-title" className="mb-3 text-base font-semibold">
         Create a group
       </h2>
       <div className="flex flex-wrap items-start gap-3">
-        <Field className="w-56" label="Group name" value={name} onChange={setName} error={errors.name} placeholder="printing" autoComplete="off" />
+        <Field
+          className="w-56"
+          label="Group name"
+          value={name}
+          onChange={setName}
+          error={errors.name}
+          placeholder="printing"
+          autoComplete="off"
+        />
         <Field
           className="w-72"
           label="Start from"
@@ -113,7 +126,12 @@ function GroupCard({ group, canChange }: { group: GroupInfo; canChange: boolean 
           {group.name}
         </Link>
         {canChange ? (
-          <button type="button" className={buttonStyles.danger} onClick={() => setConfirming(true)} aria-label={`Delete group ${group.name}`}>
+          <button
+            type="button"
+            className={buttonStyles.danger}
+            onClick={() => setConfirming(true)}
+            aria-label={`Delete group ${group.name}`}
+          >
             Delete
           </button>
         ) : null}

@@ -111,13 +111,28 @@ export function PendingList({ group, canChange }: { group: GroupInfo; canChange:
         />
       </div>
       <div className={canChange ? "flex flex-wrap items-center gap-2" : "hidden"}>
-        <button type="button" className={buttonStyles.secondary} disabled={busy || selected.size === 0} onClick={() => void ack([...selected])}>
+        <button
+          type="button"
+          className={buttonStyles.secondary}
+          disabled={busy || selected.size === 0}
+          onClick={() => void ack([...selected])}
+        >
           Ack selected ({selected.size})
         </button>
-        <button type="button" className={buttonStyles.secondary} disabled={busy || group.pending === 0} onClick={() => setAutoclaiming(true)}>
+        <button
+          type="button"
+          className={buttonStyles.secondary}
+          disabled={busy || group.pending === 0}
+          onClick={() => setAutoclaiming(true)}
+        >
           Claim all idle…
         </button>
-        <button type="button" className={buttonStyles.secondary} disabled={busy || group.pending === 0} onClick={() => setDeadConfirm(true)}>
+        <button
+          type="button"
+          className={buttonStyles.secondary}
+          disabled={busy || group.pending === 0}
+          onClick={() => setDeadConfirm(true)}
+        >
           Move dead letters…
         </button>
         <p role="status" className={`ml-2 text-sm ${message?.ok ? "text-emerald-700" : "text-red-700"}`}>
@@ -145,17 +160,29 @@ export function PendingList({ group, canChange }: { group: GroupInfo; canChange:
         onClaim={setClaiming}
       />
       {page === null ? <p className="text-sm text-slate-600">Loading pending messages…</p> : null}
-      {page !== null && rows.length === 0 ? <p className="py-4 text-center text-sm text-slate-600">Nothing pending{owner || minIdle ? " matches these filters" : ""}.</p> : null}
+      {page !== null && rows.length === 0 ? (
+        <p className="py-4 text-center text-sm text-slate-600">Nothing pending{owner || minIdle ? " matches these filters" : ""}.</p>
+      ) : null}
       <div className="flex items-center justify-between text-sm text-slate-600">
         <span>
           {deadOnPage > 0 ? `${deadOnPage} on this page delivered ${deadMark}+ times (dead letters). ` : ""}
           {group.pending} pending in all
         </span>
         <div className="flex gap-2">
-          <button type="button" className={buttonStyles.small} disabled={cursors.length === 1} onClick={() => setCursors((c) => c.slice(0, -1))}>
+          <button
+            type="button"
+            className={buttonStyles.small}
+            disabled={cursors.length === 1}
+            onClick={() => setCursors((c) => c.slice(0, -1))}
+          >
             Previous page
           </button>
-          <button type="button" className={buttonStyles.small} disabled={!page?.next} onClick={() => page?.next && setCursors((c) => [...c, page.next!])}>
+          <button
+            type="button"
+            className={buttonStyles.small}
+            disabled={!page?.next}
+            onClick={() => page?.next && setCursors((c) => [...c, page.next!])}
+          >
             Next page
           </button>
         </div>
@@ -176,11 +203,16 @@ export function PendingList({ group, canChange }: { group: GroupInfo; canChange:
           return null;
         }}
       />
-      <AutoclaimDialog open={autoclaiming} group={group} onClose={() => setAutoclaiming(false)} onDone={(text) => setMessage({ ok: true, text })} />
+      <AutoclaimDialog
+        open={autoclaiming}
+        group={group}
+        onClose={() => setAutoclaiming(false)}
+        onDone={(text) => setMessage({ ok: true, text })}
+      />
       <Dialog title="Move dead letters?" open={deadConfirm} onClose={() => setDeadConfirm(false)}>
         <p className="text-sm text-slate-700">
-          Every message of {group.name} delivered {deadMark} or more times is copied to the dead-letter stream — with its original id, group,
-          consumer and delivery count — and acknowledged, in one step per message.
+          Every message of {group.name} delivered {deadMark} or more times is copied to the dead-letter stream — with its original id,
+          group, consumer and delivery count — and acknowledged, in one step per message.
         </p>
         <div className="flex justify-end gap-2">
           <button type="button" className={buttonStyles.secondary} onClick={() => setDeadConfirm(false)}>
@@ -217,7 +249,19 @@ interface TableProps {
   onClaim: (message: PendingMessage) => void;
 }
 
-function PendingTable({ rows, loadedAt, deadMark, selected, allSelected, busy, canChange, onToggle, onToggleAll, onAck, onClaim }: TableProps) {
+function PendingTable({
+  rows,
+  loadedAt,
+  deadMark,
+  selected,
+  allSelected,
+  busy,
+  canChange,
+  onToggle,
+  onToggleAll,
+  onAck,
+  onClaim,
+}: TableProps) {
   const now = useNow();
   if (rows.length === 0) return null;
   return (
@@ -226,7 +270,9 @@ function PendingTable({ rows, loadedAt, deadMark, selected, allSelected, busy, c
         <thead className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-600">
           <tr>
             <th className="w-8 py-2">
-              {canChange ? <input type="checkbox" checked={allSelected} onChange={onToggleAll} aria-label="Select every message on this page" /> : null}
+              {canChange ? (
+                <input type="checkbox" checked={allSelected} onChange={onToggleAll} aria-label="Select every message on this page" />
+              ) : null}
             </th>
             <th className="py-2">Id</th>
             <th className="py-2">Owner</th>
@@ -242,7 +288,14 @@ function PendingTable({ rows, loadedAt, deadMark, selected, allSelected, busy, c
             return (
               <tr key={row.id} data-testid="pending-entry" data-entry-id={row.id} className={dead ? "bg-red-50" : undefined}>
                 <td className="py-2">
-                  {canChange ? <input type="checkbox" checked={selected.has(row.id)} onChange={() => onToggle(row.id)} aria-label={`Select ${row.id}`} /> : null}
+                  {canChange ? (
+                    <input
+                      type="checkbox"
+                      checked={selected.has(row.id)}
+                      onChange={() => onToggle(row.id)}
+                      aria-label={`Select ${row.id}`}
+                    />
+                  ) : null}
                 </td>
                 <td className="py-2 font-mono text-xs">{row.id}</td>
                 <td className="py-2">{row.consumer}</td>

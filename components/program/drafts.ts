@@ -108,7 +108,9 @@ export function nextRowLetter(letter: string): string {
 /** The row a person adds next: the following letter, with the last row's seats and aisles (halls are mostly regular). */
 export function nextRow(rows: readonly RowDraft[]): RowDraft {
   const last = rows.at(-1);
-  return last ? { row: nextRowLetter(last.row), seats: last.seats, aisles: last.aisles, wheelchair: "" } : { row: "A", seats: "12", aisles: "", wheelchair: "" };
+  return last
+    ? { row: nextRowLetter(last.row), seats: last.seats, aisles: last.aisles, wheelchair: "" }
+    : { row: "A", seats: "12", aisles: "", wheelchair: "" };
 }
 
 function seatCount(text: string): number | null {
@@ -130,7 +132,14 @@ export function previewRows(rows: readonly RowDraft[]): HallRow[] {
     };
     const aisles = within(draft.aisles);
     const wheelchair = within(draft.wheelchair).filter((n) => !aisles.includes(n));
-    return [{ row: draft.row.trim().toUpperCase() || `#${i + 1}`, seats, ...(aisles.length ? { aisles } : {}), ...(wheelchair.length ? { wheelchair } : {}) }];
+    return [
+      {
+        row: draft.row.trim().toUpperCase() || `#${i + 1}`,
+        seats,
+        ...(aisles.length ? { aisles } : {}),
+        ...(wheelchair.length ? { wheelchair } : {}),
+      },
+    ];
   });
 }
 
@@ -150,11 +159,13 @@ export function parseRows(rows: readonly RowDraft[]): { ok: true; value: HallRow
   for (const [index, draft] of rows.entries()) {
     const name = draft.row.trim().toUpperCase() || `${index + 1}`;
     const seats = draft.seats.trim();
-    if (!/^\d{1,3}$/.test(seats)) return { ok: false, problem: { index, field: "seats", message: `Row ${name}: seats must be a whole number, like 14.` } };
+    if (!/^\d{1,3}$/.test(seats))
+      return { ok: false, problem: { index, field: "seats", message: `Row ${name}: seats must be a whole number, like 14.` } };
     const aisles = parseSeatList(draft.aisles);
     if (!aisles.ok) return { ok: false, problem: { index, field: "aisles", message: `Row ${name}, aisles: ${aisles.error}` } };
     const wheelchair = parseSeatList(draft.wheelchair);
-    if (!wheelchair.ok) return { ok: false, problem: { index, field: "wheelchair", message: `Row ${name}, wheelchair places: ${wheelchair.error}` } };
+    if (!wheelchair.ok)
+      return { ok: false, problem: { index, field: "wheelchair", message: `Row ${name}, wheelchair places: ${wheelchair.error}` } };
     result.push({
       row: draft.row.trim().toUpperCase(),
       seats: Number(seats),

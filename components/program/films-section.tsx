@@ -43,11 +43,18 @@ export function FilmsSection({ view }: { view: ProgramView | null }) {
     event.preventDefault();
     const movieId = draft.movieId.trim();
     const runtime = draft.runtime.trim();
-    if (!POSITIVE_ID.test(movieId)) return setOutcome({ ok: false, field: "movieId", text: "Movie id must be a positive whole number, like 53." });
+    if (!POSITIVE_ID.test(movieId))
+      return setOutcome({ ok: false, field: "movieId", text: "Movie id must be a positive whole number, like 53." });
     const existing = movies.find((m) => m.movieId === movieId);
     // PUT replaces: adding under an id that is taken would silently rename another film.
-    if (editing === null && existing) return setOutcome({ ok: false, field: "movieId", text: `Movie id ${movieId} is already ${existing.title}. Pick another id, or edit ${existing.title} in the list.` });
-    if (runtime !== "" && !/^\d{1,3}$/.test(runtime)) return setOutcome({ ok: false, field: "runtimeMinutes", text: "Running time must be a whole number of minutes, like 155." });
+    if (editing === null && existing)
+      return setOutcome({
+        ok: false,
+        field: "movieId",
+        text: `Movie id ${movieId} is already ${existing.title}. Pick another id, or edit ${existing.title} in the list.`,
+      });
+    if (runtime !== "" && !/^\d{1,3}$/.test(runtime))
+      return setOutcome({ ok: false, field: "runtimeMinutes", text: "Running time must be a whole number of minutes, like 155." });
     setBusy(true);
     const result = await api<{ movie: Movie }>(`/api/program/movies/${movieId}`, {
       method: "PUT",
@@ -55,23 +62,58 @@ export function FilmsSection({ view }: { view: ProgramView | null }) {
     });
     setBusy(false);
     if (!result.ok) return setOutcome({ ok: false, text: result.error, field: result.field });
-    setOutcome({ ok: true, text: result.status === 201 ? `Added ${result.data.movie.title} (movie ${movieId}).` : `Saved ${result.data.movie.title}.` });
+    setOutcome({
+      ok: true,
+      text: result.status === 201 ? `Added ${result.data.movie.title} (movie ${movieId}).` : `Saved ${result.data.movie.title}.`,
+    });
     reset();
     void programStore.reload();
   }
 
   return (
     <Section id="films-title" title="Films" count={view ? `${movies.length}` : undefined}>
-      <form onSubmit={submit} noValidate aria-labelledby="film-form-title" className="space-y-3 border-b border-slate-100 bg-slate-50/60 px-4 py-3">
+      <form
+        onSubmit={submit}
+        noValidate
+        aria-labelledby="film-form-title"
+        className="space-y-3 border-b border-slate-100 bg-slate-50/60 px-4 py-3"
+      >
         <h3 id="film-form-title" className="text-xs font-semibold tracking-wide text-slate-600 uppercase">
           {editing === null ? "Add a film" : `Edit film ${editing}`}
         </h3>
         <div className="flex gap-3">
-          <IdField width="w-20" editing={editing !== null} label="Movie id" value={draft.movieId} onChange={set("movieId")} invalid={fieldError("movieId")} inputMode="numeric" placeholder="53" />
-          <Field className="min-w-0 flex-1" inputRef={titleRef} label="Title" value={draft.title} onChange={set("title")} invalid={fieldError("title")} autoComplete="off" placeholder="Dune: Part Two" />
+          <IdField
+            width="w-20"
+            editing={editing !== null}
+            label="Movie id"
+            value={draft.movieId}
+            onChange={set("movieId")}
+            invalid={fieldError("movieId")}
+            inputMode="numeric"
+            placeholder="53"
+          />
+          <Field
+            className="min-w-0 flex-1"
+            inputRef={titleRef}
+            label="Title"
+            value={draft.title}
+            onChange={set("title")}
+            invalid={fieldError("title")}
+            autoComplete="off"
+            placeholder="Dune: Part Two"
+          />
         </div>
         <div className="flex items-start gap-3">
-          <Field className="w-28" label="Running time" value={draft.runtime} onChange={set("runtime")} invalid={fieldError("runtimeMinutes")} inputMode="numeric" autoComplete="off" hint="Minutes, optional" />
+          <Field
+            className="w-28"
+            label="Running time"
+            value={draft.runtime}
+            onChange={set("runtime")}
+            invalid={fieldError("runtimeMinutes")}
+            inputMode="numeric"
+            autoComplete="off"
+            hint="Minutes, optional"
+          />
           <FormActions what="film" editing={editing !== null} busy={busy} onCancel={reset} className="mt-6 ml-auto" />
         </div>
         <OutcomeText outcome={outcome} />
@@ -94,13 +136,20 @@ export function FilmsSection({ view }: { view: ProgramView | null }) {
                 <div className="min-w-0 flex-1">
                   <p className="truncate" title={movie.title}>
                     <span className="font-medium">{movie.title}</span>
-                    {movie.runtimeMinutes ? <span className="ml-2 text-xs text-slate-600 tabular-nums">{movie.runtimeMinutes} min</span> : null}
+                    {movie.runtimeMinutes ? (
+                      <span className="ml-2 text-xs text-slate-600 tabular-nums">{movie.runtimeMinutes} min</span>
+                    ) : null}
                   </p>
                   <p className="text-xs text-slate-600 tabular-nums">
                     movie {movie.movieId} · {count === 0 ? "no showings" : count === 1 ? "1 showing" : `${count} showings`}
                   </p>
                 </div>
-                <ItemActions what={movie.title} editing={editing === movie.movieId} onEdit={() => edit(movie)} onDelete={() => setDeleting(movie)} />
+                <ItemActions
+                  what={movie.title}
+                  editing={editing === movie.movieId}
+                  onEdit={() => edit(movie)}
+                  onDelete={() => setDeleting(movie)}
+                />
               </li>
             );
           })}
@@ -119,7 +168,8 @@ export function FilmsSection({ view }: { view: ProgramView | null }) {
       >
         {deleting ? (
           <p>
-            {deleting.title} (movie {deleting.movieId}) leaves the programme. A film with showings cannot be deleted; delete its showings first. Sales already made keep their movie id.
+            {deleting.title} (movie {deleting.movieId}) leaves the programme. A film with showings cannot be deleted; delete its showings
+            first. Sales already made keep their movie id.
           </p>
         ) : null}
       </ConfirmDelete>

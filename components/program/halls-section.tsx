@@ -45,14 +45,23 @@ export function HallsSection({ view }: { view: ProgramView | null }) {
   async function submit(event: FormEvent) {
     event.preventDefault();
     const hallId = draft.hallId.trim().toLowerCase();
-    if (!HALL_ID.test(hallId)) return setOutcome({ ok: false, field: "hallId", text: "Hall id may use lowercase letters, digits and dashes, like 2 or main." });
+    if (!HALL_ID.test(hallId))
+      return setOutcome({ ok: false, field: "hallId", text: "Hall id may use lowercase letters, digits and dashes, like 2 or main." });
     const existing = halls.find((h) => h.hallId === hallId);
     // PUT replaces: adding under an id that is taken would silently replace another hall's plan.
-    if (editing === null && existing) return setOutcome({ ok: false, field: "hallId", text: `Hall id ${hallId} is already ${existing.name}. Pick another id, or edit ${existing.name} in the list.` });
+    if (editing === null && existing)
+      return setOutcome({
+        ok: false,
+        field: "hallId",
+        text: `Hall id ${hallId} is already ${existing.name}. Pick another id, or edit ${existing.name} in the list.`,
+      });
     const rows = parseRows(draft.rows);
     if (!rows.ok) return setOutcome({ ok: false, field: `rows[${rows.problem.index}].${rows.problem.field}`, text: rows.problem.message });
     setBusy(true);
-    const result = await api<{ hall: Hall }>(`/api/program/halls/${encodeURIComponent(hallId)}`, { method: "PUT", body: { name: draft.name, rows: rows.value } });
+    const result = await api<{ hall: Hall }>(`/api/program/halls/${encodeURIComponent(hallId)}`, {
+      method: "PUT",
+      body: { name: draft.name, rows: rows.value },
+    });
     setBusy(false);
     if (!result.ok) return setOutcome({ ok: false, text: result.error, field: result.field });
     const hall = result.data.hall;
@@ -75,12 +84,22 @@ export function HallsSection({ view }: { view: ProgramView | null }) {
               {halls.map((hall) => {
                 const count = showingCount(hall.hallId);
                 return (
-                  <li key={hall.hallId} data-testid="program-hall" data-hall-id={hall.hallId} className={`space-y-0.5 px-4 py-2 ${editing === hall.hallId ? "bg-amber-50" : ""}`}>
+                  <li
+                    key={hall.hallId}
+                    data-testid="program-hall"
+                    data-hall-id={hall.hallId}
+                    className={`space-y-0.5 px-4 py-2 ${editing === hall.hallId ? "bg-amber-50" : ""}`}
+                  >
                     <div className="flex items-center gap-3">
                       <p className="min-w-0 flex-1 truncate font-medium" title={hall.name}>
                         {hall.name}
                       </p>
-                      <ItemActions what={hall.name} editing={editing === hall.hallId} onEdit={() => edit(hall)} onDelete={() => setDeleting(hall)} />
+                      <ItemActions
+                        what={hall.name}
+                        editing={editing === hall.hallId}
+                        onEdit={() => edit(hall)}
+                        onDelete={() => setDeleting(hall)}
+                      />
                     </div>
                     <p className="text-xs text-slate-600 tabular-nums">
                       {planSummary(hall.rows)} · {hall.rows.length} row{hall.rows.length === 1 ? "" : "s"}
@@ -94,7 +113,12 @@ export function HallsSection({ view }: { view: ProgramView | null }) {
             </ul>
           )}
         </div>
-        <form onSubmit={submit} noValidate aria-labelledby="hall-form-title" className="space-y-3 border-b border-slate-100 px-4 py-3 lg:border-b-0">
+        <form
+          onSubmit={submit}
+          noValidate
+          aria-labelledby="hall-form-title"
+          className="space-y-3 border-b border-slate-100 px-4 py-3 lg:border-b-0"
+        >
           <h3 id="hall-form-title" className="text-xs font-semibold tracking-wide text-slate-600 uppercase">
             {editing === null ? "Add a hall" : `Edit hall ${editing}`}
           </h3>
@@ -111,10 +135,19 @@ export function HallsSection({ view }: { view: ProgramView | null }) {
               invalid={serverField === "hallId"}
               placeholder="1"
             />
-            <Field className="flex-1" inputRef={nameRef} label="Name" value={draft.name} onChange={(name) => {
+            <Field
+              className="flex-1"
+              inputRef={nameRef}
+              label="Name"
+              value={draft.name}
+              onChange={(name) => {
                 setDraft((d) => ({ ...d, name }));
                 setOutcome((o) => unflag(o, "name"));
-              }} invalid={serverField === "name"} autoComplete="off" placeholder="Hall 1" />
+              }}
+              invalid={serverField === "name"}
+              autoComplete="off"
+              placeholder="Hall 1"
+            />
           </div>
           <RowsEditor
             rows={draft.rows}
@@ -139,7 +172,9 @@ export function HallsSection({ view }: { view: ProgramView | null }) {
           <OutcomeText outcome={outcome} />
         </form>
         <div className="bg-slate-50/60 px-4 py-3 lg:border-l lg:border-slate-100">
-          <h3 className="mb-3 text-xs font-semibold tracking-wide text-slate-600 uppercase">Seat plan{draft.name.trim() ? ` · ${draft.name.trim()}` : ""}</h3>
+          <h3 className="mb-3 text-xs font-semibold tracking-wide text-slate-600 uppercase">
+            Seat plan{draft.name.trim() ? ` · ${draft.name.trim()}` : ""}
+          </h3>
           <PlanPreview rows={preview} />
         </div>
       </div>
@@ -156,7 +191,8 @@ export function HallsSection({ view }: { view: ProgramView | null }) {
       >
         {deleting ? (
           <p>
-            {deleting.name} (hall {deleting.hallId}, {planSummary(deleting.rows)}) leaves the programme. A hall with showings cannot be deleted; delete or move its showings first.
+            {deleting.name} (hall {deleting.hallId}, {planSummary(deleting.rows)}) leaves the programme. A hall with showings cannot be
+            deleted; delete or move its showings first.
           </p>
         ) : null}
       </ConfirmDelete>
@@ -173,9 +209,18 @@ const BAD_INPUT = "border-red-500 focus:ring-red-200";
  * The plan's rows, one line each under column labels. Each line is a group ("Plan row 2") whose inputs
  * are named by their column, so "Seats" in "Plan row 2" is one control.
  */
-function RowsEditor({ rows, onChange, problem }: { rows: RowDraft[]; onChange: (rows: RowDraft[]) => void; problem: { index: number; field: keyof RowDraft } | null }) {
+function RowsEditor({
+  rows,
+  onChange,
+  problem,
+}: {
+  rows: RowDraft[];
+  onChange: (rows: RowDraft[]) => void;
+  problem: { index: number; field: keyof RowDraft } | null;
+}) {
   const id = useId();
-  const change = (index: number, key: keyof RowDraft, value: string) => onChange(rows.map((row, i) => (i === index ? { ...row, [key]: value } : row)));
+  const change = (index: number, key: keyof RowDraft, value: string) =>
+    onChange(rows.map((row, i) => (i === index ? { ...row, [key]: value } : row)));
   const columns: [keyof RowDraft, string][] = [
     ["row", "Row"],
     ["seats", "Seats"],
@@ -227,7 +272,9 @@ function RowsEditor({ rows, onChange, problem }: { rows: RowDraft[]; onChange: (
           </div>
         );
       })}
-      <p className="text-xs text-slate-600">Aisles and wheelchair places are seat numbers, like 5, 16 or 1-2. Aisle numbers are left out of the row; wheelchair places are sold.</p>
+      <p className="text-xs text-slate-600">
+        Aisles and wheelchair places are seat numbers, like 5, 16 or 1-2. Aisle numbers are left out of the row; wheelchair places are sold.
+      </p>
     </div>
   );
 }

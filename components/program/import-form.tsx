@@ -29,21 +29,34 @@ export function ImportForm({ setResult }: { setResult: (result: ImportResult) =>
     try {
       document = JSON.parse(await file.text());
     } catch (error) {
-      return setResult({ ok: false, text: `${file.name} is not valid JSON (${error instanceof Error ? error.message : "it could not be read"}); nothing was imported.`, problems: [] });
+      return setResult({
+        ok: false,
+        text: `${file.name} is not valid JSON (${error instanceof Error ? error.message : "it could not be read"}); nothing was imported.`,
+        problems: [],
+      });
     }
     setBusy(true);
-    const response = await api<{ imported: { movies: number; halls: number; showings: number } }>("/api/program/import", { method: "POST", body: document });
+    const response = await api<{ imported: { movies: number; halls: number; showings: number } }>("/api/program/import", {
+      method: "POST",
+      body: document,
+    });
     setBusy(false);
     if (!response.ok) {
       const problems = response.problems ?? [];
       return setResult({
         ok: false,
-        text: problems.length > 0 ? `${file.name} has ${plural(problems.length, "problem", "problems")}; nothing was imported. Fix ${problems.length === 1 ? "it" : "each one"} and import again.` : `${file.name} was not imported: ${response.error}`,
+        text:
+          problems.length > 0
+            ? `${file.name} has ${plural(problems.length, "problem", "problems")}; nothing was imported. Fix ${problems.length === 1 ? "it" : "each one"} and import again.`
+            : `${file.name} was not imported: ${response.error}`,
         problems,
       });
     }
     const { movies, halls, showings } = response.data.imported;
-    setResult({ ok: true, text: `Imported ${file.name}: ${plural(movies, "film", "films")}, ${plural(halls, "hall", "halls")}, ${plural(showings, "showing", "showings")} added or replaced.` });
+    setResult({
+      ok: true,
+      text: `Imported ${file.name}: ${plural(movies, "film", "films")}, ${plural(halls, "hall", "halls")}, ${plural(showings, "showing", "showings")} added or replaced.`,
+    });
     setFile(null);
     if (input.current) input.current.value = "";
     void programStore.reload();
@@ -70,7 +83,9 @@ export function ImportForm({ setResult }: { setResult: (result: ImportResult) =>
           Import
         </button>
       </div>
-      <p className="text-xs text-slate-600">Adds or replaces every film, hall and showing the file names and keeps the rest; all or nothing.</p>
+      <p className="text-xs text-slate-600">
+        Adds or replaces every film, hall and showing the file names and keeps the rest; all or nothing.
+      </p>
     </form>
   );
 }

@@ -16,7 +16,21 @@ export function unflag(outcome: Outcome, field: string): Outcome {
 }
 
 /** A programme section: a white card with its title, a count and actions on the right. */
-export function Section({ id, title, count, actions, children, className }: { id: string; title: string; count?: string; actions?: ReactNode; children: ReactNode; className?: string }) {
+export function Section({
+  id,
+  title,
+  count,
+  actions,
+  children,
+  className,
+}: {
+  id: string;
+  title: string;
+  count?: string;
+  actions?: ReactNode;
+  children: ReactNode;
+  className?: string;
+}) {
   return (
     <section aria-labelledby={id} className={`rounded-xl border border-slate-200 bg-white shadow-sm ${className ?? ""}`}>
       <header className="flex items-baseline gap-3 border-b border-slate-100 px-4 py-3">
@@ -91,12 +105,35 @@ export function SelectField({
  * The id field of an add form (movie, hall or session id): the key the item is stored under, so it is
  * read-only, and greyed, while an existing item is edited.
  */
-export function IdField({ width, editing, ...props }: { width: string; editing: boolean } & Omit<ComponentProps<typeof Field>, "className" | "readOnly" | "autoComplete">) {
-  return <Field className={`${width} [&_input:read-only]:bg-slate-100 [&_input:read-only]:text-slate-600`} readOnly={editing} autoComplete="off" {...props} />;
+export function IdField({
+  width,
+  editing,
+  ...props
+}: { width: string; editing: boolean } & Omit<ComponentProps<typeof Field>, "className" | "readOnly" | "autoComplete">) {
+  return (
+    <Field
+      className={`${width} [&_input:read-only]:bg-slate-100 [&_input:read-only]:text-slate-600`}
+      readOnly={editing}
+      autoComplete="off"
+      {...props}
+    />
+  );
 }
 
 /** An add form's buttons: Add (or Save while editing) and, while editing, Cancel. */
-export function FormActions({ what, editing, busy, onCancel, className }: { what: string; editing: boolean; busy: boolean; onCancel: () => void; className: string }) {
+export function FormActions({
+  what,
+  editing,
+  busy,
+  onCancel,
+  className,
+}: {
+  what: string;
+  editing: boolean;
+  busy: boolean;
+  onCancel: () => void;
+  className: string;
+}) {
   return (
     <div className={`flex gap-2 ${className}`}>
       {editing ? (
@@ -122,13 +159,33 @@ export function OutcomeText({ outcome }: { outcome: Outcome }) {
 }
 
 /** Edit and Delete for one listed item; the names say which item for screen readers and tests. */
-export function ItemActions({ what, onEdit, onDelete, editing }: { what: string; onEdit: () => void; onDelete: () => void; editing: boolean }) {
+export function ItemActions({
+  what,
+  onEdit,
+  onDelete,
+  editing,
+}: {
+  what: string;
+  onEdit: () => void;
+  onDelete: () => void;
+  editing: boolean;
+}) {
   return (
     <div className="flex shrink-0 gap-1.5">
-      <button type="button" className={`${buttonStyles.small} ${editing ? "border-amber-400 bg-amber-50" : ""}`} onClick={onEdit} aria-label={`Edit ${what}`}>
+      <button
+        type="button"
+        className={`${buttonStyles.small} ${editing ? "border-amber-400 bg-amber-50" : ""}`}
+        onClick={onEdit}
+        aria-label={`Edit ${what}`}
+      >
         Edit
       </button>
-      <button type="button" className={`${buttonStyles.small} text-red-700 hover:bg-red-50`} onClick={onDelete} aria-label={`Delete ${what}`}>
+      <button
+        type="button"
+        className={`${buttonStyles.small} text-red-700 hover:bg-red-50`}
+        onClick={onDelete}
+        aria-label={`Delete ${what}`}
+      >
         Delete
       </button>
     </div>
@@ -186,4 +243,3 @@ export function ConfirmDelete({
     </Dialog>
   );
 }
-

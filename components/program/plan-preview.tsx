@@ -56,10 +56,20 @@ function PlanRow({ row, line, width }: { row: HallRow; line: number; width: numb
           key={place.seat}
           data-seat={place.seat}
           data-kind={place.kind}
-          title={place.kind === "aisle" ? `Aisle (${place.seat} is not sold)` : place.kind === "wheelchair" ? `${place.seat} · wheelchair place` : place.seat}
+          title={
+            place.kind === "aisle"
+              ? `Aisle (${place.seat} is not sold)`
+              : place.kind === "wheelchair"
+                ? `${place.seat} · wheelchair place`
+                : place.seat
+          }
           style={{ gridRow: line, gridColumn: place.number + 1 }}
           className={`flex aspect-square min-w-0 items-center justify-center rounded-t-md text-[10px] leading-none font-semibold ${
-            place.kind === "aisle" ? "" : place.kind === "wheelchair" ? "border border-sky-400 bg-sky-100 text-sky-800" : "border border-slate-300 bg-white text-slate-600"
+            place.kind === "aisle"
+              ? ""
+              : place.kind === "wheelchair"
+                ? "border border-sky-400 bg-sky-100 text-sky-800"
+                : "border border-slate-300 bg-white text-slate-600"
           }`}
         >
           {place.kind === "aisle" ? "" : place.kind === "wheelchair" ? <span className="text-xs">♿</span> : place.number}

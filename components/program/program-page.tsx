@@ -27,7 +27,11 @@ export function ProgramPage() {
             <div className="space-y-3 px-4 py-3">
               <ImportForm setResult={setImported} />
               <ImportOutcome result={imported} onDismiss={() => setImported(null)} />
-              <a href="/api/program?all=1" download="programme.json" className="inline-block text-sm font-medium text-amber-700 hover:underline">
+              <a
+                href="/api/program?all=1"
+                download="programme.json"
+                className="inline-block text-sm font-medium text-amber-700 hover:underline"
+              >
                 Download programme (JSON)
               </a>
             </div>

@@ -26,7 +26,12 @@ const MIN_RENDER_MS = 250;
 /** How often the sold counts are read again, so a drift never lasts. */
 const RESYNC_MS = 60_000;
 
-const EMPTY: ProgramSnapshot = { view: null, index: indexProgram({ movies: [], halls: [], showings: [] }), showings: new Map(), error: null };
+const EMPTY: ProgramSnapshot = {
+  view: null,
+  index: indexProgram({ movies: [], halls: [], showings: [] }),
+  showings: new Map(),
+  error: null,
+};
 
 /**
  * The tab's copy of the programme: every film, hall and showing, pushed by the server on connect and

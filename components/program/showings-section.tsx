@@ -36,7 +36,13 @@ export function ShowingsSection({ view, index }: { view: ProgramView | null; ind
 
   function edit(showing: Showing) {
     setEditing(showing.sessionId);
-    setDraft({ sessionId: showing.sessionId, movieId: showing.movieId, hallId: showing.hallId, start: localInput(showing.startsAt), price: priceInput(showing.price) });
+    setDraft({
+      sessionId: showing.sessionId,
+      movieId: showing.movieId,
+      hallId: showing.hallId,
+      start: localInput(showing.startsAt),
+      price: priceInput(showing.price),
+    });
     setOutcome(null);
   }
   function reset() {
@@ -47,11 +53,16 @@ export function ShowingsSection({ view, index }: { view: ProgramView | null; ind
   async function submit(event: FormEvent) {
     event.preventDefault();
     const sessionId = draft.sessionId.trim();
-    if (!POSITIVE_ID.test(sessionId)) return setOutcome({ ok: false, field: "sessionId", text: "Session id must be a positive whole number, like 832." });
+    if (!POSITIVE_ID.test(sessionId))
+      return setOutcome({ ok: false, field: "sessionId", text: "Session id must be a positive whole number, like 832." });
     const existing = index.showings.get(sessionId);
     // PUT replaces: adding under an id that is taken would silently move another showing.
     if (editing === null && existing) {
-      return setOutcome({ ok: false, field: "sessionId", text: `Session ${sessionId} is already ${describeShowing(index, existing.movieId, sessionId)}. Pick another id, or edit that showing.` });
+      return setOutcome({
+        ok: false,
+        field: "sessionId",
+        text: `Session ${sessionId} is already ${describeShowing(index, existing.movieId, sessionId)}. Pick another id, or edit that showing.`,
+      });
     }
     if (!draft.movieId) return setOutcome({ ok: false, field: "movieId", text: "Pick the film." });
     if (!draft.hallId) return setOutcome({ ok: false, field: "hallId", text: "Pick the hall." });
@@ -62,14 +73,22 @@ export function ShowingsSection({ view, index }: { view: ProgramView | null; ind
     setBusy(true);
     const result = await api<{ showing: Showing }>(`/api/program/showings/${sessionId}`, {
       method: "PUT",
-      body: { movieId: draft.movieId, hallId: draft.hallId, startsAt: startsAt.value, ...(price.value !== undefined ? { price: price.value } : {}) },
+      body: {
+        movieId: draft.movieId,
+        hallId: draft.hallId,
+        startsAt: startsAt.value,
+        ...(price.value !== undefined ? { price: price.value } : {}),
+      },
     });
     setBusy(false);
     if (!result.ok) return setOutcome({ ok: false, text: result.error, field: result.field });
     const saved = result.data.showing;
     const title = index.movies.get(saved.movieId)?.title ?? `movie ${saved.movieId}`;
     const hall = index.halls.get(saved.hallId)?.name ?? saved.hallId;
-    setOutcome({ ok: true, text: `${result.status === 201 ? "Added" : "Saved"} session ${sessionId}: ${title} · ${formatShowtime(saved.startsAt)} · ${hall}.` });
+    setOutcome({
+      ok: true,
+      text: `${result.status === 201 ? "Added" : "Saved"} session ${sessionId}: ${title} · ${formatShowtime(saved.startsAt)} · ${hall}.`,
+    });
     // The next showing is often the same film in the same hall: keep those, clear what must differ.
     if (editing === null) setDraft((d) => ({ ...d, sessionId: "", start: "" }));
     else reset();
@@ -80,7 +99,10 @@ export function ShowingsSection({ view, index }: { view: ProgramView | null; ind
   const hasSales = editing !== null && (view?.showings.find((s) => s.sessionId === editing)?.sold ?? 0) > 0;
   const movie = index.movies.get(draft.movieId);
   const start = startsAtFromInput(draft.start);
-  const endsHint = movie?.runtimeMinutes && start.ok ? `${movie.runtimeMinutes} min, until ${formatShowtime(new Date(showingEndsMs({ startsAt: start.value }, movie)).toISOString())}` : "Your local time";
+  const endsHint =
+    movie?.runtimeMinutes && start.ok
+      ? `${movie.runtimeMinutes} min, until ${formatShowtime(new Date(showingEndsMs({ startsAt: start.value }, movie)).toISOString())}`
+      : "Your local time";
   const today = dayKey(now);
   const days = showingsByDay(showings);
   const earlier = days.filter((d) => d.day < today);
@@ -101,12 +123,26 @@ export function ShowingsSection({ view, index }: { view: ProgramView | null; ind
         ) : null
       }
     >
-      <form onSubmit={submit} noValidate aria-labelledby="showing-form-title" className="space-y-3 border-b border-slate-100 bg-slate-50/60 px-4 py-3">
+      <form
+        onSubmit={submit}
+        noValidate
+        aria-labelledby="showing-form-title"
+        className="space-y-3 border-b border-slate-100 bg-slate-50/60 px-4 py-3"
+      >
         <h3 id="showing-form-title" className="text-xs font-semibold tracking-wide text-slate-600 uppercase">
           {editing === null ? "Add a showing" : `Edit session ${editing}`}
         </h3>
         <div className="flex flex-wrap items-start gap-3">
-          <IdField width="w-20" editing={editing !== null} label="Session id" value={draft.sessionId} onChange={set("sessionId")} invalid={invalid("sessionId")} inputMode="numeric" placeholder="832" />
+          <IdField
+            width="w-20"
+            editing={editing !== null}
+            label="Session id"
+            value={draft.sessionId}
+            onChange={set("sessionId")}
+            invalid={invalid("sessionId")}
+            inputMode="numeric"
+            placeholder="832"
+          />
           <SelectField
             className="min-w-48 flex-1"
             label="Film"
@@ -128,8 +164,27 @@ export function ShowingsSection({ view, index }: { view: ProgramView | null; ind
             invalid={invalid("hallId")}
             disabled={hasSales}
           />
-          <Field className="w-60" inputRef={startRef} label="Start" type="datetime-local" value={draft.start} onChange={set("start")} invalid={invalid("startsAt")} hint={endsHint} />
-          <Field className="w-24" label="Price" value={draft.price} onChange={set("price")} invalid={invalid("price")} inputMode="decimal" autoComplete="off" placeholder="12.50" hint="Optional" />
+          <Field
+            className="w-60"
+            inputRef={startRef}
+            label="Start"
+            type="datetime-local"
+            value={draft.start}
+            onChange={set("start")}
+            invalid={invalid("startsAt")}
+            hint={endsHint}
+          />
+          <Field
+            className="w-24"
+            label="Price"
+            value={draft.price}
+            onChange={set("price")}
+            invalid={invalid("price")}
+            inputMode="decimal"
+            autoComplete="off"
+            placeholder="12.50"
+            hint="Optional"
+          />
           <FormActions what="showing" editing={editing !== null} busy={busy} onCancel={reset} className="mt-6" />
         </div>
         <OutcomeText outcome={outcome} />
@@ -181,7 +236,8 @@ export function ShowingsSection({ view, index }: { view: ProgramView | null; ind
       >
         {deleting ? (
           <p>
-            {describeShowing(index, deleting.movieId, deleting.sessionId)} on {dayLabel(dayKey(deleting.startsAt), today)} leaves the programme and the desk. A showing with sales cannot be deleted; refund them first.
+            {describeShowing(index, deleting.movieId, deleting.sessionId)} on {dayLabel(dayKey(deleting.startsAt), today)} leaves the
+            programme and the desk. A showing with sales cannot be deleted; refund them first.
           </p>
         ) : null}
       </ConfirmDelete>
@@ -189,7 +245,21 @@ export function ShowingsSection({ view, index }: { view: ProgramView | null; ind
   );
 }
 
-function ShowingRow({ showing, index, now, editing, onEdit, onDelete }: { showing: ShowingSummary; index: ProgramIndex; now: number; editing: boolean; onEdit: () => void; onDelete: () => void }) {
+function ShowingRow({
+  showing,
+  index,
+  now,
+  editing,
+  onEdit,
+  onDelete,
+}: {
+  showing: ShowingSummary;
+  index: ProgramIndex;
+  now: number;
+  editing: boolean;
+  onEdit: () => void;
+  onDelete: () => void;
+}) {
   const movie = index.movies.get(showing.movieId);
   const title = movie?.title ?? `movie ${showing.movieId}`;
   const hall = index.halls.get(showing.hallId)?.name ?? showing.hallId;
@@ -198,7 +268,11 @@ function ShowingRow({ showing, index, now, editing, onEdit, onDelete }: { showin
   const running = !over && Date.parse(showing.startsAt) <= now;
   const share = showing.capacity > 0 ? Math.min(1, showing.sold / showing.capacity) : 0;
   return (
-    <li data-testid="program-showing" data-session-id={showing.sessionId} className={`flex items-center gap-4 px-4 py-2 ${editing ? "bg-amber-50" : ""} ${over ? "text-slate-500" : ""}`}>
+    <li
+      data-testid="program-showing"
+      data-session-id={showing.sessionId}
+      className={`flex items-center gap-4 px-4 py-2 ${editing ? "bg-amber-50" : ""} ${over ? "text-slate-500" : ""}`}
+    >
       <div className="min-w-0 flex-1">
         <p className="truncate">
           <span className={`font-medium ${over ? "" : "text-slate-900"}`}>{title}</span>
@@ -206,7 +280,9 @@ function ShowingRow({ showing, index, now, editing, onEdit, onDelete }: { showin
           <span className="font-semibold tabular-nums">{formatShowtime(showing.startsAt)}</span>
           <span className="text-slate-500"> · </span>
           <span>{hall}</span>
-          {running ? <span className="ml-2 rounded bg-emerald-100 px-1.5 py-0.5 text-[11px] font-semibold text-emerald-800">on now</span> : null}
+          {running ? (
+            <span className="ml-2 rounded bg-emerald-100 px-1.5 py-0.5 text-[11px] font-semibold text-emerald-800">on now</span>
+          ) : null}
         </p>
         <p className="text-xs text-slate-600 tabular-nums">
           session {showing.sessionId}
@@ -222,7 +298,10 @@ function ShowingRow({ showing, index, now, editing, onEdit, onDelete }: { showin
           sold
         </p>
         <div className="mt-1 h-1.5 overflow-hidden rounded-full bg-slate-100">
-          <div className={`h-full rounded-full ${share >= 1 ? "bg-red-500" : share >= 0.9 ? "bg-amber-500" : "bg-amber-400"}`} style={{ width: `${share * 100}%` }} />
+          <div
+            className={`h-full rounded-full ${share >= 1 ? "bg-red-500" : share >= 0.9 ? "bg-amber-500" : "bg-amber-400"}`}
+            style={{ width: `${share * 100}%` }}
+          />
         </div>
       </div>
       <ItemActions what={`session ${showing.sessionId}`} editing={editing} onEdit={onEdit} onDelete={onDelete} />

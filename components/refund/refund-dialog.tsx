@@ -16,7 +16,15 @@ const CONFIRM =
  * Asks a supervisor to confirm refunding `sale`, naming the buyer, seat and screening. The refund entry
  * then reaches every tab through the live feed, which frees the seat and lowers the screening's count.
  */
-export function RefundDialog({ sale, onClose, onRefunded }: { sale: TicketEntry | null; onClose: () => void; onRefunded?: (refundId: string) => void }) {
+export function RefundDialog({
+  sale,
+  onClose,
+  onRefunded,
+}: {
+  sale: TicketEntry | null;
+  onClose: () => void;
+  onRefunded?: (refundId: string) => void;
+}) {
   return (
     <Dialog title="Refund this ticket?" open={sale !== null} onClose={onClose}>
       {sale ? <RefundBody key={sale.id} sale={sale} onClose={onClose} onRefunded={onRefunded} /> : null}

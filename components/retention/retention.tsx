@@ -27,7 +27,8 @@ export function RetentionWarning({ state }: { state: RetentionState }) {
               <GroupLink name={name} />:{" "}
               {pending ? (
                 <>
-                  {pending.pending.toLocaleString()} pending (delivered, not acknowledged), the oldest from {formatEntryTime(pending.oldestPendingId)}
+                  {pending.pending.toLocaleString()} pending (delivered, not acknowledged), the oldest from{" "}
+                  {formatEntryTime(pending.oldestPendingId)}
                   {behind ? "; " : ""}
                 </>
               ) : null}
@@ -36,7 +37,9 @@ export function RetentionWarning({ state }: { state: RetentionState }) {
           );
         })}
       </ul>
-      <p className="mt-1">Have those consumers catch up and acknowledge before the stream is trimmed, or keep more with TICKETS_RETENTION.</p>
+      <p className="mt-1">
+        Have those consumers catch up and acknowledge before the stream is trimmed, or keep more with TICKETS_RETENTION.
+      </p>
     </div>
   );
 }
@@ -53,7 +56,10 @@ function GroupLink({ name }: { name: string }) {
 export function RetentionSummary({ state }: { state: RetentionState }) {
   const { retention, error } = state;
   return (
-    <section aria-labelledby="retention-title" className="rounded-xl border border-slate-200 bg-white px-4 py-3 text-sm text-slate-600 shadow-sm">
+    <section
+      aria-labelledby="retention-title"
+      className="rounded-xl border border-slate-200 bg-white px-4 py-3 text-sm text-slate-600 shadow-sm"
+    >
       <h2 id="retention-title" className="font-semibold text-slate-800">
         Retention
       </h2>

@@ -74,7 +74,17 @@ export const SalesChart = memo(function SalesChart() {
               (u) => {
                 const idx = u.cursor.idx;
                 const start = idx === null || idx === undefined ? undefined : u.data[0][idx];
-                setHover(start === undefined ? null : { startMs: start * 1000, sizeMs: BUCKET_S[resolution] * 1000, left: u.cursor.left ?? 0, sales: u.data[1]?.[idx!] ?? 0, refunds: -(u.data[2]?.[idx!] ?? 0) });
+                setHover(
+                  start === undefined
+                    ? null
+                    : {
+                        startMs: start * 1000,
+                        sizeMs: BUCKET_S[resolution] * 1000,
+                        left: u.cursor.left ?? 0,
+                        sales: u.data[1]?.[idx!] ?? 0,
+                        refunds: -(u.data[2]?.[idx!] ?? 0),
+                      },
+                );
               },
             ],
           },
@@ -105,7 +115,14 @@ export const SalesChart = memo(function SalesChart() {
               size: 28,
               values: (_u, splits) => splits.map((s) => clock.format(s * 1000)),
             },
-            { stroke: "#64748b", size: 36, grid: { stroke: "#e2e8f0" }, ticks: { show: false }, font: "11px system-ui, sans-serif", values: (_u, splits) => splits.map((v) => (Number.isInteger(v) ? String(Math.abs(v)) : "")) },
+            {
+              stroke: "#64748b",
+              size: 36,
+              grid: { stroke: "#e2e8f0" },
+              ticks: { show: false },
+              font: "11px system-ui, sans-serif",
+              values: (_u, splits) => splits.map((v) => (Number.isInteger(v) ? String(Math.abs(v)) : "")),
+            },
           ],
         },
         [series.x, series.sales, series.refunds],
@@ -169,8 +186,15 @@ export const SalesChart = memo(function SalesChart() {
             {figures.current.refunds === 1 ? "refund" : "refunds"}
           </span>
           <span className="text-slate-600">
-            {label.window}: <span className="tabular-nums" data-testid="chart-total-sales">{figures.total.sales}</span> sold,{" "}
-            <span className="tabular-nums" data-testid="chart-total-refunds">{figures.total.refunds}</span> refunded
+            {label.window}:{" "}
+            <span className="tabular-nums" data-testid="chart-total-sales">
+              {figures.total.sales}
+            </span>{" "}
+            sold,{" "}
+            <span className="tabular-nums" data-testid="chart-total-refunds">
+              {figures.total.refunds}
+            </span>{" "}
+            refunded
           </span>
         </p>
       </header>
@@ -183,7 +207,10 @@ export const SalesChart = memo(function SalesChart() {
         />
         {hover ? <ChartTooltip hover={hover} /> : null}
         {!loaded ? (
-          <p className={`absolute inset-0 flex items-center justify-center text-sm ${error ? "text-red-700" : "text-slate-600"}`} role={error ? "alert" : undefined}>
+          <p
+            className={`absolute inset-0 flex items-center justify-center text-sm ${error ? "text-red-700" : "text-slate-600"}`}
+            role={error ? "alert" : undefined}
+          >
             {error ?? "Loading sales figures…"}
           </p>
         ) : error ? (

@@ -32,7 +32,8 @@ export function ScreeningsPage({ rows, seatsPerRow }: { rows: number; seatsPerRo
   const retention = useRetention();
   const [open, setOpen] = useState<Screening | null>(null);
   const accounting = useAccounting();
-  const accountsOf = (movieId: string, sessionId: string) => (accounting && accounting.byScreening.size > 0 ? (accounting.byScreening.get(`${movieId}:${sessionId}`) ?? null) : undefined);
+  const accountsOf = (movieId: string, sessionId: string) =>
+    accounting && accounting.byScreening.size > 0 ? (accounting.byScreening.get(`${movieId}:${sessionId}`) ?? null) : undefined;
   const onOpen = useCallback((screening: Screening) => setOpen(screening), []);
 
   const { view } = useProgram();
@@ -86,7 +87,13 @@ export function ScreeningsPage({ rows, seatsPerRow }: { rows: number; seatsPerRo
               </h3>
               <ul className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3">
                 {film.showings.map((showing) => (
-                  <ShowingCard key={showing.sessionId} showing={showing} now={now} onOpen={onOpen} accounts={accountsOf(showing.movieId, showing.sessionId)} />
+                  <ShowingCard
+                    key={showing.sessionId}
+                    showing={showing}
+                    now={now}
+                    onOpen={onOpen}
+                    accounts={accountsOf(showing.movieId, showing.sessionId)}
+                  />
                 ))}
               </ul>
             </div>
@@ -105,7 +112,12 @@ export function ScreeningsPage({ rows, seatsPerRow }: { rows: number; seatsPerRo
               </h3>
               <ul className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3">
                 {sessions.map((screening) => (
-                  <ScreeningCard key={screening.sessionId} screening={screening} onOpen={onOpen} accounts={accountsOf(screening.movieId, screening.sessionId)} />
+                  <ScreeningCard
+                    key={screening.sessionId}
+                    screening={screening}
+                    onOpen={onOpen}
+                    accounts={accountsOf(screening.movieId, screening.sessionId)}
+                  />
                 ))}
               </ul>
             </div>
@@ -173,22 +185,31 @@ function programmeDays(view: ProgramView | null, screenings: Screening[], now: n
   };
   const tomorrow = new Date(today);
   tomorrow.setDate(tomorrow.getDate() + 1);
-  const days = new Map<string, { key: string; label: string; films: Map<string, { movieId: string; title: string; runtimeMinutes?: number; showings: BoardShowing[] }> }>();
-  const showings = [...view.showings].filter((s) => Date.parse(s.startsAt) >= today.getTime()).sort((a, b) => a.startsAt.localeCompare(b.startsAt));
+  const days = new Map<
+    string,
+    {
+      key: string;
+      label: string;
+      films: Map<string, { movieId: string; title: string; runtimeMinutes?: number; showings: BoardShowing[] }>;
+    }
+  >();
+  const showings = [...view.showings]
+    .filter((s) => Date.parse(s.startsAt) >= today.getTime())
+    .sort((a, b) => a.startsAt.localeCompare(b.startsAt));
   for (const s of showings) {
     const start = Date.parse(s.startsAt);
     const key = dayKey(start);
     const label =
-      key === dayKey(today.getTime())
-        ? "Today"
-        : key === dayKey(tomorrow.getTime())
-          ? "Tomorrow"
-          : LONG_DAY.format(new Date(start));
+      key === dayKey(today.getTime()) ? "Today" : key === dayKey(tomorrow.getTime()) ? "Tomorrow" : LONG_DAY.format(new Date(start));
     let day = days.get(key);
     if (!day) days.set(key, (day = { key, label, films: new Map() }));
     const movie = movies.get(s.movieId);
     let film = day.films.get(s.movieId);
-    if (!film) day.films.set(s.movieId, (film = { movieId: s.movieId, title: movie?.title ?? `Movie ${s.movieId}`, runtimeMinutes: movie?.runtimeMinutes, showings: [] }));
+    if (!film)
+      day.films.set(
+        s.movieId,
+        (film = { movieId: s.movieId, title: movie?.title ?? `Movie ${s.movieId}`, runtimeMinutes: movie?.runtimeMinutes, showings: [] }),
+      );
     const live = counts.get(`${s.movieId}/${s.sessionId}`);
     film.showings.push({
       movieId: s.movieId,
@@ -204,7 +225,17 @@ function programmeDays(view: ProgramView | null, screenings: Screening[], now: n
 }
 
 /** One showing of the programme: its time and hall, seats sold and left, takings, and how soon it starts. */
-const ShowingCard = memo(function ShowingCard({ showing, now, onOpen, accounts }: { showing: BoardShowing; now: number; onOpen: (screening: Screening) => void; accounts: AccountingFigures | null | undefined }) {
+const ShowingCard = memo(function ShowingCard({
+  showing,
+  now,
+  onOpen,
+  accounts,
+}: {
+  showing: BoardShowing;
+  now: number;
+  onOpen: (screening: Screening) => void;
+  accounts: AccountingFigures | null | undefined;
+}) {
   const { movieId, sessionId, sold, capacity, price } = showing;
   const fill = fillOf(sold, capacity);
   const { left, share, soldOut, almostFull } = fill;
@@ -220,33 +251,36 @@ const ShowingCard = memo(function ShowingCard({ showing, now, onOpen, accounts }
       onClick={() => onOpen(showing)}
       label={`${showtime(showing.startsAt)} in ${showing.hall}: ${sold} sold, ${left} left. Open the seat map.`}
     >
-        <div className="flex items-start justify-between gap-2">
-          <span>
-            <span className="text-lg font-semibold text-slate-900 tabular-nums">{showtime(showing.startsAt)}</span>
-            <span className="ml-2 text-sm text-slate-600">{showing.hall}</span>
+      <div className="flex items-start justify-between gap-2">
+        <span>
+          <span className="text-lg font-semibold text-slate-900 tabular-nums">{showtime(showing.startsAt)}</span>
+          <span className="ml-2 text-sm text-slate-600">{showing.hall}</span>
+        </span>
+        {soldOut ? (
+          <span className="rounded bg-red-600 px-2 py-0.5 text-xs font-bold uppercase tracking-wide text-white">Sold out</span>
+        ) : startsSoon ? (
+          <span className="rounded bg-sky-600 px-2 py-0.5 text-xs font-semibold text-white" data-testid="starts-soon">
+            Starts in {Math.max(1, Math.ceil(untilStart / 60_000))} min
           </span>
-          {soldOut ? (
-            <span className="rounded bg-red-600 px-2 py-0.5 text-xs font-bold uppercase tracking-wide text-white">Sold out</span>
-          ) : startsSoon ? (
-            <span className="rounded bg-sky-600 px-2 py-0.5 text-xs font-semibold text-white" data-testid="starts-soon">
-              Starts in {Math.max(1, Math.ceil(untilStart / 60_000))} min
-            </span>
-          ) : started ? (
-            <span className="rounded bg-slate-200 px-2 py-0.5 text-xs font-semibold text-slate-700">Started</span>
-          ) : almostFull ? (
-            <span className="rounded bg-amber-400 px-2 py-0.5 text-xs font-semibold text-amber-950">{Math.round(share * 100)}% full</span>
-          ) : null}
-        </div>
-        <SoldFigures fill={fill} />
-        <AccountsLine accounts={accounts} sold={sold} />
-        {price !== undefined ? (
-          <div className="flex justify-between text-xs text-slate-600">
-            <span>{formatPrice(price)} a seat</span>
-            <span>
-              takings <span className="font-semibold text-slate-800 tabular-nums" data-testid="takings">{formatPrice(price * sold)}</span>
-            </span>
-          </div>
+        ) : started ? (
+          <span className="rounded bg-slate-200 px-2 py-0.5 text-xs font-semibold text-slate-700">Started</span>
+        ) : almostFull ? (
+          <span className="rounded bg-amber-400 px-2 py-0.5 text-xs font-semibold text-amber-950">{Math.round(share * 100)}% full</span>
         ) : null}
+      </div>
+      <SoldFigures fill={fill} />
+      <AccountsLine accounts={accounts} sold={sold} />
+      {price !== undefined ? (
+        <div className="flex justify-between text-xs text-slate-600">
+          <span>{formatPrice(price)} a seat</span>
+          <span>
+            takings{" "}
+            <span className="font-semibold text-slate-800 tabular-nums" data-testid="takings">
+              {formatPrice(price * sold)}
+            </span>
+          </span>
+        </div>
+      ) : null}
     </CardShell>
   );
 });
@@ -261,10 +295,19 @@ function AccountsLine({ accounts, sold }: { accounts: AccountingFigures | null |
   const seats = accounts?.seats ?? 0;
   const differs = seats !== sold;
   return (
-    <div className={`flex justify-between text-xs ${differs ? "text-amber-800" : "text-slate-600"}`} data-testid="accounts" data-differs={differs}>
+    <div
+      className={`flex justify-between text-xs ${differs ? "text-amber-800" : "text-slate-600"}`}
+      data-testid="accounts"
+      data-differs={differs}
+    >
       <span>
         accounting <span className="font-semibold tabular-nums">{seats}</span> seats
-        {differs ? <span className="ml-1 rounded bg-amber-100 px-1 font-semibold">{seats > sold ? "+" : ""}{seats - sold} vs live</span> : null}
+        {differs ? (
+          <span className="ml-1 rounded bg-amber-100 px-1 font-semibold">
+            {seats > sold ? "+" : ""}
+            {seats - sold} vs live
+          </span>
+        ) : null}
       </span>
       <span className="tabular-nums">{formatPrice(accounts?.takings ?? 0)}</span>
     </div>
@@ -289,7 +332,23 @@ function fillOf(sold: number, capacity: number): Fill {
 }
 
 /** A card on the board: outlined by how full it is, the whole card a button that opens the seat map. */
-function CardShell({ movieId, sessionId, fill, dimmed = false, onClick, label, children }: { movieId: string; sessionId: string; fill: Fill; dimmed?: boolean; onClick: () => void; label: string; children: ReactNode }) {
+function CardShell({
+  movieId,
+  sessionId,
+  fill,
+  dimmed = false,
+  onClick,
+  label,
+  children,
+}: {
+  movieId: string;
+  sessionId: string;
+  fill: Fill;
+  dimmed?: boolean;
+  onClick: () => void;
+  label: string;
+  children: ReactNode;
+}) {
   const { soldOut, almostFull } = fill;
   return (
     <li
@@ -325,7 +384,14 @@ function SoldFigures({ fill }: { fill: Fill }) {
           <span data-testid="seats-left">{left}</span> left
         </span>
       </div>
-      <div className="h-2 overflow-hidden rounded-full bg-slate-100" role="meter" aria-label="Seats sold" aria-valuemin={0} aria-valuemax={capacity} aria-valuenow={Math.min(sold, capacity)}>
+      <div
+        className="h-2 overflow-hidden rounded-full bg-slate-100"
+        role="meter"
+        aria-label="Seats sold"
+        aria-valuemin={0}
+        aria-valuemax={capacity}
+        aria-valuenow={Math.min(sold, capacity)}
+      >
         <div
           className={`h-full rounded-full ${soldOut ? "bg-red-600" : almostFull ? "bg-amber-500" : "bg-emerald-500"}`}
           // Scaled rather than resized: a count that changes every frame then costs no layout.
@@ -337,7 +403,15 @@ function SoldFigures({ fill }: { fill: Fill }) {
 }
 
 /** One screening; memoised, since at thousands of sales a second only the cards that sold re-render. */
-const ScreeningCard = memo(function ScreeningCard({ screening, onOpen, accounts }: { screening: Screening; onOpen: (screening: Screening) => void; accounts: AccountingFigures | null | undefined }) {
+const ScreeningCard = memo(function ScreeningCard({
+  screening,
+  onOpen,
+  accounts,
+}: {
+  screening: Screening;
+  onOpen: (screening: Screening) => void;
+  accounts: AccountingFigures | null | undefined;
+}) {
   const { movieId, sessionId, sold, capacity } = screening;
   const fill = fillOf(sold, capacity);
   const { left, share, soldOut, almostFull } = fill;
@@ -349,27 +423,41 @@ const ScreeningCard = memo(function ScreeningCard({ screening, onOpen, accounts 
       onClick={() => onOpen(screening)}
       label={`Movie ${movieId}, session ${sessionId}: ${sold} sold, ${left} left. Open the seat map.`}
     >
-        <div className="flex items-start justify-between gap-2">
-          <span className="font-semibold text-slate-900">Session {sessionId}</span>
-          {soldOut ? (
-            <span className="rounded bg-red-600 px-2 py-0.5 text-xs font-bold uppercase tracking-wide text-white">Sold out</span>
-          ) : almostFull ? (
-            <span className="rounded bg-amber-400 px-2 py-0.5 text-xs font-semibold text-amber-950">{Math.round(share * 100)}% full</span>
-          ) : null}
-        </div>
-        <SoldFigures fill={fill} />
-        <AccountsLine accounts={accounts} sold={sold} />
+      <div className="flex items-start justify-between gap-2">
+        <span className="font-semibold text-slate-900">Session {sessionId}</span>
+        {soldOut ? (
+          <span className="rounded bg-red-600 px-2 py-0.5 text-xs font-bold uppercase tracking-wide text-white">Sold out</span>
+        ) : almostFull ? (
+          <span className="rounded bg-amber-400 px-2 py-0.5 text-xs font-semibold text-amber-950">{Math.round(share * 100)}% full</span>
+        ) : null}
+      </div>
+      <SoldFigures fill={fill} />
+      <AccountsLine accounts={accounts} sold={sold} />
     </CardShell>
   );
 });
 
-function SeatsDialog({ screening, rows, seatsPerRow, onClose }: { screening: Screening | null; rows: number; seatsPerRow: number; onClose: () => void }) {
+function SeatsDialog({
+  screening,
+  rows,
+  seatsPerRow,
+  onClose,
+}: {
+  screening: Screening | null;
+  rows: number;
+  seatsPerRow: number;
+  onClose: () => void;
+}) {
   const router = useRouter();
   const { index } = useProgram();
   const desk = (seat?: string) =>
     `/?${new URLSearchParams({ movieId: screening?.movieId ?? "", sessionId: screening?.sessionId ?? "", ...(seat ? { seat } : {}) })}`;
   return (
-    <Dialog title={screening ? describeShowing(index, screening.movieId, screening.sessionId) : ""} open={screening !== null} onClose={onClose}>
+    <Dialog
+      title={screening ? describeShowing(index, screening.movieId, screening.sessionId) : ""}
+      open={screening !== null}
+      onClose={onClose}
+    >
       {screening ? (
         <>
           <SeatMap

@@ -32,7 +32,7 @@ const REREAD_MS = 1000;
 /** How often the board reads every count again, so a missed or double-counted entry never lasts. */
 export const RESYNC_MS = 30_000;
 
-const byNumber = (a: string, b: string) => (a.length - b.length) || (a < b ? -1 : a > b ? 1 : 0);
+const byNumber = (a: string, b: string) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * Seats sold per screening: read from `GET /api/screenings`, then moved by the live feed (a sale +1, a

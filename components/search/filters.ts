@@ -32,7 +32,8 @@ export function parseFilters(form: FilterForm): Parsed {
   const movieId = form.movieId.trim();
   const sessionId = form.sessionId.trim();
   if (movieId && !POSITIVE.test(movieId)) return { ok: false, field: "movieId", error: "Movie must be a positive whole number, like 53." };
-  if (sessionId && !POSITIVE.test(sessionId)) return { ok: false, field: "sessionId", error: "Session must be a positive whole number, like 832." };
+  if (sessionId && !POSITIVE.test(sessionId))
+    return { ok: false, field: "sessionId", error: "Session must be a positive whole number, like 832." };
   const fromMs = form.from ? new Date(form.from).getTime() : null;
   const toMs = form.to ? endOfMinute(new Date(form.to).getTime()) : null;
   if (fromMs !== null && Number.isNaN(fromMs)) return { ok: false, field: "from", error: "From must be a date and time." };
@@ -60,7 +61,12 @@ export function filterQuery(filters: Filters): URLSearchParams {
 
 /** The server's rules, for live entries: name a case-insensitive substring, seat case-insensitive, movie and session exact, time within From–To. */
 export function matcher(filters: Filters): (entry: TicketEntry) => boolean {
-  const fieldFilters = { name: filters.name.toLowerCase(), seat: filters.seat.toUpperCase(), movieId: filters.movieId, sessionId: filters.sessionId };
+  const fieldFilters = {
+    name: filters.name.toLowerCase(),
+    seat: filters.seat.toUpperCase(),
+    movieId: filters.movieId,
+    sessionId: filters.sessionId,
+  };
   return (entry) => {
     if (!matchesFilters(fieldFilters, entry.fields)) return false;
     const ms = idMs(entry.id);

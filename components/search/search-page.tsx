@@ -52,7 +52,9 @@ export function SearchPage({ exportMaxEntries }: { exportMaxEntries: number }) {
       for (let i = entries.length - 1; i >= 0; i--) if (matches(entries[i]!)) found.push(entries[i]!);
       if (found.length === 0) return;
       refundedStore.noteEntries(found);
-      setSearch((current) => (current && current.filters === filters ? { ...current, live: found.concat(current.live).slice(0, LIVE_LIMIT) } : current));
+      setSearch((current) =>
+        current && current.filters === filters ? { ...current, live: found.concat(current.live).slice(0, LIVE_LIMIT) } : current,
+      );
     });
     // A live result the server finds double-booked after it arrived shows as such.
     const stopMarks = feedStore.onMarks((marked) => {
@@ -98,16 +100,60 @@ export function SearchPage({ exportMaxEntries }: { exportMaxEntries: number }) {
   return (
     <div className="mx-auto w-full max-w-6xl space-y-4 p-4">
       <h1 className="text-xl font-semibold">Find a sale</h1>
-      <form onSubmit={submit} noValidate aria-labelledby="search-title" className="space-y-3 rounded-xl border border-slate-200 bg-white p-4 shadow-sm">
+      <form
+        onSubmit={submit}
+        noValidate
+        aria-labelledby="search-title"
+        className="space-y-3 rounded-xl border border-slate-200 bg-white p-4 shadow-sm"
+      >
         <h2 id="search-title" className="sr-only">
           Search the stream
         </h2>
         <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-12">
-          <Field className="lg:col-span-4" label="Name" value={form.name} onChange={set("name")} error={errorFor("name")} hint="Any part, any case" autoComplete="off" />
-          <Field className="lg:col-span-2" label="Seat" value={form.seat} onChange={set("seat")} error={errorFor("seat")} placeholder="B12" autoComplete="off" />
-          <Field className="lg:col-span-3" label="Movie" value={form.movieId} onChange={set("movieId")} error={errorFor("movieId")} placeholder="53" inputMode="numeric" />
-          <Field className="lg:col-span-3" label="Session" value={form.sessionId} onChange={set("sessionId")} error={errorFor("sessionId")} placeholder="832" inputMode="numeric" />
-          <Field className="lg:col-span-6" type="datetime-local" label="From" value={form.from} onChange={set("from")} error={errorFor("from")} />
+          <Field
+            className="lg:col-span-4"
+            label="Name"
+            value={form.name}
+            onChange={set("name")}
+            error={errorFor("name")}
+            hint="Any part, any case"
+            autoComplete="off"
+          />
+          <Field
+            className="lg:col-span-2"
+            label="Seat"
+            value={form.seat}
+            onChange={set("seat")}
+            error={errorFor("seat")}
+            placeholder="B12"
+            autoComplete="off"
+          />
+          <Field
+            className="lg:col-span-3"
+            label="Movie"
+            value={form.movieId}
+            onChange={set("movieId")}
+            error={errorFor("movieId")}
+            placeholder="53"
+            inputMode="numeric"
+          />
+          <Field
+            className="lg:col-span-3"
+            label="Session"
+            value={form.sessionId}
+            onChange={set("sessionId")}
+            error={errorFor("sessionId")}
+            placeholder="832"
+            inputMode="numeric"
+          />
+          <Field
+            className="lg:col-span-6"
+            type="datetime-local"
+            label="From"
+            value={form.from}
+            onChange={set("from")}
+            error={errorFor("from")}
+          />
           <Field className="lg:col-span-6" type="datetime-local" label="To" value={form.to} onChange={set("to")} error={errorFor("to")} />
         </div>
         <div className="flex flex-wrap items-center gap-3">
@@ -146,8 +192,8 @@ export function SearchPage({ exportMaxEntries }: { exportMaxEntries: number }) {
         />
       ) : (
         <p className="text-sm text-slate-600">
-          Fill in any of the fields (or none, for every entry) and press Search. Matches are listed newest first; new sales that match appear at
-          the top as they happen.
+          Fill in any of the fields (or none, for every entry) and press Search. Matches are listed newest first; new sales that match
+          appear at the top as they happen.
         </p>
       )}
       {supervisor ? <RefundDialog sale={refunding} onClose={() => setRefunding(null)} /> : null}
@@ -155,7 +201,17 @@ export function SearchPage({ exportMaxEntries }: { exportMaxEntries: number }) {
   );
 }
 
-function Results({ search, supervisor, onRefund, onMore }: { search: Search; supervisor: boolean; onRefund: (entry: TicketEntry) => void; onMore: () => void }) {
+function Results({
+  search,
+  supervisor,
+  onRefund,
+  onMore,
+}: {
+  search: Search;
+  supervisor: boolean;
+  onRefund: (entry: TicketEntry) => void;
+  onMore: () => void;
+}) {
   const { progress, live } = search;
   const refundedLive = useRefunded();
   const { index: program } = useProgram();
@@ -198,12 +254,22 @@ function Results({ search, supervisor, onRefund, onMore }: { search: Search; sup
                 <th className="px-3 py-2 font-medium">Screening</th>
                 <th className="px-3 py-2 font-medium">By</th>
                 <th className="px-3 py-2 font-medium">Id</th>
-                {supervisor ? <th className="px-3 py-2 font-medium"><span className="sr-only">Actions</span></th> : null}
+                {supervisor ? (
+                  <th className="px-3 py-2 font-medium">
+                    <span className="sr-only">Actions</span>
+                  </th>
+                ) : null}
               </tr>
             </thead>
             <tbody>
               {shown.map((entry) => (
-                <ResultRow key={entry.id} entry={entry} refunded={entry.refunded === true || refunded.has(entry.id)} onRefund={supervisor ? onRefund : null} program={program} />
+                <ResultRow
+                  key={entry.id}
+                  entry={entry}
+                  refunded={entry.refunded === true || refunded.has(entry.id)}
+                  onRefund={supervisor ? onRefund : null}
+                  program={program}
+                />
               ))}
             </tbody>
           </table>
@@ -266,11 +332,26 @@ function ScanProgress({ progress }: { progress: Progress }) {
   );
 }
 
-function ResultRow({ entry, refunded, onRefund, program }: { entry: TicketEntry; refunded: boolean; onRefund: ((entry: TicketEntry) => void) | null; program: ProgramIndex }) {
+function ResultRow({
+  entry,
+  refunded,
+  onRefund,
+  program,
+}: {
+  entry: TicketEntry;
+  refunded: boolean;
+  onRefund: ((entry: TicketEntry) => void) | null;
+  program: ProgramIndex;
+}) {
   const f = entry.fields;
   const refund = isRefund(entry.fields);
   return (
-    <tr data-testid="search-result" data-entry-id={entry.id} data-kind={refund ? "refund" : "sale"} className={`border-b border-slate-100 last:border-0 ${refund ? "bg-violet-50" : ""}`}>
+    <tr
+      data-testid="search-result"
+      data-entry-id={entry.id}
+      data-kind={refund ? "refund" : "sale"}
+      className={`border-b border-slate-100 last:border-0 ${refund ? "bg-violet-50" : ""}`}
+    >
       <td className="px-3 py-2 font-mono text-xs whitespace-nowrap text-slate-600">{formatEntryTime(entry.id)}</td>
       <td className="px-3 py-2">
         <div className="flex flex-wrap items-center gap-2">
@@ -282,8 +363,12 @@ function ResultRow({ entry, refunded, onRefund, program }: { entry: TicketEntry;
           <span className="font-medium break-words" data-testid="result-name">
             {f.name ?? <em className="text-slate-500">no name</em>}
           </span>
-          {refunded && !refund ? <span className="rounded bg-violet-100 px-1.5 py-0.5 text-xs font-semibold text-violet-800">Refunded</span> : null}
-          {entry.doubleBooked ? <span className="rounded bg-red-600 px-1.5 py-0.5 text-xs font-semibold text-white">Double-booked</span> : null}
+          {refunded && !refund ? (
+            <span className="rounded bg-violet-100 px-1.5 py-0.5 text-xs font-semibold text-violet-800">Refunded</span>
+          ) : null}
+          {entry.doubleBooked ? (
+            <span className="rounded bg-red-600 px-1.5 py-0.5 text-xs font-semibold text-white">Double-booked</span>
+          ) : null}
         </div>
       </td>
       <td className="px-3 py-2 font-mono font-semibold" data-testid="result-seat">
@@ -293,7 +378,17 @@ function ResultRow({ entry, refunded, onRefund, program }: { entry: TicketEntry;
         <ScreeningName index={program} movieId={f.movieId} sessionId={f.sessionId} />
       </td>
       <td className="px-3 py-2 text-slate-600">
-        {refund ? (f.refundedBy ? `refunded by ${f.refundedBy}` : "refund") : f.soldBy ? `sold by ${f.soldBy}` : <span className="text-slate-500">outside the app</span>}
+        {refund ? (
+          f.refundedBy ? (
+            `refunded by ${f.refundedBy}`
+          ) : (
+            "refund"
+          )
+        ) : f.soldBy ? (
+          `sold by ${f.soldBy}`
+        ) : (
+          <span className="text-slate-500">outside the app</span>
+        )}
       </td>
       <td className="px-3 py-2 font-mono text-xs whitespace-nowrap text-slate-600">{entry.id}</td>
       {onRefund ? (

@@ -24,7 +24,12 @@ export function ChangePasswordForm() {
 
   return (
     <div className="flex flex-1 items-center justify-center p-6">
-      <form onSubmit={submit} noValidate className="w-full max-w-sm space-y-4 rounded-xl border border-slate-200 bg-white p-6 shadow-sm" aria-labelledby="password-title">
+      <form
+        onSubmit={submit}
+        noValidate
+        className="w-full max-w-sm space-y-4 rounded-xl border border-slate-200 bg-white p-6 shadow-sm"
+        aria-labelledby="password-title"
+      >
         <h1 id="password-title" className="text-xl font-semibold">
           Choose a new password
         </h1>
@@ -32,7 +37,14 @@ export function ChangePasswordForm() {
           <p className="text-sm text-slate-600">Your password was set by someone else. Choose your own before you carry on.</p>
         ) : null}
         <Field label="Current password" value={current} onChange={setCurrent} type="password" autoComplete="current-password" />
-        <Field label="New password" value={next} onChange={setNext} type="password" autoComplete="new-password" hint="At least 10 characters." />
+        <Field
+          label="New password"
+          value={next}
+          onChange={setNext}
+          type="password"
+          autoComplete="new-password"
+          hint="At least 10 characters."
+        />
         <Field label="Repeat new password" value={repeat} onChange={setRepeat} type="password" autoComplete="new-password" />
         <p role="status" className={`min-h-5 text-sm ${message?.ok ? "text-emerald-700" : "text-red-700"}`}>
           {message?.text ?? ""}

@@ -33,7 +33,12 @@ export function SignInForm() {
 
   return (
     <div className="flex flex-1 items-center justify-center p-6">
-      <form onSubmit={submit} noValidate className="w-full max-w-sm space-y-4 rounded-xl border border-slate-200 bg-white p-6 shadow-sm" aria-labelledby="sign-in-title">
+      <form
+        onSubmit={submit}
+        noValidate
+        className="w-full max-w-sm space-y-4 rounded-xl border border-slate-200 bg-white p-6 shadow-sm"
+        aria-labelledby="sign-in-title"
+      >
         <h1 id="sign-in-title" className="text-xl font-semibold">
           Sign in to StreamDesk
         </h1>

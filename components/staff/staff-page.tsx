@@ -51,19 +51,34 @@ function AddStaffForm({ onAdded }: { onAdded: () => void }) {
     event.preventDefault();
     const result = await api<StaffMember>("/api/staff", { method: "POST", body: { username, password, role } });
     if (result.ok) {
-      setMessage({ ok: true, text: `Added ${result.data.username} as ${result.data.role}. They choose their own password at first sign-in.` });
+      setMessage({
+        ok: true,
+        text: `Added ${result.data.username} as ${result.data.role}. They choose their own password at first sign-in.`,
+      });
       setUsername("");
       setPassword("");
       onAdded();
     } else setMessage({ ok: false, text: result.error, field: result.field });
   }
   return (
-    <form onSubmit={submit} noValidate className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm" aria-labelledby="add-staff-title">
+    <form
+      onSubmit={submit}
+      noValidate
+      className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm"
+      aria-labelledby="add-staff-title"
+    >
       <h2 id="add-staff-title" className="mb-3 text-base font-semibold">
         Add a person
       </h2>
       <div className="flex flex-wrap items-start gap-3">
-        <Field className="w-48" label="New username" value={username} onChange={setUsername} autoComplete="off" error={message?.field === "username" ? message.text : undefined} />
+        <Field
+          className="w-48"
+          label="New username"
+          value={username}
+          onChange={setUsername}
+          autoComplete="off"
+          error={message?.field === "username" ? message.text : undefined}
+        />
         <Field
           className="w-56"
           label="First password"
@@ -76,7 +91,11 @@ function AddStaffForm({ onAdded }: { onAdded: () => void }) {
         />
         <label className="flex flex-col gap-1 text-sm font-medium text-slate-700">
           Role
-          <select value={role} onChange={(event) => setRole(event.target.value as "seller" | "supervisor")} className="rounded-lg border border-slate-300 px-2 py-2">
+          <select
+            value={role}
+            onChange={(event) => setRole(event.target.value as "seller" | "supervisor")}
+            className="rounded-lg border border-slate-300 px-2 py-2"
+          >
             <option value="seller">seller</option>
             <option value="supervisor">supervisor</option>
           </select>
@@ -112,7 +131,11 @@ function StaffRow({ member, isMe, onChanged }: { member: StaffMember; isMe: bool
         {member.username}
         {isMe ? <span className="ml-2 text-xs text-slate-600">(you)</span> : null}
       </span>
-      <span className={`rounded px-2 py-0.5 text-xs font-semibold ${member.role === "supervisor" ? "bg-amber-100 text-amber-900" : "bg-slate-100 text-slate-700"}`}>{member.role}</span>
+      <span
+        className={`rounded px-2 py-0.5 text-xs font-semibold ${member.role === "supervisor" ? "bg-amber-100 text-amber-900" : "bg-slate-100 text-slate-700"}`}
+      >
+        {member.role}
+      </span>
       {member.disabled ? <span className="rounded bg-red-100 px-2 py-0.5 text-xs font-semibold text-red-800">disabled</span> : null}
       {member.mustChangePassword ? <span className="text-xs text-slate-600">must change password</span> : null}
       {isMe ? (
@@ -126,7 +149,11 @@ function StaffRow({ member, isMe, onChanged }: { member: StaffMember; isMe: bool
         </button>
       )}
       {isMe ? null : (
-        <button type="button" className={member.disabled ? buttonStyles.small : `${buttonStyles.small} text-red-700`} onClick={() => void patch({ disabled: !member.disabled })}>
+        <button
+          type="button"
+          className={member.disabled ? buttonStyles.small : `${buttonStyles.small} text-red-700`}
+          onClick={() => void patch({ disabled: !member.disabled })}
+        >
           {member.disabled ? "Enable" : "Disable"}
         </button>
       )}
@@ -147,7 +174,14 @@ function StaffRow({ member, isMe, onChanged }: { member: StaffMember; isMe: bool
             }
           }}
         >
-          <Field label="New password" value={password} onChange={setPassword} type="password" autoComplete="new-password" hint="They must change it at their next sign-in." />
+          <Field
+            label="New password"
+            value={password}
+            onChange={setPassword}
+            type="password"
+            autoComplete="new-password"
+            hint="They must change it at their next sign-in."
+          />
           <ErrorText message={error} />
           <div className="flex justify-end gap-2">
             <button type="button" className={buttonStyles.secondary} onClick={() => setResetting(false)}>

@@ -3,7 +3,7 @@ import { Redis } from "ioredis";
 import type { RedisCli } from "../fixtures";
 import { xaddMany } from "./insight";
 
-/** The seed's consumer group. */
+/** The consumer group of the Redis Streams tutorial StreamDesk grew from. */
 export const GROUP = "ticketgroup";
 
 /** A CSS attribute value in double quotes; JSON's escaping of `"` and `\` is also CSS's. */
@@ -50,8 +50,8 @@ export function pendingIds(page: Page): Promise<string[]> {
   return pendingEntries(page).evaluateAll((rows) => rows.map((row) => row.getAttribute("data-entry-id") ?? ""));
 }
 
-/** The seed's two "Add More Messages" lines, typed into redis-cli against `stream`; resolves with the printed ids. */
-export async function addSeedMessages(redisCli: RedisCli, stream: string): Promise<string[]> {
+/** The tutorial's two "Add More Messages" lines, typed into redis-cli against `stream`; resolves with the printed ids. */
+export async function addTutorialMessages(redisCli: RedisCli, stream: string): Promise<string[]> {
   return redisCli.typed(
     `XADD ${stream} * name "Alma Wheatley" seat "B10" movieId 53 sessionId 832`,
     `XADD ${stream} * name "Vasily Borgov" seat "B14" movieId 53 sessionId 832`,
@@ -59,12 +59,12 @@ export async function addSeedMessages(redisCli: RedisCli, stream: string): Promi
 }
 
 /**
- * The seed's consumer-group section against `stream`: XGROUP CREATE … $ MKSTREAM, the two XADDs, then
+ * The tutorial's consumer-group section against `stream`: XGROUP CREATE … $ MKSTREAM, the two XADDs, then
  * XREADGROUP as consumer-1 (without BLOCK: the entries are already there). Resolves with the two ids.
  */
-export async function runSeedGroupCommands(redisCli: RedisCli, stream: string): Promise<string[]> {
+export async function runTutorialGroupCommands(redisCli: RedisCli, stream: string): Promise<string[]> {
   expect(await redisCli("XGROUP", "CREATE", stream, GROUP, "$", "MKSTREAM")).toBe("OK");
-  const ids = await addSeedMessages(redisCli, stream);
+  const ids = await addTutorialMessages(redisCli, stream);
   await redisCli("XREADGROUP", "GROUP", GROUP, "consumer-1", "STREAMS", stream, ">");
   return ids;
 }
@@ -77,7 +77,12 @@ export interface PendingSummary {
 
 /** `redis-cli XPENDING <stream> <group>`: the summary form. */
 export async function xpendingSummary(redisCli: RedisCli, stream: string, group: string): Promise<PendingSummary> {
-  const [count, , , consumers] = JSON.parse(await redisCli("--json", "XPENDING", stream, group)) as [number, unknown, unknown, [string, string][] | null];
+  const [count, , , consumers] = JSON.parse(await redisCli("--json", "XPENDING", stream, group)) as [
+    number,
+    unknown,
+    unknown,
+    [string, string][] | null,
+  ];
   return { count, consumers: Object.fromEntries((consumers ?? []).map(([name, owned]) => [name, Number(owned)])) };
 }
 
@@ -90,7 +95,12 @@ export interface PendingRow {
 
 /** `redis-cli XPENDING <stream> <group> - + <count>`: the extended form, one row per message. */
 export async function xpendingRows(redisCli: RedisCli, stream: string, group: string, count = 10): Promise<PendingRow[]> {
-  const rows = JSON.parse(await redisCli("--json", "XPENDING", stream, group, "-", "+", String(count))) as [string, string, number, number][];
+  const rows = JSON.parse(await redisCli("--json", "XPENDING", stream, group, "-", "+", String(count))) as [
+    string,
+    string,
+    number,
+    number,
+  ][];
   return rows.map(([id, consumer, idleMs, deliveries]) => ({ id, consumer, idleMs, deliveries }));
 }
 
@@ -101,7 +111,7 @@ export async function groupNames(redisCli: RedisCli, stream: string): Promise<st
 }
 
 /**
- * `count` seed-shaped entries appended with pipelined XADDs and delivered to `consumer` of a new `group`
+ * `count` plain ticket entries appended with pipelined XADDs and delivered to `consumer` of a new `group`
  * with one XREADGROUP, as a busy printing group that fell behind would have them. Resolves with the ids.
  */
 export async function pendingMany(redisPort: number, stream: string, group: string, consumer: string, count: number): Promise<string[]> {
@@ -109,7 +119,16 @@ export async function pendingMany(redisPort: number, stream: string, group: stri
   await redis.connect();
   try {
     await redis.xgroup("CREATE", stream, group, "$", "MKSTREAM");
-    const ids = await xaddMany(redisPort, stream, count, (i) => ["name", `Guest ${i + 1}`, "seat", `C${(i % 20) + 1}`, "movieId", "53", "sessionId", "832"]);
+    const ids = await xaddMany(redisPort, stream, count, (i) => [
+      "name",
+      `Guest ${i + 1}`,
+      "seat",
+      `C${(i % 20) + 1}`,
+      "movieId",
+      "53",
+      "sessionId",
+      "832",
+    ]);
     await redis.xreadgroup("GROUP", group, consumer, "COUNT", count, "STREAMS", stream, ">");
     return ids;
   } finally {

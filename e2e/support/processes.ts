@@ -60,7 +60,7 @@ export function redisCliArgs(port: number, args: string[]): Promise<string> {
 
 /**
  * Types `lines` into `redis-cli -p <port>` on its standard input, so quoting is parsed by redis-cli itself,
- * exactly as for a person pasting the seed's commands. Resolves with the printed lines.
+ * exactly as for a person pasting the tutorial's commands. Resolves with the printed lines.
  */
 export function redisCliTyped(port: number, lines: string[]): Promise<string[]> {
   return new Promise((resolve, reject) => {

@@ -25,7 +25,11 @@ export const startSchema = z
     if (/^\d{1,15}$/.test(value)) return timeToPosition(Number(value));
     const time = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/.test(value) ? Date.parse(value) : NaN;
     if (!Number.isNaN(time)) return timeToPosition(time);
-    ctx.addIssue({ code: "custom", message: 'Start from must be "$" (new entries), "0" (the whole stream), an entry id like 1700000000000-0, or a time like 2026-11-28T21:40.' });
+    ctx.addIssue({
+      code: "custom",
+      message:
+        'Start from must be "$" (new entries), "0" (the whole stream), an entry id like 1700000000000-0, or a time like 2026-11-28T21:40.',
+    });
     return z.NEVER;
   });
 
@@ -47,8 +51,13 @@ const idleMs = z.coerce
   .min(0, "Minimum idle (ms) must be a whole number of milliseconds, 0 or more.")
   .max(365 * 24 * 3600 * 1000, "Minimum idle (ms) must be at most a year.");
 
-const streamId = z.string({ error: "Each id must be an entry id like 1700000000000-0." }).refine(isStreamId, "Each id must be an entry id like 1700000000000-0.");
-const ids = z.array(streamId, { error: "ids must be a list of entry ids." }).min(1, "Select at least one message.").max(1000, "Send at most 1000 ids at once.");
+const streamId = z
+  .string({ error: "Each id must be an entry id like 1700000000000-0." })
+  .refine(isStreamId, "Each id must be an entry id like 1700000000000-0.");
+const ids = z
+  .array(streamId, { error: "ids must be a list of entry ids." })
+  .min(1, "Select at least one message.")
+  .max(1000, "Send at most 1000 ids at once.");
 
 export const createGroupSchema = z.object({ name: groupNameSchema, start: startSchema });
 export const setIdSchema = z.object({ start: startSchema });

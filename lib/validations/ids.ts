@@ -19,5 +19,11 @@ export function isPositiveId(value: string): boolean {
 /** A movie or session id from a JSON body: a number or a string of digits, as a string. */
 export function positiveIdSchema(label: string) {
   const error = `${label} must be a positive whole number of up to 15 digits, like 53.`;
-  return z.union([z.number({ error }).int({ error }).positive({ error }).max(MAX_POSITIVE_ID, { error }).transform(String), z.string({ error }).trim().regex(POSITIVE_ID, { error })], { error });
+  return z.union(
+    [
+      z.number({ error }).int({ error }).positive({ error }).max(MAX_POSITIVE_ID, { error }).transform(String),
+      z.string({ error }).trim().regex(POSITIVE_ID, { error }),
+    ],
+    { error },
+  );
 }

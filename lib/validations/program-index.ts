@@ -90,7 +90,10 @@ export function checkSale(
   const showing = index.showings.get(sessionId);
   if (showing && showing.movieId !== movieId) {
     const title = index.movies.get(showing.movieId)?.title ?? `movie ${showing.movieId}`;
-    throw new ValidationError(`Session ${sessionId} is a showing of ${title} (movie ${showing.movieId}), not movie ${movieId}. Pick the showing again.`, "movieId");
+    throw new ValidationError(
+      `Session ${sessionId} is a showing of ${title} (movie ${showing.movieId}), not movie ${movieId}. Pick the showing again.`,
+      "movieId",
+    );
   }
   const screening = describeShowing(index, movieId, sessionId, options.timeZone);
   const hall = showing ? index.halls.get(showing.hallId) : undefined;
@@ -98,7 +101,10 @@ export function checkSale(
   const problems = seatProblems(plan, hall?.name ?? "the seat map", sale.seats);
   if (problems.length > 0) throw new ValidationError(problems.join(" "), sale.seats.length > 1 ? "seats" : "seat");
   if (showing && salesClosed(showing, options.nowMs, options.closeMinutes)) {
-    throw new SalesClosedError(screening, formatShowtime(new Date(Date.parse(showing.startsAt) + options.closeMinutes * 60_000).toISOString(), options.timeZone));
+    throw new SalesClosedError(
+      screening,
+      formatShowtime(new Date(Date.parse(showing.startsAt) + options.closeMinutes * 60_000).toISOString(), options.timeZone),
+    );
   }
   return { ...(showing?.price !== undefined ? { price: showing.price } : {}), screening };
 }

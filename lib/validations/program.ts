@@ -75,9 +75,15 @@ const hallId = z
   .regex(HALL_ID, "Hall id may use letters, digits and dashes (up to 32), like 2 or main.");
 
 const positions = (label: string) =>
-  z.array(z.number({ error: `${label} must list seat numbers, like [5, 16].` }).int(`${label} must list whole seat numbers.`).min(1, `${label} must list seat numbers from 1.`), {
-    error: `${label} must be a list of seat numbers, like [5, 16].`,
-  });
+  z.array(
+    z
+      .number({ error: `${label} must list seat numbers, like [5, 16].` })
+      .int(`${label} must list whole seat numbers.`)
+      .min(1, `${label} must list seat numbers from 1.`),
+    {
+      error: `${label} must be a list of seat numbers, like [5, 16].`,
+    },
+  );
 
 export const movieSchema = z.object({
   title: z.string({ error: "Title is required." }).trim().min(1, "Title is required.").max(200, "Title must be at most 200 characters."),
@@ -91,7 +97,11 @@ export const movieSchema = z.object({
 
 export const hallRowSchema = z
   .object({
-    row: z.string({ error: "Each row needs a letter, like A." }).trim().toUpperCase().regex(ROW, "A row is one or two letters, like A or AA."),
+    row: z
+      .string({ error: "Each row needs a letter, like A." })
+      .trim()
+      .toUpperCase()
+      .regex(ROW, "A row is one or two letters, like A or AA."),
     seats: z
       .number({ error: `Seats must be a whole number from 1 to ${MAX_SEATS_PER_ROW}.` })
       .int(`Seats must be a whole number from 1 to ${MAX_SEATS_PER_ROW}.`)
@@ -107,11 +117,17 @@ export const hallRowSchema = z
       ["wheelchair", row.wheelchair],
     ] as const) {
       (list ?? []).forEach((n, i) => {
-        if (n > row.seats) ctx.addIssue({ code: "custom", path: [key, i], message: `Row ${row.row} has ${row.seats} seats, so ${n} is not one of them.` });
+        if (n > row.seats)
+          ctx.addIssue({ code: "custom", path: [key, i], message: `Row ${row.row} has ${row.seats} seats, so ${n} is not one of them.` });
       });
     }
     (row.wheelchair ?? []).forEach((n, i) => {
-      if (aisles.has(n)) ctx.addIssue({ code: "custom", path: ["wheelchair", i], message: `Seat ${row.row}${n} is an aisle; a wheelchair place must be a seat.` });
+      if (aisles.has(n))
+        ctx.addIssue({
+          code: "custom",
+          path: ["wheelchair", i],
+          message: `Seat ${row.row}${n} is an aisle; a wheelchair place must be a seat.`,
+        });
     });
     if (aisles.size >= row.seats) ctx.addIssue({ code: "custom", path: ["aisles"], message: `Row ${row.row} would have no seats left.` });
   })
@@ -124,8 +140,15 @@ export const hallRowSchema = z
 
 export const hallSchema = z
   .object({
-    name: z.string({ error: "Hall name is required." }).trim().min(1, "Hall name is required.").max(60, "Hall name must be at most 60 characters."),
-    rows: z.array(hallRowSchema, { error: "A hall needs a list of rows." }).min(1, "A hall needs at least one row.").max(MAX_ROWS, `A hall has at most ${MAX_ROWS} rows.`),
+    name: z
+      .string({ error: "Hall name is required." })
+      .trim()
+      .min(1, "Hall name is required.")
+      .max(60, "Hall name must be at most 60 characters."),
+    rows: z
+      .array(hallRowSchema, { error: "A hall needs a list of rows." })
+      .min(1, "A hall needs at least one row.")
+      .max(MAX_ROWS, `A hall has at most ${MAX_ROWS} rows.`),
   })
   .superRefine((hall, ctx) => {
     const seen = new Set<string>();
@@ -167,7 +190,9 @@ const documentSchema = z.object(
   {
     movies: z.array(z.object({ movieId: positiveId("Movie id") }).and(movieSchema), { error: "movies must be a list." }).default([]),
     halls: z.array(z.object({ hallId }).and(hallSchema), { error: "halls must be a list." }).default([]),
-    showings: z.array(z.object({ sessionId: positiveId("Session id") }).and(showingSchema), { error: "showings must be a list." }).default([]),
+    showings: z
+      .array(z.object({ sessionId: positiveId("Session id") }).and(showingSchema), { error: "showings must be a list." })
+      .default([]),
   },
   { error: "Send a JSON object with movies, halls and showings." },
 );
@@ -180,7 +205,10 @@ export interface ProgramProblem {
 
 /** `["showings", 3, "startsAt"]` → `showings[3].startsAt`. */
 export function problemPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((text, part) => (typeof part === "number" ? `${text}[${part}]` : text ? `${text}.${String(part)}` : String(part)), "");
+  return path.reduce<string>(
+    (text, part) => (typeof part === "number" ? `${text}[${part}]` : text ? `${text}.${String(part)}` : String(part)),
+    "",
+  );
 }
 
 /** Every zod issue as a problem, in document order. */
@@ -195,9 +223,19 @@ export function parseProgramDocument(body: unknown): { document: ProgramDocument
   const d = parsed.data;
   return {
     document: {
-      movies: d.movies.map((m) => ({ movieId: m.movieId, title: m.title, ...(m.runtimeMinutes ? { runtimeMinutes: m.runtimeMinutes } : {}) })),
+      movies: d.movies.map((m) => ({
+        movieId: m.movieId,
+        title: m.title,
+        ...(m.runtimeMinutes ? { runtimeMinutes: m.runtimeMinutes } : {}),
+      })),
       halls: d.halls.map((h) => ({ hallId: h.hallId, name: h.name, rows: h.rows })),
-      showings: d.showings.map((s) => ({ sessionId: s.sessionId, movieId: s.movieId, hallId: s.hallId, startsAt: s.startsAt, ...(s.price !== undefined ? { price: s.price } : {}) })),
+      showings: d.showings.map((s) => ({
+        sessionId: s.sessionId,
+        movieId: s.movieId,
+        hallId: s.hallId,
+        startsAt: s.startsAt,
+        ...(s.price !== undefined ? { price: s.price } : {}),
+      })),
     },
   };
 }
@@ -267,7 +305,8 @@ export function programProblems(document: ProgramDocument, changed: (index: numb
     const seen = new Map<string, number>();
     list.forEach((item, i) => {
       const first = seen.get(id(item));
-      if (first !== undefined) problems.push({ path: `${kind}[${i}]`, message: `${label} ${id(item)} appears twice (also at ${kind}[${first}]).` });
+      if (first !== undefined)
+        problems.push({ path: `${kind}[${i}]`, message: `${label} ${id(item)} appears twice (also at ${kind}[${first}]).` });
       else seen.set(id(item), i);
     });
   };
@@ -277,8 +316,10 @@ export function programProblems(document: ProgramDocument, changed: (index: numb
   const movies = new Map(document.movies.map((m) => [m.movieId, m]));
   const halls = new Map(document.halls.map((h) => [h.hallId, h]));
   document.showings.forEach((showing, i) => {
-    if (!movies.has(showing.movieId)) problems.push({ path: `showings[${i}].movieId`, message: `There is no film with movie id ${showing.movieId}; add it first.` });
-    if (!halls.has(showing.hallId)) problems.push({ path: `showings[${i}].hallId`, message: `There is no hall "${showing.hallId}"; add it first.` });
+    if (!movies.has(showing.movieId))
+      problems.push({ path: `showings[${i}].movieId`, message: `There is no film with movie id ${showing.movieId}; add it first.` });
+    if (!halls.has(showing.hallId))
+      problems.push({ path: `showings[${i}].hallId`, message: `There is no hall "${showing.hallId}"; add it first.` });
   });
   const byHall = new Map<string, { showing: Showing; index: number; start: number; end: number }[]>();
   document.showings.forEach((showing, index) => {
@@ -292,7 +333,14 @@ export function programProblems(document: ProgramDocument, changed: (index: numb
     let before = list[0]!;
     for (const after of list.slice(1)) {
       if (after.start < before.end) {
-        const later = changed(after.index) !== changed(before.index) ? (changed(after.index) ? after : before) : after.index > before.index ? after : before;
+        const later =
+          changed(after.index) !== changed(before.index)
+            ? changed(after.index)
+              ? after
+              : before
+            : after.index > before.index
+              ? after
+              : before;
         const other = later === after ? before : after;
         const hall = halls.get(hallId)?.name ?? hallId;
         problems.push({
@@ -334,7 +382,12 @@ function parseItem<T extends z.ZodType>(schema: T, body: unknown, what: string):
 export function parseProgramId(kind: "movie" | "hall" | "session", raw: string): string {
   const value = kind === "hall" ? raw.trim().toLowerCase() : raw.trim();
   if (kind === "hall" ? !HALL_ID.test(value) : !POSITIVE_ID.test(value)) {
-    throw new ValidationError(kind === "hall" ? "Hall id may use letters, digits and dashes (up to 32), like 2 or main." : `The ${kind} id must be a positive whole number, like 53.`, `${kind === "session" ? "sessionId" : `${kind}Id`}`);
+    throw new ValidationError(
+      kind === "hall"
+        ? "Hall id may use letters, digits and dashes (up to 32), like 2 or main."
+        : `The ${kind} id must be a positive whole number, like 53.`,
+      `${kind === "session" ? "sessionId" : `${kind}Id`}`,
+    );
   }
   return value;
 }

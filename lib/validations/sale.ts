@@ -9,11 +9,7 @@ const positiveId = (label: string) => positiveIdSchema(label).transform(Number);
 
 /** What the sale form and `POST /api/tickets` accept. */
 export const saleSchema = z.object({
-  name: z
-    .string({ error: "Name is required." })
-    .trim()
-    .min(1, "Name is required.")
-    .max(100, "Name must be at most 100 characters."),
+  name: z.string({ error: "Name is required." }).trim().min(1, "Name is required.").max(100, "Name must be at most 100 characters."),
   seat: z
     .string({ error: "Seat is required, like B12." })
     .trim()
@@ -43,7 +39,7 @@ const seatItem = z
 export function multiSaleSchema(maxSeats: number) {
   return saleSchema.omit({ seat: true }).extend({
     seats: z
-      .array(seatItem, { error: "Seats must be a list like [\"B12\", \"B13\"]." })
+      .array(seatItem, { error: 'Seats must be a list like ["B12", "B13"].' })
       .min(1, "Pick at least one seat.")
       .max(maxSeats, `One sale holds at most ${maxSeats} seats; sell the rest in another sale.`)
       .superRefine((seats, ctx) => {
@@ -90,4 +86,3 @@ export function parseSale(body: unknown): Sale {
   }
   return result.data;
 }
-

@@ -19,7 +19,10 @@ const position = (name: "from" | "to") =>
       if (isStreamId(value)) return value;
       const ms = /^\d{1,15}$/.test(value) ? Number(value) : ISO_TIME.test(value) ? Date.parse(value) : NaN;
       if (Number.isNaN(ms) || ms < 0) {
-        ctx.addIssue({ code: "custom", message: `${name} must be an entry id like 1700000000000-0, a time in milliseconds, or a time like 2026-11-28T21:40.` });
+        ctx.addIssue({
+          code: "custom",
+          message: `${name} must be an entry id like 1700000000000-0, a time in milliseconds, or a time like 2026-11-28T21:40.`,
+        });
         return z.NEVER;
       }
       return name === "from" ? `${ms}-0` : `${ms}-${MAX_SEQ}`;
@@ -35,7 +38,11 @@ const searchSchema = z.object({
   sessionId: positiveText("Session", "sessionId").optional(),
   from: position("from").optional(),
   to: position("to").optional(),
-  cursor: z.string().trim().refine(isStreamId, "cursor must be an entry id like 1700000000000-0, as the previous page returned it.").optional(),
+  cursor: z
+    .string()
+    .trim()
+    .refine(isStreamId, "cursor must be an entry id like 1700000000000-0, as the previous page returned it.")
+    .optional(),
   count: z.coerce
     .number({ error: "count must be a whole number from 1 to 500." })
     .int("count must be a whole number from 1 to 500.")

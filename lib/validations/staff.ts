@@ -17,7 +17,12 @@ export const passwordSchema = z
   .max(200, "Password must be at most 200 characters.");
 
 export const signInSchema = z.object({
-  username: z.string({ error: "Username is required." }).trim().toLowerCase().min(1, "Username is required.").max(100, "Username is too long."),
+  username: z
+    .string({ error: "Username is required." })
+    .trim()
+    .toLowerCase()
+    .min(1, "Username is required.")
+    .max(100, "Username is too long."),
   password: z.string({ error: "Password is required." }).min(1, "Password is required.").max(200, "Password is too long."),
 });
 

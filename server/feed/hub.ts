@@ -79,7 +79,10 @@ export class FeedHub {
       void this.#resume(socket, afterId)
         .then((outcome) => {
           if (outcome === "too-far") {
-            ack?.({ error: `This tab missed more than ${this.replayMax.toLocaleString("en")} entries; it reloads the feed instead of replaying them.`, reload: true });
+            ack?.({
+              error: `This tab missed more than ${this.replayMax.toLocaleString("en")} entries; it reloads the feed instead of replaying them.`,
+              reload: true,
+            });
           } else if (outcome !== undefined) ack?.({ upTo: outcome });
         })
         .finally(() => this.#replaying.delete(socket));
@@ -157,7 +160,10 @@ export class FeedHub {
   }
 }
 
-type EngineConn = { writeBuffer?: unknown[]; transport?: { socket?: { _socket?: { writableLength?: number }; bufferedAmount?: number; terminate?: () => void } } };
+type EngineConn = {
+  writeBuffer?: unknown[];
+  transport?: { socket?: { _socket?: { writableLength?: number }; bufferedAmount?: number; terminate?: () => void } };
+};
 
 /**
  * Disconnects a tab that does not read. A WebSocket's close frame would queue behind the data it never

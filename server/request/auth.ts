@@ -57,7 +57,12 @@ export interface AuthDeps {
  * they name live sessions of different people, none is trusted (someone planted theirs). A request by the
  * person slides the expiry; a background re-check (`slide: false`) does not.
  */
-export async function sessionFromCookie(deps: AuthDeps, cookieHeader: string | null | undefined, secure: boolean, slide = true): Promise<Session | null> {
+export async function sessionFromCookie(
+  deps: AuthDeps,
+  cookieHeader: string | null | undefined,
+  secure: boolean,
+  slide = true,
+): Promise<Session | null> {
   const ids = [
     ...new Set(
       readCookies(cookieHeader, sessionCookieName(secure))
@@ -69,10 +74,14 @@ export async function sessionFromCookie(deps: AuthDeps, cookieHeader: string | n
   if (ids.length === 0) return null;
   if (ids.length === 1) return touchSession(deps.redis, deps.keys, ids[0]!, limits, slide);
   if (ids.length > MAX_SESSION_CANDIDATES) return null;
-  const live = (await Promise.all(ids.map((id) => touchSession(deps.redis, deps.keys, id, limits, false)))).filter((session) => session !== null);
+  const live = (await Promise.all(ids.map((id) => touchSession(deps.redis, deps.keys, id, limits, false)))).filter(
+    (session) => session !== null,
+  );
   if (live.length === 0) return null;
   if (new Set(live.map((session) => session.user.username)).size > 1) {
-    log.warn("a request carried session cookies of different people; trusting none", { people: [...new Set(live.map((session) => session.user.username))] });
+    log.warn("a request carried session cookies of different people; trusting none", {
+      people: [...new Set(live.map((session) => session.user.username))],
+    });
     return null;
   }
   return slide ? touchSession(deps.redis, deps.keys, live[0]!.id, limits, true) : live[0]!;

@@ -90,7 +90,10 @@ maps(SaleMissingError, { status: 404 });
 maps(TicketNotPrintedError, { status: 404 });
 maps(StaffMissingError, { status: 404 });
 maps(GroupMissingError, { status: 404 });
-maps(SeatTakenError, { status: 409, extra: (e) => ({ field: e.taken.length > 1 ? "seats" : "seat", holderId: e.holderId, taken: e.taken }) });
+maps(SeatTakenError, {
+  status: 409,
+  extra: (e) => ({ field: e.taken.length > 1 ? "seats" : "seat", holderId: e.holderId, taken: e.taken }),
+});
 maps(SalesClosedError, { status: 409, extra: () => ({ field: "sessionId" }) });
 maps(ProgramConflictError, { status: 409 });
 maps(ProgramChangedError, { status: 409 });
@@ -137,7 +140,12 @@ export function errorReply(error: unknown, sentences: Unavailable = {}, requestI
   if (error instanceof Error && error.name === "ReplyError") {
     // Redis's and Lua's own texts name keys and script lines: they go to the log, never to the caller.
     (requestId ? log.forRequest(requestId) : log).warn("Redis refused a request", { error });
-    return reply({ error: `Redis refused this request${reference}, so nothing was changed. Check the values you sent; if it keeps happening, tell your supervisor.` }, 409);
+    return reply(
+      {
+        error: `Redis refused this request${reference}, so nothing was changed. Check the values you sent; if it keeps happening, tell your supervisor.`,
+      },
+      409,
+    );
   }
   (requestId ? log.forRequest(requestId) : log).error("request failed", { error });
   return reply({ error: `Something went wrong on the server${reference}. Try again; if it keeps happening, tell your supervisor.` }, 500);

@@ -20,7 +20,11 @@ export const sell = endpoint(
     const sale = parseSaleRequest(await request.json(), config.sales.maxSeats);
     for (let attempt = 1; ; attempt++) {
       const state = attempt === 1 ? await program.get() : await program.reload();
-      const { price, screening } = checkSale(state.index, sale, { nowMs: Date.now(), closeMinutes: config.sales.closeMinutes, defaultPlan: config.seatMap });
+      const { price, screening } = checkSale(state.index, sale, {
+        nowMs: Date.now(),
+        closeMinutes: config.sales.closeMinutes,
+        defaultPlan: config.seatMap,
+      });
       const extra: Record<string, string> = { soldBy: session.user.username };
       if (price !== undefined) extra.price = String(price);
       try {

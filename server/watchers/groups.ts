@@ -57,7 +57,6 @@ export class GroupWatcher extends EventEmitter<WatcherEvents> {
     return this.#poller.stop();
   }
 
-
   async #poll(): Promise<void> {
     this.#polls++;
     try {

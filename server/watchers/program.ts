@@ -63,7 +63,6 @@ export class ProgramWatcher extends EventEmitter<WatcherEvents> {
     return this.#poller.stop();
   }
 
-
   async #poll(): Promise<void> {
     try {
       const version = (await this.redis.hget(this.keys.program, "version")) ?? "0";

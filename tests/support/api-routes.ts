@@ -43,13 +43,15 @@ export function apiRoutes(): ApiRoute[] {
     .map((file) => {
       const segments = relative(API_DIR, file).split(sep).slice(0, -1);
       const params: Record<string, string> = {};
-      const path = segments.filter((segment) => !/^\(.*\)$/.test(segment)).map((segment) => {
-        // [id], [...slug] and [[...slug]] alike; (group) folders are not part of the URL.
-        const param = /^\[{1,2}(?:\.\.\.)?(\w+)\]{1,2}$/.exec(segment)?.[1];
-        if (param === undefined) return segment;
-        params[param] = SAMPLES[param] ?? "1";
-        return encodeURIComponent(params[param]);
-      });
+      const path = segments
+        .filter((segment) => !/^\(.*\)$/.test(segment))
+        .map((segment) => {
+          // [id], [...slug] and [[...slug]] alike; (group) folders are not part of the URL.
+          const param = /^\[{1,2}(?:\.\.\.)?(\w+)\]{1,2}$/.exec(segment)?.[1];
+          if (param === undefined) return segment;
+          params[param] = SAMPLES[param] ?? "1";
+          return encodeURIComponent(params[param]);
+        });
       return { pattern: ["/api", ...segments].join("/"), path: ["/api", ...path].join("/"), params, file };
     })
     .sort((a, b) => a.pattern.localeCompare(b.pattern));
@@ -58,5 +60,8 @@ export function apiRoutes(): ApiRoute[] {
 /** The handlers a route module exports, by method. */
 export async function routeHandlers(route: ApiRoute): Promise<[method: string, handler: RouteHandler][]> {
   const exported = (await import(route.file)) as Record<string, unknown>;
-  return HTTP_METHODS.filter((method) => typeof exported[method] === "function").map((method) => [method, exported[method] as RouteHandler]);
+  return HTTP_METHODS.filter((method) => typeof exported[method] === "function").map((method) => [
+    method,
+    exported[method] as RouteHandler,
+  ]);
 }

@@ -45,7 +45,14 @@ export async function startTestApp(
       ...options.config,
       redis: target.mode === "single" ? { ...target, explicit: true } : target,
       streamKey: options.stream ?? uniqueStream(),
-      feed: { ...config.feed, batch: 500, blockMs: 500, coalesceMs: options.coalesceMs ?? 5, replayMax: options.replayMax ?? config.feed.replayMax, ringEntries: options.ringEntries ?? config.feed.ringEntries },
+      feed: {
+        ...config.feed,
+        batch: 500,
+        blockMs: 500,
+        coalesceMs: options.coalesceMs ?? 5,
+        replayMax: options.replayMax ?? config.feed.replayMax,
+        ringEntries: options.ringEntries ?? config.feed.ringEntries,
+      },
       groups: { ...config.groups, pollMs: options.groupsPollMs ?? 200 },
       metricsToken: options.metricsToken,
       metricsServed: options.metricsServed ?? true,
@@ -63,7 +70,9 @@ export async function startTestApp(
   await desk.listen(0, "127.0.0.1");
   await until(() => app.loop.lastId !== undefined, 5000, "the feed loop");
   await until(() => app.hearsEndedSessions(), 5000, "the subscription to ended sessions");
-  const cookie = (await getStaff(redis, keys, "ann")) ? await anotherSession(redis, keys, "ann") : await signedIn(redis, keys, "ann", "seller");
+  const cookie = (await getStaff(redis, keys, "ann"))
+    ? await anotherSession(redis, keys, "ann")
+    : await signedIn(redis, keys, "ann", "seller");
   return { app, redis, indexRedis, keys, cookie, url: `http://127.0.0.1:${(app.http.address() as AddressInfo).port}` };
 }
 

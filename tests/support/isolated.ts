@@ -31,7 +31,9 @@ export function isolatedNode(): string[] {
   const script = `"${ip}" link set lo up && "${mount}" -t tmpfs streamdesk-test "$0/.data" && exec "$@"`;
   const probe = spawnSync(unshare, ["-rnm", "/bin/sh", "-c", script, ROOT, "true"], { encoding: "utf8" });
   if (probe.status !== 0) {
-    throw new Error(`these tests run npm start in a network namespace of its own, and "unshare -rnm" failed here: ${probe.stderr.trim()} (enable unprivileged user namespaces, e.g. sysctl kernel.unprivileged_userns_clone=1)`);
+    throw new Error(
+      `these tests run npm start in a network namespace of its own, and "unshare -rnm" failed here: ${probe.stderr.trim()} (enable unprivileged user namespaces, e.g. sysctl kernel.unprivileged_userns_clone=1)`,
+    );
   }
   return [unshare, "-rnm", "/bin/sh", "-c", script, ROOT, process.execPath];
 }
@@ -39,7 +41,9 @@ export function isolatedNode(): string[] {
 /** GET `path` from inside the network namespace of process `pid`; resolves with the status and body. */
 export async function fetchInside(pid: number, url: string): Promise<{ status: number; body: string }> {
   const code = `fetch(${JSON.stringify(url)}).then(async (r) => process.stdout.write(JSON.stringify({ status: r.status, body: await r.text() })), (e) => process.stdout.write(JSON.stringify({ status: 0, body: String(e.cause ?? e) })))`;
-  const { stdout } = await run(which("nsenter"), ["-t", String(pid), "-U", "-n", "--preserve-credentials", process.execPath, "-e", code], { timeout: 10_000 });
+  const { stdout } = await run(which("nsenter"), ["-t", String(pid), "-U", "-n", "--preserve-credentials", process.execPath, "-e", code], {
+    timeout: 10_000,
+  });
   return JSON.parse(stdout) as { status: number; body: string };
 }
 

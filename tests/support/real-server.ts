@@ -21,7 +21,19 @@ export const BUILD_LIMIT_MS = 300_000;
 const LOCK = join(ROOT, ".data", "test-build.lock");
 
 /** Settings the caller's shell may hold that would point the server elsewhere or change what it prints. */
-const INHERITED = ["REDIS_URL", "REDIS_CLUSTER_NODES", "TICKETS_STREAM", "STREAMDESK_ADMIN_PASSWORD", "STREAMDESK_SECRET", "METRICS_TOKEN", "LOG_LEVEL", "PORT", "HOST", "TRUST_PROXY", "TICKETS_RETENTION"];
+const INHERITED = [
+  "REDIS_URL",
+  "REDIS_CLUSTER_NODES",
+  "TICKETS_STREAM",
+  "STREAMDESK_ADMIN_PASSWORD",
+  "STREAMDESK_SECRET",
+  "METRICS_TOKEN",
+  "LOG_LEVEL",
+  "PORT",
+  "HOST",
+  "TRUST_PROXY",
+  "TICKETS_RETENTION",
+];
 
 /** The environment of a child StreamDesk process: the caller's, minus anything that would redirect it. */
 export function serverEnv(overrides: Record<string, string | undefined>): NodeJS.ProcessEnv {
@@ -54,7 +66,11 @@ export async function ensureFreshBuild(): Promise<void> {
     }
     try {
       if (!buildIsStale(ROOT)) return;
-      const child = spawn(join(ROOT, "node_modules", ".bin", "next"), ["build"], { cwd: ROOT, env: serverEnv({}), stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn(join(ROOT, "node_modules", ".bin", "next"), ["build"], {
+        cwd: ROOT,
+        env: serverEnv({}),
+        stdio: ["ignore", "pipe", "pipe"],
+      });
       let output = "";
       child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
       child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
@@ -91,19 +107,37 @@ export interface RealServer extends Running {
  * Starts `server/index.ts` on a free port against `redisUrl`, with a stream of its own unless `stream` is
  * given, and waits for its "listening" line. Build first with {@link ensureFreshBuild}.
  */
-export async function startRealServer(redisUrl: string, options: { stream?: string; env?: Record<string, string | undefined> } = {}): Promise<RealServer> {
+export async function startRealServer(
+  redisUrl: string,
+  options: { stream?: string; env?: Record<string, string | undefined> } = {},
+): Promise<RealServer> {
   const port = await freePort();
   const stream = options.stream ?? `test:${randomUUID().slice(0, 8)}`;
   const running = runNode(["server/index.ts"], {
-    env: serverEnv({ PORT: String(port), HOST: "127.0.0.1", REDIS_URL: redisUrl, TICKETS_STREAM: stream, STREAMDESK_SECRET: "real-server-secret-0123456789", ...options.env }),
+    env: serverEnv({
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      REDIS_URL: redisUrl,
+      TICKETS_STREAM: stream,
+      STREAMDESK_SECRET: "real-server-secret-0123456789",
+      ...options.env,
+    }),
   });
   await running.waitFor(/StreamDesk listening on/);
   return { ...running, url: `http://127.0.0.1:${port}`, stream };
 }
 
 /** Signs in through `POST /api/session`; returns the Cookie header to send. */
-export async function signInTo(url: string, username: string, password: string): Promise<{ status: number; cookie: string; mustChange: boolean }> {
-  const response = await fetch(`${url}/api/session`, { method: "POST", headers: { "content-type": "application/json", origin: url }, body: JSON.stringify({ username, password }) });
+export async function signInTo(
+  url: string,
+  username: string,
+  password: string,
+): Promise<{ status: number; cookie: string; mustChange: boolean }> {
+  const response = await fetch(`${url}/api/session`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin: url },
+    body: JSON.stringify({ username, password }),
+  });
   return {
     status: response.status,
     cookie: response.headers.get("set-cookie")?.split(";")[0] ?? "",

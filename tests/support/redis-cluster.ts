@@ -67,10 +67,14 @@ export async function startRedisCluster(): Promise<TestCluster> {
     for (const node of started) if (node.status === "fulfilled") children.push(node.value);
     const failed = started.find((node) => node.status === "rejected");
     if (failed) throw failed.reason;
-    const created = spawnSync("redis-cli", ["--cluster", "create", ...ports.map((port) => `127.0.0.1:${port}`), "--cluster-replicas", "0", "--cluster-yes"], {
-      encoding: "utf8",
-      timeout: 30_000,
-    });
+    const created = spawnSync(
+      "redis-cli",
+      ["--cluster", "create", ...ports.map((port) => `127.0.0.1:${port}`), "--cluster-replicas", "0", "--cluster-yes"],
+      {
+        encoding: "utf8",
+        timeout: 30_000,
+      },
+    );
     if (created.status !== 0) throw new Error(`redis-cli --cluster create failed: ${created.stdout}${created.stderr}`);
     const deadline = Date.now() + 15_000;
     while (!ports.every((port) => clusterInfo(port).includes("cluster_state:ok"))) {

@@ -43,7 +43,10 @@ export function withContext(redis: RedisClient, keys: StreamKeys, overrides: Par
 }
 
 /** A JSON request as the browser sends it: same-origin, with the session cookie. */
-export function request(url: string, init: { method?: string; body?: unknown; cookie?: string; contentType?: string; rawBody?: string; origin?: string } = {}): Request {
+export function request(
+  url: string,
+  init: { method?: string; body?: unknown; cookie?: string; contentType?: string; rawBody?: string; origin?: string } = {},
+): Request {
   const headers: Record<string, string> = { host: "desk" };
   if (init.cookie) headers.cookie = init.cookie;
   if (init.origin) headers.origin = init.origin;

@@ -12,5 +12,12 @@ export const GET = route("supervisor", async (request, { redis, keys }) => {
   const actor = params.get("actor")?.trim() || undefined;
   const action = params.get("action")?.trim() || undefined;
   if ((actor?.length ?? 0) > 100 || (action?.length ?? 0) > 100) throw new ValidationError("Filters must be at most 100 characters.");
-  return json(await readAudit(redis, keys, { before: params.get("before") || undefined, count: intParam(params, "count", 50, 1, 500), actor, action }));
+  return json(
+    await readAudit(redis, keys, {
+      before: params.get("before") || undefined,
+      count: intParam(params, "count", 50, 1, 500),
+      actor,
+      action,
+    }),
+  );
 });

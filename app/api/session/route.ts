@@ -20,7 +20,9 @@ export const GET = route("staff", async (_request, { session }) => json({ user: 
 export const POST = route("public", async (request, { redis, keys, config, secret }) => {
   const { username, password } = parseWith(signInSchema, await readJson(request));
   const address = request.headers.get("x-streamdesk-remote-address") ?? "unknown";
-  const user = await limitedPasswordCheck(redis, keys, { username, address, kind: "sign-in" }, (queue) => verifyPassword(redis, keys, username, password, { queue }));
+  const user = await limitedPasswordCheck(redis, keys, { username, address, kind: "sign-in" }, (queue) =>
+    verifyPassword(redis, keys, username, password, { queue }),
+  );
   if (!user) {
     return json({ error: "Wrong username or password, or the account is disabled. Check them and try again." }, 401);
   }
@@ -46,4 +48,3 @@ export const DELETE = route("public", async (request, { redis, keys, session, en
   const secure = isHttps(request.url, request.headers.get("x-forwarded-proto"));
   return new Response(null, { status: 204, headers: { "set-cookie": clearedSessionCookie(secure), "cache-control": "no-store" } });
 });
-

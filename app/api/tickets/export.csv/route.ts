@@ -20,7 +20,12 @@ export const GET = route("staff", async (request, { redis, keys, program, config
     throw error;
   });
   const describe = (movieId: string | undefined, sessionId: string | undefined) => screeningLabel(index, movieId, sessionId);
-  const body = csvStream(redis, keys, query.filters, bounds, { signal: request.signal, describe, maxScanned: config.exportMaxEntries, onEnd: release });
+  const body = csvStream(redis, keys, query.filters, bounds, {
+    signal: request.signal,
+    describe,
+    maxScanned: config.exportMaxEntries,
+    onEnd: release,
+  });
   return new Response(body, {
     status: 200,
     headers: {

@@ -16,7 +16,10 @@ export const PUT = route<{ sessionId: string }>("supervisor", async (request, { 
 
 /** Deletes a showing without sales. */
 export const DELETE = route<{ sessionId: string }>("supervisor", async (_request, { redis, keys, session, programChanged }, params) => {
-  await changeProgram(redis, keys, session.user.username, { kind: "showing.delete", sessionId: parseProgramId("session", params.sessionId) });
+  await changeProgram(redis, keys, session.user.username, {
+    kind: "showing.delete",
+    sessionId: parseProgramId("session", params.sessionId),
+  });
   programChanged();
   return noContent();
 });

@@ -15,6 +15,8 @@ export const GET = route<{ movieId: string; sessionId: string }>("staff", async 
   const [sold, { index }] = await Promise.all([soldSeats(redis, keys, movieId, sessionId), program.get()]);
   const showing = index.showings.get(sessionId);
   const hall = showing?.movieId === movieId ? index.halls.get(showing.hallId) : undefined;
-  const plan = hall ? { hallId: hall.hallId, name: hall.name, rows: hall.rows } : { hallId: null, name: null, ...defaultHall(config.seatMap.rows, config.seatMap.seatsPerRow) };
+  const plan = hall
+    ? { hallId: hall.hallId, name: hall.name, rows: hall.rows }
+    : { hallId: null, name: null, ...defaultHall(config.seatMap.rows, config.seatMap.seatsPerRow) };
   return json({ movieId, sessionId, rows: config.seatMap.rows, seatsPerRow: config.seatMap.seatsPerRow, plan, sold });
 });

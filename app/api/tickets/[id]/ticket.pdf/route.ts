@@ -7,6 +7,10 @@ export const dynamic = "force-dynamic";
 export const GET = route<{ id: string }>("staff", async (_request, { config }, { id }) => {
   const pdf = await readTicketFile(config.workers.outDir, id, "pdf");
   return new Response(new Uint8Array(pdf), {
-    headers: { "content-type": "application/pdf", "content-disposition": `inline; filename="ticket-${id}.pdf"`, "cache-control": "private, max-age=3600" },
+    headers: {
+      "content-type": "application/pdf",
+      "content-disposition": `inline; filename="ticket-${id}.pdf"`,
+      "cache-control": "private, max-age=3600",
+    },
   });
 });
