@@ -95,7 +95,9 @@ describe("what the docs promise to cover", () => {
     const variables = [...config.matchAll(/^\s+([A-Z][A-Z0-9_]+):/gm)].map(([, name]) => name!).filter((name) => name !== "NODE_ENV");
     expect(variables.length).toBeGreaterThan(20);
     const readme = readFileSync(join(ROOT, "README.md"), "utf8");
-    expect(variables.filter((name) => !readme.includes(`| \`${name}\` |`))).toEqual([]);
+    // A row's first cell names it; Prettier pads the cells of a table to one width.
+    const named = new Set([...readme.matchAll(/^\|\s*`([A-Z][A-Z0-9_]+)`\s*\|/gm)].map(([, name]) => name!));
+    expect(variables.filter((name) => !named.has(name))).toEqual([]);
   });
 
   it("docs/api.md names every API route under app/api", () => {
