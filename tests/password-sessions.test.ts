@@ -150,7 +150,8 @@ describe("ending sessions on every instance at once", () => {
       await until(() => !b.app.hearsEndedSessions(), 10_000, "B to see its subscription go");
       await server.start();
       await until(() => b.app.hearsEndedSessions(), 15_000, "B to subscribe again");
-      await until(() => a.redis.status === "ready", 15_000, "A's commands to reconnect");
+      // Both instances' command connections too: B checks the socket's session with its own.
+      await until(() => a.redis.status === "ready" && b.redis.status === "ready", 15_000, "A's and B's commands to reconnect");
       const onB = await connected(b.url, a.cookie);
       const closed = closedWithin(onB, AT_ONCE_MS);
       const response = await call(staffMember.PATCH as Handler, {
