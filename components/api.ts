@@ -15,11 +15,16 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
       cache: "no-store",
       signal: init.signal,
     });
-    const body = (response.status === 204 ? {} : await response.json().catch(() => ({}))) as T & {
-      error?: string;
-      field?: string;
-      problems?: { path: string; message: string }[];
-    };
+    let read: unknown = {};
+    if (response.status !== 204) {
+      try {
+        read = await response.json();
+      } catch {
+        // A server stopped mid-answer, or something other than StreamDesk answering: never pass that off as data.
+        if (response.ok) return { ok: false, status: 0, error: "The server's answer was cut off. Check the connection and try again." };
+      }
+    }
+    const body = read as T & { error?: string; field?: string; problems?: { path: string; message: string }[] };
     if (response.ok) return { ok: true, status: response.status, data: body, headers: response.headers };
     return {
       ok: false,
