@@ -148,6 +148,8 @@ export function createApp(deps: AppDeps): App {
     serveClient: false,
     // WebSocket first: no sticky sessions needed behind a load balancer; polling stays as the fallback.
     transports: ["websocket", "polling"],
+    // Off, and said so: the feed writes one finished, uncompressed frame to every tab (server/feed/fan-out.ts).
+    perMessageDeflate: false,
     // The same rule as for state-changing requests: a page of another site may not open a live link.
     allowRequest: (req, callback) => {
       try {

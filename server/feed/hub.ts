@@ -4,6 +4,7 @@ import { compareIds, isStreamId, type StreamId } from "@/lib/stream-id";
 import type { TicketEntry } from "@/lib/entries";
 import type { FeedLoop } from "./loop";
 import { backoff, sleep } from "../sleep";
+import { broadcastFramed, type EngineConn } from "./fan-out";
 
 type FeedServer = Server<ClientToServerEvents, ServerToClientEvents>;
 type FeedSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
@@ -48,7 +49,7 @@ export class FeedHub {
      */
     private readonly ringServes: (afterId: StreamId) => boolean = () => true,
   ) {
-    loop.on("batch", (entries) => io.to(LIVE_ROOM).emit("feed:entries", entries));
+    loop.on("batch", (entries) => broadcastFramed(io, LIVE_ROOM, "feed:entries", entries));
     // Only the live room: a replaying tab reads its entries' marks from the seat index (readRange). One
     // whose replay read an entry in the milliseconds before it was indexed, and that joins the room after
     // its mark went out, misses that mark; only entries other programs append can be double-booked.
@@ -159,11 +160,6 @@ export class FeedHub {
     }
   }
 }
-
-type EngineConn = {
-  writeBuffer?: unknown[];
-  transport?: { socket?: { _socket?: { writableLength?: number }; bufferedAmount?: number; terminate?: () => void } };
-};
 
 /**
  * Disconnects a tab that does not read. A WebSocket's close frame would queue behind the data it never
