@@ -43,6 +43,13 @@ export interface FeedLoopOptions {
 const WAIT_PER_BROADCAST_COST = 3;
 
 /**
+ * How long the indexer lets a batch wait for the next ones before it runs them in one script call (see
+ * FeedIndexerOptions.settleMs). What waits is only what follows the broadcast: seats and counters of
+ * entries other programs append, the screenings' sold counts and the `feed:marks` of a double booking.
+ */
+const INDEX_SETTLE_MS = 25;
+
+/**
  * How long to wait before the next read, after a batch of `count` entries.
  * @param idleMs how long the read that returned this batch waited for it: long means the stream was quiet.
  * @param broadcastMs what the previous broadcast cost.
@@ -185,6 +192,7 @@ export class FeedLoop extends EventEmitter<FeedLoopEvents> {
             from: this.#lastId,
             pageSize,
             maxQueued: 10 * pageSize,
+            settleMs: INDEX_SETTLE_MS,
             signal,
             onMarks: (ids) => {
               this.recent.markDoubleBooked(ids);
