@@ -18,7 +18,10 @@ afterEach(async () => {
 /** A bare Socket.IO server set up as the app's (no compression), with every socket in room "live". */
 async function startServer() {
   const http = createServer();
-  const io = new Server<ClientToServerEvents, ServerToClientEvents>(http, { perMessageDeflate: false, transports: ["websocket", "polling"] });
+  const io = new Server<ClientToServerEvents, ServerToClientEvents>(http, {
+    perMessageDeflate: false,
+    transports: ["websocket", "polling"],
+  });
   io.on("connection", (socket) => void socket.join("live"));
   await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
   cleanups.push(() => new Promise<void>((resolve) => void io.close(() => resolve())));
