@@ -145,8 +145,9 @@ return {1, id}
  *   that comes later with an overlapping batch skips everything up to the cursor.
  * KEYS: screenings set, stats cursor, refunds hash, then S seat hashes, then B counter hashes.
  * ARGV: S, B, id of the batch's last entry, S screenings ("movieId:sessionId", one per seat hash), B expiry
- * times (ms), then for each sale or refund, 9 values: id, "sale" | "refund", seat hash index (1-based),
- * seat, refunded sale id (or ""), minute hash index, minute start (ms), hour hash index, hour start (ms).
+ * times (ms), then one value holding a line per sale or refund, with 9 values separated by spaces: id,
+ * "sale" | "refund", seat hash index (1-based), seat, refunded sale id (or "-"), minute hash index, minute
+ * start (ms), hour hash index, hour start (ms).
  * Returns the ids of sales that double-book a seat.
  */
 export const INDEX_ENTRIES = `
@@ -168,27 +169,27 @@ local expires = {}
 for j = 1, B do expires[j] = tonumber(ARGV[3 + S + j]) end
 local counts = {}
 local doubled = {}
-for i = 4 + S + B, #ARGV, 9 do
-  local id, kind = ARGV[i], ARGV[i + 1]
-  local seats, seat = KEYS[3 + tonumber(ARGV[i + 2])], ARGV[i + 3]
+for line in string.gmatch(ARGV[4 + S + B], '[^\\n]+') do
+  local id, kind, s, seat, of, mi, mf, hi, hf =
+    string.match(line, '^(%S+) (%a+) (%d+) (%S+) (%S+) (%d+) (%d+) (%d+) (%d+)$')
+  local seats = KEYS[3 + tonumber(s)]
   if kind == 'sale' then
     if redis.call('HEXISTS', KEYS[3], id) == 0 and redis.call('HSETNX', seats, seat, id) == 0
         and redis.call('HGET', seats, seat) ~= id then
       doubled[#doubled + 1] = id
     end
   else
-    local of = ARGV[i + 4]
     if redis.call('HSETNX', KEYS[3], of, id) == 1 and redis.call('HGET', seats, seat) == of then
       redis.call('HDEL', seats, seat)
     end
   end
   if not cursor or newer(id, cursor) then
     local suffix = kind == 'sale' and ':sales' or ':refunds'
-    for _, k in ipairs({5, 7}) do
-      local b = tonumber(ARGV[i + k])
+    for _, bucket in ipairs({{mi, mf}, {hi, hf}}) do
+      local b = tonumber(bucket[1])
       if expires[b] > now then
         counts[b] = counts[b] or {}
-        local field = ARGV[i + k + 1] .. suffix
+        local field = bucket[2] .. suffix
         counts[b][field] = (counts[b][field] or 0) + 1
       end
     end
