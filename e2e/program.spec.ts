@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Locator, Page } from "@playwright/test";
 import type { ProgramDocument, ProgramView } from "../lib/validations/program";
@@ -344,7 +344,4 @@ test("importing a programme file adds it in one step; a file with errors lists e
   await page.screenshot({ path: testInfo.outputPath("program.png") });
   await page.screenshot({ path: testInfo.outputPath("program-full.png"), fullPage: true });
   await region(page, "Halls").screenshot({ path: testInfo.outputPath("program-halls.png") });
-  mkdirSync(join(ROOT, "docs"), { recursive: true });
-  copyFileSync(testInfo.outputPath("program.png"), join(ROOT, "docs", "program.png"));
-  copyFileSync(testInfo.outputPath("program-halls.png"), join(ROOT, "docs", "program-halls.png"));
 });
