@@ -1,0 +1,144 @@
+// `npx tsx bench/frame-trace.ts <desk-trace.json> [min-ms]`: what each long frame of `npm run bench -- desk
+// --trace=<dir>` was. A frame is the gap between two calls of the bench's requestAnimationFrame counter
+// (`step`) in one page; for every gap over 50 ms it lists what that page's renderer main thread, its
+// compositor and raster threads, and the GPU process's compositor ran in the gap, and for how long.
+import { readFileSync } from "node:fs";
+
+interface TraceEvent {
+  pid: number;
+  tid: number;
+  ts: number;
+  dur?: number;
+  tdur?: number;
+  ph: string;
+  name: string;
+  cat: string;
+  args?: { name?: string; data?: Record<string, unknown> } & Record<string, unknown>;
+}
+
+const [file, minArg] = process.argv.slice(2);
+if (!file) {
+  process.stderr.write("usage: npx tsx bench/frame-trace.ts <desk-trace.json> [min-ms]\n");
+  process.exit(2);
+}
+/** Events shorter than this are summed by name rather than listed. */
+const minMs = Number(minArg ?? 4);
+const raw = JSON.parse(readFileSync(file, "utf8")) as { traceEvents: TraceEvent[] } | TraceEvent[];
+const events = Array.isArray(raw) ? raw : raw.traceEvents;
+
+const threadName = new Map<string, string>();
+const processName = new Map<number, string>();
+for (const e of events) {
+  if (e.ph !== "M") continue;
+  if (e.name === "thread_name") threadName.set(`${e.pid}:${e.tid}`, String(e.args?.name));
+  if (e.name === "process_name") processName.set(e.pid, String(e.args?.name));
+}
+const thread = (e: TraceEvent) => threadName.get(`${e.pid}:${e.tid}`) ?? `tid ${e.tid}`;
+
+// Which page each renderer shows, from the browser's own note at the start of the trace.
+const pageOf = new Map<number, string>();
+for (const e of events) {
+  if (e.name !== "TracingStartedInBrowser") continue;
+  for (const frame of (e.args?.data?.frames ?? []) as { url: string; processId: number; parent?: string }[]) {
+    if (!frame.parent) pageOf.set(frame.processId, new URL(frame.url).pathname);
+  }
+}
+
+const complete = events.filter((e) => e.ph === "X" && e.dur !== undefined);
+const ms = (us: number) => (us / 1000).toFixed(1);
+const detail = (e: TraceEvent): string => {
+  const data = e.args?.data ?? {};
+  if (e.name === "FunctionCall")
+    return ` ${String(data.functionName || "(anonymous)")} ${String(data.url ?? "").replace(/^.*\/_next\//, "")}:${String(data.lineNumber ?? "")}`;
+  if (e.name === "Layout") {
+    const begin = e.args?.beginData as { dirtyObjects?: number; totalObjects?: number } | undefined;
+    return begin ? ` ${begin.dirtyObjects}/${begin.totalObjects} objects` : "";
+  }
+  if (e.name === "UpdateLayoutTree") return data.elementCount !== undefined ? ` ${String(data.elementCount)} elements` : "";
+  if (e.name === "TimerFire" || e.name === "EventDispatch") return ` ${String(data.type ?? data.timerId ?? "")}`;
+  return "";
+};
+
+/**
+ * Where a renderer main thread's time went over the whole trace, by phase: each phase counts its outermost
+ * events only (a Paint inside a Paint is counted once), with their wall time and their time on a core.
+ */
+const PHASES: [string, RegExp][] = [
+  ["script", /^(FunctionCall|EvaluateScript|TimerFire|EventDispatch|FireAnimationFrame|v8\.callFunction|RunMicrotasks)$/],
+  ["style", /^UpdateLayoutTree$/],
+  ["layout", /^Layout$/],
+  ["pre-paint", /^PrePaint$/],
+  ["paint", /^LocalFrameView::RunPaintLifecyclePhase$/],
+  ["layerize", /^Layerize$/],
+  ["commit", /^(Commit|ProxyMain::BeginMainFrame::commit)$/],
+  ["major GC", /^MajorGC$/],
+  ["minor GC", /^MinorGC$/],
+  ["parse HTML", /^ParseHTML$/],
+];
+function phases(pid: number, seconds: number): string {
+  const main = complete.filter((e) => e.pid === pid && thread(e) === "CrRendererMain").sort((a, b) => a.ts - b.ts);
+  const rows = PHASES.map(([name, pattern]) => {
+    let end = -Infinity;
+    let wall = 0;
+    let cpu = 0;
+    let count = 0;
+    for (const e of main) {
+      if (!pattern.test(e.name) || e.ts < end) continue;
+      end = e.ts + e.dur!;
+      wall += e.dur!;
+      cpu += e.tdur ?? e.dur!;
+      count++;
+    }
+    return `| ${name} | ${count} | ${ms(wall / seconds)} | ${ms(cpu / seconds)} | ${count ? ms(cpu / count) : "–"} |`;
+  });
+  return ["| phase | events | wall ms/s | cpu ms/s | cpu ms each |", "| --- | --: | --: | --: | --: |", ...rows].join("\n") + "\n";
+}
+
+const counters = new Map<number, number[]>();
+for (const e of complete) {
+  if (e.name === "FunctionCall" && e.args?.data?.functionName === "step") {
+    const list = counters.get(e.pid) ?? [];
+    list.push(e.ts);
+    counters.set(e.pid, list);
+  }
+}
+
+for (const [pid, times] of counters) {
+  times.sort((a, b) => a - b);
+  const gaps = times.slice(1).map((ts, i) => ({ from: times[i]!, to: ts }));
+  const long = gaps.filter((g) => g.to - g.from > 50_000);
+  const page = pageOf.get(pid) ?? `renderer ${pid}`;
+  const mainBusy = complete.filter((e) => e.pid === pid && thread(e) === "CrRendererMain" && e.cat.includes("toplevel"));
+  process.stdout.write(
+    `\n## ${page} (pid ${pid}): ${times.length} frames, ${long.length} over 50 ms, longest ${ms(Math.max(...gaps.map((g) => g.to - g.from)))} ms; ` +
+      `main thread top-level tasks ${ms(mainBusy.reduce((sum, e) => sum + e.dur!, 0))} ms\n`,
+  );
+  process.stdout.write("\n" + phases(pid, (times.at(-1)! - times[0]!) / 1e6));
+  for (const gap of long) {
+    process.stdout.write(`\n### frame of ${ms(gap.to - gap.from)} ms at +${ms(gap.from - times[0]!)} ms\n`);
+    const inGap = complete.filter(
+      (e) => e.ts < gap.to && e.ts + e.dur! > gap.from && (e.pid === pid || /gpu|viz/i.test(processName.get(e.pid) ?? "")),
+    );
+    // Per thread: the long events one by one (nested ones indented by start), the short ones summed by name.
+    const byThread = new Map<string, TraceEvent[]>();
+    for (const e of inGap) {
+      const key = `${e.pid === pid ? "" : (processName.get(e.pid) ?? e.pid) + " / "}${thread(e)}`;
+      byThread.set(key, [...(byThread.get(key) ?? []), e]);
+    }
+    for (const [name, list] of byThread) {
+      const top = list.filter((e) => e.cat.includes("toplevel"));
+      const busy = top.reduce((sum, e) => sum + e.dur!, 0);
+      const cpu = top.reduce((sum, e) => sum + (e.tdur ?? e.dur!), 0);
+      if (busy < 2000) continue;
+      process.stdout.write(`- **${name}**: tasks ${ms(busy)} ms wall, ${ms(cpu)} ms on a core\n`);
+      const shown = list
+        .filter((e) => e.dur! >= minMs * 1000 && !/RunTask|ThreadController|ThreadPool_RunTask/.test(e.name))
+        .sort((a, b) => a.ts - b.ts);
+      for (const e of shown.slice(0, 40)) {
+        process.stdout.write(
+          `    +${ms(e.ts - gap.from).padStart(6)} ${ms(e.dur!).padStart(6)} ms (cpu ${ms(e.tdur ?? e.dur!)}) ${e.name}${detail(e)}\n`,
+        );
+      }
+    }
+  }
+}
