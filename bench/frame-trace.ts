@@ -35,13 +35,11 @@ for (const e of events) {
 }
 const thread = (e: TraceEvent) => threadName.get(`${e.pid}:${e.tid}`) ?? `tid ${e.tid}`;
 
-// Which page each renderer shows, from the browser's own note at the start of the trace.
+// Which page each renderer shows: the desk phase stamps each page (console.timeStamp) once tracing runs.
 const pageOf = new Map<number, string>();
 for (const e of events) {
-  if (e.name !== "TracingStartedInBrowser") continue;
-  for (const frame of (e.args?.data?.frames ?? []) as { url: string; processId: number; parent?: string }[]) {
-    if (!frame.parent) pageOf.set(frame.processId, new URL(frame.url).pathname);
-  }
+  const message = String(e.args?.data?.message ?? "");
+  if (e.name === "TimeStamp" && message.startsWith("bench page ")) pageOf.set(e.pid, message.slice("bench page ".length));
 }
 
 const complete = events.filter((e) => e.ph === "X" && e.dur !== undefined);
@@ -94,6 +92,9 @@ function phases(pid: number, seconds: number): string {
   return ["| phase | events | wall ms/s | cpu ms/s | cpu ms each |", "| --- | --: | --: | --: | --: |", ...rows].join("\n") + "\n";
 }
 
+/** Below this much main-thread CPU in a frame of over 50 ms, the frame was mostly waiting for a core. */
+const STARVED_CPU_US = 15_000;
+
 const counters = new Map<number, number[]>();
 for (const e of complete) {
   if (e.name === "FunctionCall" && e.args?.data?.functionName === "step") {
@@ -114,6 +115,18 @@ for (const [pid, times] of counters) {
       `main thread top-level tasks ${ms(mainBusy.reduce((sum, e) => sum + e.dur!, 0))} ms\n`,
   );
   process.stdout.write("\n" + phases(pid, (times.at(-1)! - times[0]!) / 1e6));
+  // A long frame whose main thread hardly ran was waiting for a core (the machine's two are shared).
+  const cpuIn = (gap: { from: number; to: number }) =>
+    mainBusy.filter((e) => e.ts < gap.to && e.ts + e.dur! > gap.from).reduce((sum, e) => sum + (e.tdur ?? e.dur!), 0);
+  const starved = long.filter((gap) => cpuIn(gap) < STARVED_CPU_US).length;
+  // What the page itself asked of a core per frame, whatever else the machine ran meanwhile.
+  const perFrame = gaps.map(cpuIn).sort((a, b) => a - b);
+  const at = (q: number) => ms(perFrame[Math.min(perFrame.length - 1, Math.floor(q * perFrame.length))] ?? 0);
+  process.stdout.write(`\nmain-thread CPU per frame: median ${at(0.5)}, p99 ${at(0.99)}, max ${ms(perFrame.at(-1) ?? 0)} ms\n`);
+  process.stdout.write(
+    `\nframes over 50 ms: ${long.length}; of them ${starved} with under ${STARVED_CPU_US / 1000} ms of main-thread CPU (waiting for a core); ` +
+      `main-thread CPU in each: ${long.map((gap) => ms(cpuIn(gap))).join(", ") || "–"} ms\n`,
+  );
   for (const gap of long) {
     process.stdout.write(`\n### frame of ${ms(gap.to - gap.from)} ms at +${ms(gap.from - times[0]!)} ms\n`);
     const inGap = complete.filter(

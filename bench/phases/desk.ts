@@ -169,6 +169,8 @@ export async function desk(rig: Rig, { rate, windowMs }: { rate: number; windowM
       // And each page's JavaScript, sampled (readable names need a build with productionBrowserSourceMaps).
       for (const { cdp } of pages) await cdp.send("Profiler.enable");
       for (const { cdp } of pages) await cdp.send("Profiler.start");
+      // Tells bench/frame-trace.ts which renderer shows which page.
+      for (const { path, page } of pages) await page.evaluate(`console.timeStamp("bench page ${path}")`);
     }
     const startMetrics = await Promise.all(pages.map(({ cdp }) => metrics(cdp)));
     const frames = await Promise.all(pages.map(({ page }) => page.evaluate<Frames>(`(${COUNT_FRAMES})(${windowMs})`)));
