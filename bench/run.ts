@@ -92,15 +92,23 @@ type Phase = (typeof PHASES)[number];
 /**
  * `npm run bench -- latency` runs that phase alone, for working on one figure; the default is all.
  * `--cpu-prof=<dir>` profiles the server over every measured window, one `.cpuprofile` each.
+ * `--trace=<dir>` records a Chromium trace of the desk phase's frame window (read it with bench/frame-trace.ts).
  */
-function parseArgs(args: string[]): { selected: Set<Phase>; cpuProfileDir: string | null } {
-  const flag = args.find((arg) => arg.startsWith("--cpu-prof="));
-  const phases = args.filter((arg) => arg !== flag);
+function parseArgs(args: string[]): { selected: Set<Phase>; cpuProfileDir: string | null; traceDir: string | null } {
+  const dirFlag = (name: string) => {
+    const flag = args.find((arg) => arg.startsWith(`--${name}=`));
+    const dir = flag ? resolve(flag.slice(name.length + 3)) : null;
+    if (dir) mkdirSync(dir, { recursive: true });
+    return { flag, dir };
+  };
+  const cpuProf = dirFlag("cpu-prof");
+  const trace = dirFlag("trace");
+  const phases = args.filter((arg) => arg !== cpuProf.flag && arg !== trace.flag);
   const unknown = phases.filter((arg) => !(PHASES as readonly string[]).includes(arg));
-  if (unknown.length > 0) throw new Error(`unknown phase ${unknown.join(", ")}: choose from ${PHASES.join(", ")} (and --cpu-prof=<dir>)`);
-  const cpuProfileDir = flag ? resolve(flag.slice("--cpu-prof=".length)) : null;
-  if (cpuProfileDir) mkdirSync(cpuProfileDir, { recursive: true });
-  return { selected: new Set(phases.length > 0 ? (phases as Phase[]) : PHASES), cpuProfileDir };
+  if (unknown.length > 0) {
+    throw new Error(`unknown phase ${unknown.join(", ")}: choose from ${PHASES.join(", ")} (and --cpu-prof=<dir>, --trace=<dir>)`);
+  }
+  return { selected: new Set(phases.length > 0 ? (phases as Phase[]) : PHASES), cpuProfileDir: cpuProf.dir, traceDir: trace.dir };
 }
 
 /** The figures this run may replace, to show beside its own. */
@@ -115,7 +123,7 @@ function previousRun(): { label: string; results: Results } | undefined {
 }
 
 async function main(): Promise<void> {
-  const { selected, cpuProfileDir } = parseArgs(process.argv.slice(2));
+  const { selected, cpuProfileDir, traceDir } = parseArgs(process.argv.slice(2));
   const started = performance.now();
   const limit = setTimeout(() => void abort(`stopped after ${PLAN.hardLimitMs / 60_000} minutes`, 1), PLAN.hardLimitMs);
   limit.unref();
@@ -142,6 +150,7 @@ async function main(): Promise<void> {
     serverPids: processTree(app.pid),
     server: app,
     cpuProfileDir,
+    traceDir,
     redisPid: redisServer.pid,
     redis,
     nextMovieId: () => ++movieId,
@@ -222,7 +231,7 @@ async function main(): Promise<void> {
 
   process.stdout.write(render(results, previousRun()) + "\n");
   // A failed, partial or profiled run must not replace the figures someone may be about to commit.
-  if (selected.size === PHASES.length && results.errors.length === 0 && !cpuProfileDir) {
+  if (selected.size === PHASES.length && results.errors.length === 0 && !cpuProfileDir && !traceDir) {
     mkdirSync(RESULTS_DIR, { recursive: true });
     const kept = archiveLatest(RESULTS_DIR);
     if (kept) process.stderr.write(`bench: kept the previous figures as bench/results/${kept}\n`);

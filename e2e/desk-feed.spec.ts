@@ -1,6 +1,6 @@
 import type { Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
-import { feedEntries, feedIds, openDesk, statusMessage, submitSale } from "./support/desk";
+import { feedEntries, feedEntry, feedIds, openDesk, statusMessage, submitSale } from "./support/desk";
 import { e2eRedisPort } from "./support/env";
 import { xaddMany } from "./support/insight";
 import { pageOn } from "./support/launched";
@@ -80,6 +80,48 @@ test("after a reconnect the link says Catching up… while the missed entries ar
     (window as unknown as { __linkStates: string[] }).__linkStates.map((line) => line.replace(/\d{1,2}:\d{2}:\d{2}.*/, "<time>")),
   );
   expect(states).toEqual(["down: Live link down since <time>", "catching-up: Catching up…", "live: Live"]);
+});
+
+test("a feed row focused from the keyboard keeps the focus, on its own sale, while sales arrive one by one and in a flood", async ({
+  page,
+  app,
+  redisCli,
+}) => {
+  const sales = await xaddMany(app.redisPort, app.stream, 20, guest("Held"));
+  await openDesk(page);
+  await expect(page.getByTestId("feed-count")).toHaveText("20 entries");
+  // The fifth row from the top: Tab into the feed, then on to that row's Refund button.
+  const held = sales.at(-5)!;
+  const refund = feedEntry(page, held).getByRole("button", { name: /^Refund/ });
+  await feedEntry(page, sales.at(-4)!)
+    .getByRole("button", { name: /^Refund/ })
+    .focus();
+  await page.keyboard.press("Tab");
+  await expect(refund).toBeFocused();
+  await refund.evaluate((button) => ((button as HTMLElement & { heldHere?: boolean }).heldHere = true));
+  const focused = () =>
+    page.evaluate(() => {
+      const active = document.activeElement as (HTMLElement & { heldHere?: boolean }) | null;
+      return { label: active?.getAttribute("aria-label") ?? null, same: active?.heldHere === true };
+    });
+
+  // One by one: the row moves down a place each time, and the focus stays in the very same button.
+  for (let i = 0; i < 3; i++) {
+    const id = await redisCli("XADD", app.stream, "*", "name", `Trickle ${i}`, "seat", "C1", "movieId", "53", "sessionId", "832");
+    await expect.poll(async () => (await feedIds(page))[0]).toBe(id);
+    expect(await focused()).toEqual({ label: expect.stringContaining(held), same: true });
+  }
+
+  // A flood carries the sale hundreds of rows below the screen at once; the focus goes with it.
+  await xaddMany(app.redisPort, app.stream, 500, guest("Flood"));
+  await expect(page.getByTestId("feed-count")).toHaveText("523 entries");
+  expect(await focused()).toEqual({ label: expect.stringContaining(held), same: true });
+  // …and the rows on screen are the newest, as always.
+  await expect(feedEntries(page).first()).toContainText("Flood 499");
+
+  // Enter acts on the focused sale, not on whatever now sits where it was on screen.
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("dialog", { name: "Refund this ticket?" })).toContainText("Held 15");
 });
 
 // This test starts its own server (launch), which it kills mid-sale.

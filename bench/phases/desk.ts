@@ -1,5 +1,6 @@
 import { chromium, type CDPSession, type Page } from "@playwright/test";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { processTree } from "../support/cpu";
 import { cores, measure, saturation, waitForIndexer, type Rig, type Saturation } from "./rig";
 import { startWriter } from "./workers";
@@ -74,6 +75,21 @@ const COUNT_FRAMES = `(ms) => new Promise((resolve) => {
   requestAnimationFrame(step);
 })`;
 
+/** What DevTools' Performance panel records, plus the compositor's and V8's own events, for bench/frame-trace.ts. */
+const TRACE_CATEGORIES = [
+  "toplevel",
+  "devtools.timeline",
+  "disabled-by-default-devtools.timeline",
+  "disabled-by-default-devtools.timeline.frame",
+  "v8",
+  "v8.execute",
+  "blink",
+  "cc",
+  "viz",
+  "gpu",
+  "benchmark",
+];
+
 async function metrics(cdp: CDPSession): Promise<Record<string, number>> {
   const { metrics } = await cdp.send("Performance.getMetrics");
   return Object.fromEntries(metrics.map((m) => [m.name, m.value]));
@@ -147,9 +163,32 @@ export async function desk(rig: Rig, { rate, windowMs }: { rate: number; windowM
           ),
       );
     }, 1000);
+    // Every process of the browser (both renderers, the compositor's): what each long frame was.
+    if (rig.traceDir) {
+      await browser.startTracing(undefined, { path: join(rig.traceDir, "desk-trace.json"), categories: TRACE_CATEGORIES });
+      // And each page's JavaScript, sampled (readable names need a build with productionBrowserSourceMaps).
+      for (const { cdp } of pages) await cdp.send("Profiler.enable");
+      for (const { cdp } of pages) await cdp.send("Profiler.start");
+      // Tells bench/frame-trace.ts which renderer shows which page.
+      for (const { path, page } of pages) await page.evaluate(`console.timeStamp("bench page ${path}")`);
+    }
     const startMetrics = await Promise.all(pages.map(({ cdp }) => metrics(cdp)));
     const frames = await Promise.all(pages.map(({ page }) => page.evaluate<Frames>(`(${COUNT_FRAMES})(${windowMs})`)));
     const endMetrics = await Promise.all(pages.map(({ cdp }) => metrics(cdp)));
+    if (rig.traceDir) {
+      await browser.stopTracing();
+      // What a person saw while the entries poured in, and the feed in the middle of a scroll.
+      for (const { path, page } of pages) await page.screenshot({ path: join(rig.traceDir, `desk${path.replace(/\//g, "-")}.png`) });
+      await deskPage.getByTestId("feed").hover();
+      await deskPage.mouse.wheel(0, 1500);
+      await deskPage.screenshot({ path: join(rig.traceDir, "desk-scrolling.png") });
+      // Back to the newest, where the rows are counted below.
+      await deskPage.getByTestId("feed").evaluate((feed) => (feed.scrollTop = 0));
+      for (const { path, cdp } of pages) {
+        const { profile } = await cdp.send("Profiler.stop");
+        writeFileSync(join(rig.traceDir, `desk${path.replace(/\//g, "-")}.cpuprofile`), JSON.stringify(profile));
+      }
+    }
     clearInterval(sampler);
     const m = window();
     const heaps = await Promise.all(pages.map(({ cdp }) => heapMiB(cdp)));

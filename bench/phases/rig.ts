@@ -19,6 +19,8 @@ export interface Rig {
   server: Pick<AppServer, "elu" | "profile">;
   /** With `--cpu-prof <dir>`, every measured window of the server is profiled into this folder. */
   cpuProfileDir: string | null;
+  /** With `--trace <dir>`, the desk phase records a Chromium trace of its frame window into this folder. */
+  traceDir: string | null;
   redisPid: number;
   /** The orchestrator's own connection, for set-up reads only: never on a measured path. */
   redis: Redis;

@@ -12,7 +12,9 @@ import { formatPrice, type ProgramIndex } from "@/lib/validations/program-index"
 import type { TicketEntry } from "@/lib/entries";
 import { isRefund } from "@/lib/entries";
 import { feedStore, FEED_CAPACITY } from "./feed-store";
+import { rowSlots } from "./feed-rows";
 import { formatEntryTime } from "./format";
+import { usePinnedFocus } from "./use-pinned-focus";
 import { useTicketStates, type TicketState } from "./ticket-states";
 import { useFeed } from "./use-feed";
 import { formatDuration } from "@/components/ui/use-now";
@@ -33,6 +35,8 @@ const EXTRA_LABELS: Record<string, (value: string) => string> = {
 export const LiveFeed = memo(function LiveFeed() {
   const { entries, reachedStart, loadingOlder, error } = useFeed();
   const scrollRef = useRef<HTMLDivElement>(null);
+  const listRef = useRef<HTMLOListElement>(null);
+  const focus = usePinnedFocus(listRef);
   const supervisor = useIsSupervisor();
   const refundedLive = useRefunded();
   const index = useProgramIndex();
@@ -49,10 +53,9 @@ export const LiveFeed = memo(function LiveFeed() {
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 8,
-    getItemKey: (index) => entries[index]?.id ?? index,
   });
-  const visible = virtualizer.getVirtualItems();
-  const onScreenSales = visible
+  const rows = rowSlots(virtualizer.getVirtualIndexes(), entries, focus.pinned);
+  const onScreenSales = rows
     .map((row) => entries[row.index])
     .filter((e): e is TicketEntry => e !== undefined && !isRefund(e.fields))
     .map((e) => e.id);
@@ -78,11 +81,24 @@ export const LiveFeed = memo(function LiveFeed() {
         {entries.length === 0 ? (
           <p className="p-6 text-center text-slate-600">No sales yet. New sales appear here the moment they happen.</p>
         ) : (
-          <ol className="relative" style={{ height: virtualizer.getTotalSize() }}>
-            {visible.map((row) => {
+          <ol
+            ref={listRef}
+            className="relative"
+            style={{ height: virtualizer.getTotalSize() }}
+            onFocus={focus.onFocus}
+            onBlur={focus.onBlur}
+          >
+            {rows.map((row) => {
               const entry = entries[row.index]!;
+              // Strict containment: a row's size never depends on its text, so a new sale in it is laid
+              // out and painted within the row, not through the list and the page around it.
               return (
-                <li key={row.key} className="absolute inset-x-0" style={{ transform: `translateY(${row.start}px)`, height: ROW_HEIGHT }}>
+                <li
+                  key={row.key}
+                  data-row-key={row.key}
+                  className="absolute inset-x-0 [contain:strict]"
+                  style={{ transform: `translateY(${row.index * ROW_HEIGHT}px)`, height: ROW_HEIGHT }}
+                >
                   <FeedRow
                     entry={entry}
                     refunded={entry.refunded === true || refundedHere.has(entry.id) || refundedLive.has(entry.id)}

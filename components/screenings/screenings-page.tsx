@@ -331,7 +331,12 @@ function fillOf(sold: number, capacity: number): Fill {
   return { sold, capacity, left, share, soldOut, almostFull: !soldOut && share > ALMOST_FULL };
 }
 
-/** A card on the board: outlined by how full it is, the whole card a button that opens the seat map. */
+/**
+ * A card on the board: outlined by how full it is, the whole card a button that opens the seat map.
+ * `content-visibility: auto`: a card off screen is neither laid out nor painted, and a sale that changes
+ * its figures does not lay out the grid of every other card again (see bench/README.md, "Desk frames");
+ * until a card was first on screen it holds the place of a typical card.
+ */
 function CardShell({
   movieId,
   sessionId,
@@ -356,7 +361,7 @@ function CardShell({
       data-movie={movieId}
       data-session={sessionId}
       data-state={soldOut ? "sold-out" : almostFull ? "almost-full" : "open"}
-      className={`rounded-xl border bg-white shadow-sm [contain:content] ${soldOut ? "border-red-300" : almostFull ? "border-amber-400 ring-1 ring-amber-300" : "border-slate-200"} ${dimmed ? "opacity-70" : ""}`}
+      className={`rounded-xl border bg-white shadow-sm [contain-intrinsic-size:auto_9rem] [content-visibility:auto] ${soldOut ? "border-red-300" : almostFull ? "border-amber-400 ring-1 ring-amber-300" : "border-slate-200"} ${dimmed ? "opacity-70" : ""}`}
     >
       <button
         type="button"
