@@ -12,6 +12,7 @@ export type EngineConn = {
   transport?: {
     name?: string;
     socket?: {
+      readyState?: number;
       _sender?: { sendFrame?: (list: Buffer[], cb?: () => void) => void };
       _socket?: { writableLength?: number };
       bufferedAmount?: number;
@@ -65,8 +66,10 @@ function idleWebSocket(socket: FeedSocket) {
   const conn = socket.conn as unknown as EngineConn;
   if (conn.readyState !== "open" || conn.upgrading || (conn.writeBuffer?.length ?? 1) > 0) return undefined;
   if (conn.transport?.name !== "websocket") return undefined;
-  const sender = conn.transport.socket?._sender;
-  return typeof sender?.sendFrame === "function" ? sender : undefined;
+  const ws = conn.transport.socket;
+  // 1: OPEN. A WebSocket already closing takes no more data frames; Socket.IO then drops the event too.
+  if (ws?.readyState !== 1) return undefined;
+  return typeof ws._sender?.sendFrame === "function" ? ws._sender : undefined;
 }
 
 /** An unmasked, unfragmented WebSocket text frame (RFC 6455 §5.2), header and payload in one buffer. */
