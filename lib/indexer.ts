@@ -1,10 +1,8 @@
 import type { StreamKeys } from "./keys";
 import { guard, type RedisClient } from "./redis";
-import { statsBuckets } from "./stats";
+import { MINUTE, statsBuckets } from "./stats";
 import { idMs, isStreamId, type StreamId } from "./stream-id";
 import { isRefund, isSale, seatOf, toEntries, type RawEntry, type TicketEntry } from "./entries";
-
-const MINUTE_MS = 60_000;
 
 /** Numbers each distinct key once, 1-based, in order of first use. */
 class KeyIndex<V> {
@@ -46,7 +44,7 @@ export async function indexEntries(redis: RedisClient, keys: StreamKeys, entries
     const seats = seatKeys.add(keys.seats(claim.movieId, claim.sessionId), `${claim.movieId}:${claim.sessionId}`);
     const ms = idMs(entry.id);
     // Entries come in id order, so most share the previous one's minute: its buckets are worked out once.
-    if (buckets === undefined || ms < buckets.from || ms >= buckets.from + MINUTE_MS) {
+    if (buckets === undefined || ms < buckets.from || ms >= buckets.from + MINUTE) {
       const { minute, hour } = statsBuckets(keys, ms);
       const minuteIndex = bucketKeys.add(minute.key, minute.expireAt);
       const hourIndex = bucketKeys.add(hour.key, hour.expireAt);

@@ -2,7 +2,8 @@ import type { StreamKeys } from "./keys";
 import { guard, type RedisClient } from "./redis";
 import type { StreamId } from "./stream-id";
 
-const MINUTE = 60_000;
+/** One minute in ms: the counters' finest bucket. */
+export const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 

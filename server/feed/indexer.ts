@@ -56,9 +56,8 @@ export class FeedIndexer {
   #position: StreamId;
   /** Bumped whenever the queue is thrown away, so a call in flight does not drop entries it never took. */
   #generation = 0;
-  #wake: (() => void) | undefined;
-  /** Ends the settle wait early once a page's worth is queued. */
-  #full: (() => void) | undefined;
+  /** The worker's wait in progress: ended by a push for which `until` holds, its timeout, or the stop. */
+  #waiting: { until: () => boolean; done: () => void } | undefined;
   readonly #running: Promise<void>;
 
   constructor(private readonly options: FeedIndexerOptions) {
@@ -77,8 +76,7 @@ export class FeedIndexer {
       this.#queue.push(entries);
       this.#queued += entries.length;
     }
-    this.#wake?.();
-    if (this.#queued >= this.options.pageSize) this.#full?.();
+    if (this.#waiting?.until()) this.#waiting.done();
   }
 
   /** Resolves once the worker has exited (after the signal aborted). */
@@ -113,8 +111,11 @@ export class FeedIndexer {
           await this.#index(entries);
           if (generation === this.#generation) this.#advance(entries.length);
         } else {
-          await this.#idle();
-          await this.#settle();
+          // Idle until something is pushed; then, after a quiet spell, give the batches behind it a moment.
+          await this.#wait(() => true);
+          const full = () => this.#queued >= pageSize;
+          const { settleMs = 0 } = this.options;
+          if (settleMs > 0 && !full()) await this.#wait(full, settleMs);
         }
         failures = 0;
       } catch (error) {
@@ -160,31 +161,19 @@ export class FeedIndexer {
     return pauseUntilReady(this.options.redis, ms, this.options.signal);
   }
 
-  #settle(): Promise<void> {
-    const { settleMs = 0, signal } = this.options;
-    if (settleMs <= 0 || signal.aborted || this.#queued >= this.options.pageSize) return Promise.resolve();
+  /** Resolves at the next push after which `until` holds, after `ms` when given, or on stop. */
+  #wait(until: () => boolean, ms?: number): Promise<void> {
+    const { signal } = this.options;
+    if (signal.aborted) return Promise.resolve();
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
-        this.#full = undefined;
+        this.#waiting = undefined;
         signal.removeEventListener("abort", done);
         resolve();
       };
-      const timer = setTimeout(done, settleMs);
-      this.#full = done;
-      signal.addEventListener("abort", done, { once: true });
-    });
-  }
-
-  #idle(): Promise<void> {
-    const { signal } = this.options;
-    return new Promise((resolve) => {
-      const done = () => {
-        this.#wake = undefined;
-        signal.removeEventListener("abort", done);
-        resolve();
-      };
-      this.#wake = done;
+      const timer = ms === undefined ? undefined : setTimeout(done, ms);
+      this.#waiting = { until, done };
       signal.addEventListener("abort", done, { once: true });
     });
   }
