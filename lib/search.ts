@@ -56,7 +56,9 @@ export async function resolveBounds(redis: RedisClient, keys: StreamKeys, query:
 /**
  * Reads the stream newest first, one XREVRANGE page at a time, from `start` (inclusive, or exclusive as
  * `(id`) down to `end` (inclusive). Holds one page in memory whatever the stream's size; stop early by
- * leaving the loop. `done` is true on the last page.
+ * leaving the loop. `done` is true on the last page: a short one, or one that ends at `end` itself (so a
+ * range that is a whole number of pages long does not end with an empty read, nor a search with a cursor
+ * that has nothing left behind it).
  */
 export async function* scanNewestFirst(
   redis: RedisClient,
@@ -69,7 +71,7 @@ export async function* scanNewestFirst(
   for (;;) {
     const raw = (await guard(redis.xrevrange(keys.stream, from, end, "COUNT", pageSize))) as RawEntry[];
     const entries = toEntries(raw);
-    const done = raw.length < pageSize;
+    const done = raw.length < pageSize || entries.at(-1)!.id === end;
     yield { entries, done };
     if (done) return;
     from = `(${entries.at(-1)!.id}`;

@@ -5,7 +5,7 @@ import { csvCell, csvStream } from "@/lib/csv";
 import type { StreamKeys } from "@/lib/keys";
 import type { RedisClient } from "@/lib/redis";
 import { refundTicket } from "@/lib/refunds";
-import { DEFAULT_BUDGET, parseSearchQuery, searchTickets, type SearchPage } from "@/lib/search";
+import { DEFAULT_BUDGET, parseSearchQuery, SCAN_PAGE, searchTickets, type SearchPage } from "@/lib/search";
 import { compareIds } from "@/lib/stream-id";
 import { sellTicket } from "@/lib/tickets";
 import { redisFixture } from "./support/context";
@@ -124,6 +124,18 @@ describe("searchTickets", () => {
     const [refundEntry, , , sale] = await search("seat=b1");
     expect(refundEntry).toMatchObject({ fields: { type: "refund", refundOf: b1, refundedBy: "sam" } });
     expect(sale).toMatchObject({ id: b1, refunded: true });
+  });
+
+  it("hands back no cursor from the request that reaches the first entry, even when the stream is a whole number of scan pages", async () => {
+    const { redis, keys } = await redisFixture();
+    const ids = await append(redis, keys.stream, 2 * SCAN_PAGE, guest);
+    const budget = { entries: SCAN_PAGE, ms: 60_000 };
+    const query = (cursor?: string) => parseSearchQuery(new URLSearchParams(`name=nobody${cursor ? `&cursor=${cursor}` : ""}`));
+    const first = await searchTickets(redis, keys, query(), budget);
+    expect(first).toMatchObject({ entries: [], scanned: SCAN_PAGE, cursor: ids[SCAN_PAGE] });
+    // The second request reads the oldest page and says the search is over: no third request that reads nothing.
+    const second = await searchTickets(redis, keys, query(first.cursor!), budget);
+    expect(second).toMatchObject({ entries: [], scanned: SCAN_PAGE, cursor: null });
   });
 
   it("answers an empty page for an empty stream", async () => {
