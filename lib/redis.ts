@@ -5,6 +5,7 @@ import {
   CREATE_STAFF,
   INDEX_ENTRIES,
   MOVE_DEAD_LETTERS,
+  RANGE_JSON,
   RECORD_ACCOUNTING,
   REFUND_TICKET,
   SELL_SEATS,
@@ -51,6 +52,8 @@ declare module "ioredis" {
     ): Result<[number, string], Context>;
     /** See {@link INDEX_ENTRIES}. */
     sdIndexEntries(numKeys: number, ...keysAndArgs: string[]): Result<string[], Context>;
+    /** See {@link RANGE_JSON}. */
+    sdRangeJson(stream: string, start: string, end: string, count: number): Result<string, Context>;
     /** See {@link MOVE_DEAD_LETTERS}. */
     sdMoveDeadLetters(
       stream: string,
@@ -85,6 +88,7 @@ function defineScripts(client: RedisClient): void {
   client.defineCommand("sdWriteProgram", { lua: WRITE_PROGRAM });
   client.defineCommand("sdRefundTicket", { numberOfKeys: 4, lua: REFUND_TICKET });
   client.defineCommand("sdIndexEntries", { lua: INDEX_ENTRIES });
+  client.defineCommand("sdRangeJson", { numberOfKeys: 1, lua: RANGE_JSON });
   client.defineCommand("sdMoveDeadLetters", { numberOfKeys: 3, lua: MOVE_DEAD_LETTERS });
   client.defineCommand("sdRecordAccounting", { lua: RECORD_ACCOUNTING });
   client.defineCommand("sdAudited", { numberOfKeys: 2, lua: AUDITED });

@@ -147,6 +147,15 @@ export async function readRange(
   return markEntries(redis, keys, toEntries(raw as RawEntry[]));
 }
 
+/**
+ * Up to `count` entries after `after`, oldest first, read as one JSON string (see RANGE_JSON): the same
+ * entries `XRANGE` would give, for a sixth of the server's CPU per entry and a few µs more of Redis's. For
+ * reads that bring many entries at once; a read of one or two gains nothing from it.
+ */
+export async function readAfterAsJson(redis: RedisClient, keys: StreamKeys, after: StreamId, count: number): Promise<RawEntry[]> {
+  return JSON.parse(await guard(redis.sdRangeJson(keys.stream, `(${after}`, "+", count))) as RawEntry[];
+}
+
 /** The id of the newest entry, or `0-0` for an empty or missing stream. */
 export async function lastEntryId(redis: RedisClient, keys: StreamKeys): Promise<StreamId> {
   const raw = (await guard(redis.xrevrange(keys.stream, "+", "-", "COUNT", 1))) as RawEntry[];

@@ -5,6 +5,8 @@ import { coalesceWait, FeedLoop } from "@/server/feed/loop";
 import { uniqueStream } from "./support/context";
 import { startRedisServer, type RedisServer } from "@/harness/redis-server";
 import { startWriter, until } from "./support/writer";
+import { AWKWARD } from "./support/awkward-entries";
+import { toEntries, type RawEntry, type TicketEntry } from "@/lib/entries";
 
 let server: RedisServer | undefined;
 afterEach(async () => {
@@ -98,6 +100,23 @@ describe("FeedLoop", () => {
     expect(delivered).toHaveLength(3);
     // Held for the rest of a window, an entry would arrive about capMs - gapMs late.
     for (const latency of latencies) expect(latency).toBeLessThan((capMs - gapMs) / 2);
+    await loop.stop();
+    redis.disconnect();
+  });
+
+  it("hands out a burst's entries exactly as XRANGE reads them: quotes, control characters, any script, invalid UTF-8", async () => {
+    const { redis, keys, loop } = await setup();
+    const received: TicketEntry[] = [];
+    loop.on("batch", (entries) => received.push(...entries));
+    loop.start();
+    await until(() => loop.lastId !== undefined, 5000, "the loop to reach Redis");
+    // 1,000 entries in one pipeline: the loop's batch is 200, so after the first XREAD it reads on while the
+    // stream is busy, the way a burst is read.
+    const pipeline = redis.pipeline();
+    for (let i = 0; i < AWKWARD.length * 100; i++) pipeline.xadd(keys.stream, "*", ...AWKWARD[i % AWKWARD.length]!, "n", String(i));
+    await pipeline.exec();
+    await until(() => received.length >= AWKWARD.length * 100, 10_000, "the burst");
+    expect(received).toEqual(toEntries((await redis.xrange(keys.stream, "-", "+")) as RawEntry[]));
     await loop.stop();
     redis.disconnect();
   });
