@@ -1,8 +1,8 @@
 /**
  * What reading a stream costs the server and Redis, per entry: a plain XRANGE reply decoded by ioredis,
  * against RANGE_JSON (the same XRANGE, returned as one JSON string, read with JSON.parse), which the feed
- * loop uses after a read of many entries. Starts its own redis-server, appends 50,000 entries shaped like
- * the bench writer's, reads them all in pages of 1,000 each way, three times in turn, and prints this
+ * loop uses after a read of many entries. Starts its own redis-server, appends 50,000 entries as the bench's
+ * writer does, reads them all in pages of 1,000 each way, three times in turn, and prints this
  * process's CPU (the reader's, as the server's would be) and Redis's own time per entry (INFO commandstats).
  *
  *   npx tsx bench/range-json.ts
@@ -12,6 +12,7 @@ import { createRedisClient, whenReady } from "@/lib/redis";
 import { readAfterAsJson } from "@/lib/tickets";
 import type { RawEntry } from "@/lib/entries";
 import { startRedisServer } from "@/harness/redis-server";
+import { nowMs, ticketFields } from "./support/entries";
 
 const ENTRIES = 50_000;
 const PAGE = 1000;
@@ -25,22 +26,7 @@ async function main(): Promise<void> {
     const keys = streamKeys("bench");
     for (let start = 0; start < ENTRIES; start += PAGE) {
       const pipeline = redis.pipeline();
-      for (let i = start; i < start + PAGE; i++) {
-        pipeline.xadd(
-          keys.stream,
-          "*",
-          "name",
-          `Guest ${i}`,
-          "seat",
-          `B${(i % 20) + 1}`,
-          "movieId",
-          "3",
-          "sessionId",
-          String(i),
-          "t",
-          String(performance.now()),
-        );
-      }
+      for (let i = start; i < start + PAGE; i++) pipeline.xadd(keys.stream, "*", ...ticketFields(i, 1), "t", String(nowMs()));
       await pipeline.exec();
     }
     const ways: Record<string, (after: string) => Promise<RawEntry[]>> = {
