@@ -1,3 +1,4 @@
+import { Redis } from "ioredis";
 import { expect, test } from "./fixtures";
 import { openDesk, STREAM_ID_LINE } from "./support/desk";
 import { openLive } from "./support/groups";
@@ -92,4 +93,69 @@ test("the screenings board counts sales live, ignores double-bookings and opens 
   await expect(page).toHaveURL(/\/\?movieId=53&sessionId=832&seat=C5$/);
   await expect(page.getByLabel("Seat", { exact: true })).toHaveValue("C5");
   await expect(page.getByLabel("Movie", { exact: true })).toHaveValue("53");
+});
+
+test("in a flood the board's counts move a few times a second, not with every batch, and end exact; the next sale shows at once", async ({
+  page,
+  app,
+}) => {
+  // Sale i: seat i of 200 in session 1 + i / 200 of movie 61, so no two sales claim one seat.
+  const fields = (i: number) => {
+    const seat = i % 200;
+    return [
+      "name",
+      `Flood ${i}`,
+      "seat",
+      `${String.fromCharCode(65 + Math.floor(seat / 20))}${(seat % 20) + 1}`,
+      "movieId",
+      "61",
+      "sessionId",
+      String(1 + Math.floor(i / 200)),
+    ];
+  };
+  const redis = new Redis({ port: app.redisPort, host: "127.0.0.1", maxRetriesPerRequest: 1 });
+  try {
+    await redis.xadd(app.stream, "*", ...fields(0));
+    await openLive(page, "/screenings");
+    const summary = page.getByText(/ seats sold · /);
+    await expect(summary).toContainText("1 seats sold");
+    // Every change of the total a person could see, with when it happened.
+    await summary.evaluate((element) => {
+      const seen: number[] = [];
+      const totalOf = () => element.textContent?.split(" seats sold")[0] ?? null;
+      let last = totalOf();
+      new MutationObserver(() => {
+        const total = totalOf();
+        if (total !== last) seen.push(performance.now());
+        last = total;
+      }).observe(element, { subtree: true, childList: true, characterData: true });
+      (window as unknown as { totalChanges: number[] }).totalChanges = seen;
+    });
+
+    // 1,600 sales a second for two seconds, in batches of 40.
+    const FLOOD = 3200;
+    const started = Date.now();
+    for (let i = 1; i <= FLOOD;) {
+      const pipeline = redis.pipeline();
+      for (const end = i + 40; i < end; i++) pipeline.xadd(app.stream, "*", ...fields(i));
+      await pipeline.exec();
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, started + (i / 1600) * 1000 - Date.now())));
+    }
+    await expect(summary).toContainText(`${(FLOOD + 1).toLocaleString("en-US")} seats sold`);
+    await expect(screeningCard(page, "61", "16").getByTestId("sold-count")).toHaveText("200");
+    await expect(screeningCard(page, "61", "17").getByTestId("sold-count")).toHaveText("1");
+    // About four times a second while the flood lasts (two seconds and the time to catch up), where ten
+    // would leave a person nothing more to read.
+    const changes = await page.evaluate(() => (window as unknown as { totalChanges: number[] }).totalChanges);
+    const seconds = (changes.at(-1)! - changes[0]!) / 1000;
+    expect(changes.length, `${changes.length} changes in ${seconds.toFixed(1)} s`).toBeLessThanOrEqual(Math.ceil(seconds * 5) + 1);
+    expect(changes.length).toBeGreaterThanOrEqual(Math.floor(seconds * 2));
+
+    // Once the flood is over a single sale shows in the next frames again.
+    await page.waitForTimeout(500);
+    await redis.xadd(app.stream, "*", ...fields(FLOOD + 1));
+    await expect(summary).toContainText(`${(FLOOD + 2).toLocaleString("en-US")} seats sold`, { timeout: 1000 });
+  } finally {
+    redis.disconnect();
+  }
 });

@@ -1,7 +1,7 @@
 "use client";
 
 import { formatClock } from "./format";
-import { useFeed } from "./use-feed";
+import { useFeedLink } from "./use-feed";
 
 const LOOK = {
   connecting: { dot: "bg-slate-400", text: "Connecting…" },
@@ -12,7 +12,7 @@ const LOOK = {
 
 /** Tells staff whether the feed is live, catching up, or down (and since when). */
 export function ConnectionIndicator() {
-  const { link, downSince } = useFeed();
+  const { link, downSince } = useFeedLink();
   const look = LOOK[link];
   return (
     <div

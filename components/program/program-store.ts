@@ -41,6 +41,8 @@ const EMPTY: ProgramSnapshot = {
  */
 class ProgramStore {
   #snapshot: ProgramSnapshot = EMPTY;
+  /** The programme as last read or pushed, its sold counts as of then: a new object only when it is read again. */
+  #read: ProgramView | null = null;
   #listeners = new Set<() => void>();
   #started = false;
   #deltas = new Map<string, number>();
@@ -56,6 +58,8 @@ class ProgramStore {
   };
 
   getSnapshot = (): ProgramSnapshot => this.#snapshot;
+
+  getRead = (): ProgramView | null => this.#read;
 
   start(): void {
     if (this.#started) return;
@@ -77,6 +81,7 @@ class ProgramStore {
   #replace(view: ProgramView): void {
     this.#deltas.clear();
     this.#readThrough = this.#newest;
+    this.#read = view;
     this.#set({ view, index: indexProgram(view), showings: new Map(view.showings.map((s) => [s.sessionId, s])), error: null });
   }
 
@@ -138,6 +143,18 @@ const emptyIndex = (): ProgramIndex => EMPTY.index;
 export function useProgramIndex(): ProgramIndex {
   useEffect(() => programStore.start(), []);
   return useSyncExternalStore(programStore.subscribe, indexOf, emptyIndex);
+}
+
+const noProgram = (): ProgramView | null => null;
+
+/**
+ * The programme as last read or pushed (films, halls, showings, and each showing's sold count as of that
+ * read), null until the first: for a component that takes the live counts from elsewhere (the board), so
+ * it does not re-render four times a second while sales pour in.
+ */
+export function useProgramAsRead(): ProgramView | null {
+  useEffect(() => programStore.start(), []);
+  return useSyncExternalStore(programStore.subscribe, programStore.getRead, noProgram);
 }
 
 /** The programme, started on first use and shared by every component of the page. */

@@ -10,7 +10,7 @@ import { RetentionSummary, RetentionWarning } from "@/components/retention/reten
 import { useRetention } from "@/components/retention/use-retention";
 import { Dialog } from "@/components/ui/dialog";
 import { buttonStyles } from "@/components/ui/field";
-import { useProgram } from "@/components/program/program-store";
+import { useProgramAsRead, useProgramIndex } from "@/components/program/program-store";
 import { useNow } from "@/components/ui/use-now";
 import { showtime } from "@/components/program/show-times";
 import { describeShowing, formatPrice } from "@/lib/validations/program-index";
@@ -36,15 +36,23 @@ export function ScreeningsPage({ rows, seatsPerRow }: { rows: number; seatsPerRo
     accounting && accounting.byScreening.size > 0 ? (accounting.byScreening.get(`${movieId}:${sessionId}`) ?? null) : undefined;
   const onOpen = useCallback((screening: Screening) => setOpen(screening), []);
 
-  const { view } = useProgram();
+  // The programme as read, not as counted live: the board's own counts are the live ones, so the programme's
+  // counting (four times a second in a flood) does not render the board again.
+  const view = useProgramAsRead();
   const now = useNow(30_000);
+  const layout = useMemo(() => programmeLayout(view, now), [view, now]);
   const [cards] = useState(() => new SameCards());
-  const days = useMemo(() => cards.keep(programmeDays(view, screenings ?? [], now)), [cards, view, screenings, now]);
-  const inProgramme = new Set((view?.showings ?? []).map((s) => `${s.movieId}/${s.sessionId}`));
-  const outside = (screenings ?? []).filter((s) => !inProgramme.has(`${s.movieId}/${s.sessionId}`));
-  const movies = groupByMovie(outside);
+  const days = useMemo(() => cards.keep(withCounts(layout, screenings ?? [])), [cards, layout, screenings]);
+  const inProgramme = useMemo(() => new Set((view?.showings ?? []).map((s) => `${s.movieId}/${s.sessionId}`)), [view]);
+  const movies = useMemo(
+    () => groupByMovie((screenings ?? []).filter((s) => !inProgramme.has(`${s.movieId}/${s.sessionId}`))),
+    [screenings, inProgramme],
+  );
   const totalSold = (screenings ?? []).reduce((sum, s) => sum + s.sold, 0);
-  const takings = days.flatMap((d) => d.films.flatMap((f) => f.showings)).reduce((sum, s) => sum + (s.price ?? 0) * s.sold, 0);
+  const takings = days.reduce(
+    (sum, d) => sum + d.films.reduce((sum, f) => sum + f.showings.reduce((sum, s) => sum + (s.price ?? 0) * s.sold, 0), 0),
+    0,
+  );
 
   return (
     <div className="mx-auto w-full max-w-6xl space-y-4 p-4">
@@ -69,7 +77,7 @@ export function ScreeningsPage({ rows, seatsPerRow }: { rows: number; seatsPerRo
       <RetentionWarning state={retention} />
       {screenings === null ? (
         <p className="text-slate-600">Loading screenings…</p>
-      ) : days.length === 0 && outside.length === 0 ? (
+      ) : days.length === 0 && movies.length === 0 ? (
         <p className="rounded-xl border border-dashed border-slate-300 bg-white p-8 text-center text-slate-600">
           No showings yet. Add them under Programme, or sell a seat: screenings appear here with their first sale.
         </p>
@@ -171,10 +179,19 @@ const LONG_DAY = new Intl.DateTimeFormat("en-GB", { weekday: "long", day: "numer
 /** Within this long before its start a showing is flagged, so the desk pushes its last seats. */
 const STARTS_SOON_MS = 10 * 60_000;
 
-/** The programme's showings from today on, by day, then film (in the order of its first showing), then start. */
-function programmeDays(view: ProgramView | null, screenings: Screening[], now: number) {
+type ProgrammeDay = {
+  key: string;
+  label: string;
+  films: { movieId: string; title: string; runtimeMinutes?: number; showings: BoardShowing[] }[];
+};
+
+/**
+ * The programme's showings from today on, by day, then film (in the order of its first showing), then start,
+ * with the sold counts of the programme as read: worked out when the programme or the minute changes, not
+ * with every count (see {@link withCounts}).
+ */
+function programmeLayout(view: ProgramView | null, now: number): ProgrammeDay[] {
   if (!view) return [];
-  const counts = new Map(screenings.map((s) => [`${s.movieId}/${s.sessionId}`, s]));
   const movies = new Map(view.movies.map((m) => [m.movieId, m]));
   const halls = new Map(view.halls.map((h) => [h.hallId, h]));
   const today = new Date(now);
@@ -210,11 +227,10 @@ function programmeDays(view: ProgramView | null, screenings: Screening[], now: n
         s.movieId,
         (film = { movieId: s.movieId, title: movie?.title ?? `Movie ${s.movieId}`, runtimeMinutes: movie?.runtimeMinutes, showings: [] }),
       );
-    const live = counts.get(`${s.movieId}/${s.sessionId}`);
     film.showings.push({
       movieId: s.movieId,
       sessionId: s.sessionId,
-      sold: live?.sold ?? s.sold,
+      sold: s.sold,
       capacity: s.capacity,
       startsAt: s.startsAt,
       hall: halls.get(s.hallId)?.name ?? s.hallId,
@@ -222,6 +238,21 @@ function programmeDays(view: ProgramView | null, screenings: Screening[], now: n
     });
   }
   return [...days.values()].map((day) => ({ ...day, films: [...day.films.values()] }));
+}
+
+/** The layout with the board's live counts; a showing the board has no count for keeps the programme's. */
+function withCounts(layout: ProgrammeDay[], screenings: Screening[]): ProgrammeDay[] {
+  const counts = new Map(screenings.map((s) => [`${s.movieId}/${s.sessionId}`, s.sold]));
+  return layout.map((day) => ({
+    ...day,
+    films: day.films.map((film) => ({
+      ...film,
+      showings: film.showings.map((showing) => {
+        const sold = counts.get(`${showing.movieId}/${showing.sessionId}`);
+        return sold === undefined || sold === showing.sold ? showing : { ...showing, sold };
+      }),
+    })),
+  }));
 }
 
 /** One showing of the programme: its time and hall, seats sold and left, takings, and how soon it starts. */
@@ -454,7 +485,7 @@ function SeatsDialog({
   onClose: () => void;
 }) {
   const router = useRouter();
-  const { index } = useProgram();
+  const index = useProgramIndex();
   const desk = (seat?: string) =>
     `/?${new URLSearchParams({ movieId: screening?.movieId ?? "", sessionId: screening?.sessionId ?? "", ...(seat ? { seat } : {}) })}`;
   return (

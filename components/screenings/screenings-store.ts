@@ -23,8 +23,14 @@ export interface BoardSnapshot {
   syncedAt: number | null;
 }
 
-/** The board renders at most this often: at thousands of sales a second, ten times a second is plenty to read. */
+/** The board renders at most this often: a quiet board shows a sale in the next frame. */
 const MIN_RENDER_MS = 100;
+/**
+ * After a render that brought more counted entries than this (a flood: hundreds of sales a second), the
+ * next waits {@link FLOOD_RENDER_MS}, as the desk's feed does: the counts still move four times a second.
+ */
+const FLOOD_ENTRIES = 50;
+const FLOOD_RENDER_MS = 250;
 
 /** How soon a read that live entries crossed is repeated: long enough for the server to have indexed them. */
 const REREAD_MS = 1000;
@@ -38,7 +44,7 @@ const byNumber = (a: string, b: string) => a.length - b.length || (a < b ? -1 : 
  * Seats sold per screening: read from `GET /api/screenings`, then moved by the live feed (a sale +1, a
  * refund −1, a double-booking nothing, so a sale the server marks double-booked after it arrived is taken
  * back) and read again every {@link RESYNC_MS}, on every reconnect and when the tab becomes visible.
- * Renders in an animation frame, at most every {@link MIN_RENDER_MS}.
+ * Renders in an animation frame, at most every {@link MIN_RENDER_MS} ({@link FLOOD_RENDER_MS} in a flood).
  */
 export class ScreeningsBoard {
   #counts = new Map<string, Screening>();
@@ -48,7 +54,13 @@ export class ScreeningsBoard {
   #shown = new Map<string, Screening>();
   #snapshot: BoardSnapshot = { screenings: null, error: null, syncedAt: null };
   #listeners = new Set<() => void>();
-  readonly #render = new RenderThrottle(MIN_RENDER_MS, () => this.#flush());
+  /** Entries counted since the last render, and in the one before it. */
+  #counted = 0;
+  #lastCounted = 0;
+  readonly #render = new RenderThrottle(
+    () => (this.#lastCounted > FLOOD_ENTRIES ? FLOOD_RENDER_MS : MIN_RENDER_MS),
+    () => this.#flush(),
+  );
   #stops: (() => void)[] = [];
   #sync: AbortController | null = null;
   /** The newest entry the feed has passed on. */
@@ -148,6 +160,7 @@ export class ScreeningsBoard {
       }
       screening.sold = Math.max(0, screening.sold + (refund ? -1 : 1));
       this.#dirty.add(key);
+      this.#counted++;
       changed = true;
     }
     if (changed) this.#render.schedule();
@@ -181,6 +194,8 @@ export class ScreeningsBoard {
       return fresh;
     });
     this.#dirty.clear();
+    this.#lastCounted = this.#counted;
+    this.#counted = 0;
     this.#snapshot = { ...this.#snapshot, screenings };
     this.#emit();
   }
