@@ -6,24 +6,12 @@ import type { TicketEntry } from "@/lib/entries";
 import { api } from "@/components/api";
 import { reloadTo } from "@/components/session/reload-to";
 import { getSocket } from "@/components/socket";
-import { RenderThrottle } from "@/components/ui/render-throttle";
+import { floodPace, RenderThrottle } from "@/components/ui/render-throttle";
 
 /** How many entries a tab keeps; older ones are dropped as new ones arrive, and reloaded on demand. */
 export const FEED_CAPACITY = 10_000;
 const FIRST_PAGE = 200;
 const OLDER_PAGE = 500;
-/**
- * The list renders at most this often: a quiet desk shows each sale in the next frame, a busy one
- * (thousands a second, far more than anyone reads) repaints its rows ten times a second instead of sixty,
- * which leaves the frames to the rest of the page.
- */
-const MIN_RENDER_MS = 100;
-/**
- * When a render brought more entries than a screen of rows, every row on screen was replaced and nobody
- * could read them: the next one waits this long instead, which halves again what the flood costs the page.
- */
-const FLOOD_RENDER_MS = 250;
-const FLOOD_ENTRIES = 50;
 
 export type LinkState = "connecting" | "catching-up" | "live" | "down";
 
@@ -45,7 +33,7 @@ type MarksListener = (marked: TicketEntry[]) => void;
 
 /**
  * The tab's copy of the stream: first page over HTTP, then `feed:resume` from the newest id it holds,
- * on every (re)connect. Batches are applied in an animation frame, at most every {@link MIN_RENDER_MS},
+ * on every (re)connect. Batches are applied in an animation frame, at the pace {@link floodPace} sets,
  * so thousands of entries per second cost ten renders a second (four while each one replaces the screen).
  * (Batch listeners, such as the chart's counters, still see every batch as it arrives.)
  */
@@ -64,7 +52,7 @@ class FeedStore {
   #pending: TicketEntry[][] = [];
   #lastFlush = 0;
   readonly #render = new RenderThrottle(
-    () => (this.#lastFlush > FLOOD_ENTRIES ? FLOOD_RENDER_MS : MIN_RENDER_MS),
+    floodPace(() => this.#lastFlush),
     () => this.#flush(),
   );
   #newestId = "0-0";

@@ -6,7 +6,7 @@ import { feedStore } from "@/components/feed/feed-store";
 import { getSocket } from "@/components/socket";
 import { compareIds } from "@/lib/stream-id";
 import type { TicketEntry } from "@/lib/entries";
-import { RenderThrottle } from "@/components/ui/render-throttle";
+import { floodPace, RenderThrottle } from "@/components/ui/render-throttle";
 
 export interface Screening {
   movieId: string;
@@ -23,15 +23,6 @@ export interface BoardSnapshot {
   syncedAt: number | null;
 }
 
-/** The board renders at most this often: a quiet board shows a sale in the next frame. */
-const MIN_RENDER_MS = 100;
-/**
- * After a render that brought more counted entries than this (a flood: hundreds of sales a second), the
- * next waits {@link FLOOD_RENDER_MS}, as the desk's feed does: the counts still move four times a second.
- */
-const FLOOD_ENTRIES = 50;
-const FLOOD_RENDER_MS = 250;
-
 /** How soon a read that live entries crossed is repeated: long enough for the server to have indexed them. */
 const REREAD_MS = 1000;
 
@@ -44,7 +35,7 @@ const byNumber = (a: string, b: string) => a.length - b.length || (a < b ? -1 : 
  * Seats sold per screening: read from `GET /api/screenings`, then moved by the live feed (a sale +1, a
  * refund −1, a double-booking nothing, so a sale the server marks double-booked after it arrived is taken
  * back) and read again every {@link RESYNC_MS}, on every reconnect and when the tab becomes visible.
- * Renders in an animation frame, at most every {@link MIN_RENDER_MS} ({@link FLOOD_RENDER_MS} in a flood).
+ * Renders in an animation frame, at the pace {@link floodPace} sets (at most ten times a second, four in a flood).
  */
 export class ScreeningsBoard {
   #counts = new Map<string, Screening>();
@@ -58,7 +49,7 @@ export class ScreeningsBoard {
   #counted = 0;
   #lastCounted = 0;
   readonly #render = new RenderThrottle(
-    () => (this.#lastCounted > FLOOD_ENTRIES ? FLOOD_RENDER_MS : MIN_RENDER_MS),
+    floodPace(() => this.#lastCounted),
     () => this.#flush(),
   );
   #stops: (() => void)[] = [];

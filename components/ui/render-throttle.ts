@@ -1,6 +1,22 @@
 "use client";
 
 /**
+ * The pace of a list or board that follows the feed: a quiet page shows each entry in the next frame, a
+ * busy one (thousands a second, far more than anyone reads) renders at most every MIN_RENDER_MS, and after
+ * a render that brought more entries than a screen holds (FLOOD_ENTRIES: every row or count on screen was
+ * replaced and nobody could read them) the next waits FLOOD_RENDER_MS, which halves again what a flood
+ * costs the page. The desk's feed and the board both use it.
+ */
+export const MIN_RENDER_MS = 100;
+export const FLOOD_RENDER_MS = 250;
+export const FLOOD_ENTRIES = 50;
+
+/** A {@link RenderThrottle} pace from how many entries the last render brought (see MIN_RENDER_MS). */
+export function floodPace(lastRendered: () => number): () => number {
+  return () => (lastRendered() > FLOOD_ENTRIES ? FLOOD_RENDER_MS : MIN_RENDER_MS);
+}
+
+/**
  * Runs `render` in an animation frame, at most once every `minMs`: a quiet feed renders in the next frame,
  * a busy one a few times a second, however many batches arrive in between. `minMs` may be a function, read
  * at each request, for a pace that follows the load.
