@@ -7,9 +7,9 @@
  * replaced and nobody could read them) the next waits FLOOD_RENDER_MS, which halves again what a flood
  * costs the page. The desk's feed and the board both use it.
  */
-export const MIN_RENDER_MS = 100;
-export const FLOOD_RENDER_MS = 250;
-export const FLOOD_ENTRIES = 50;
+const MIN_RENDER_MS = 100;
+const FLOOD_RENDER_MS = 250;
+const FLOOD_ENTRIES = 50;
 
 /** A {@link RenderThrottle} pace from how many entries the last render brought (see MIN_RENDER_MS). */
 export function floodPace(lastRendered: () => number): () => number {
