@@ -67,7 +67,7 @@ function notes(r: { saturation: { notes: string[] }; outOfOrder?: number; discon
  * CPU like a real tab) tells whether the server met it and the rest was the simulated tabs' contention.
  */
 export function targetVerdict(r: LatencyResult): string {
-  if (r.rate !== TARGET.rate || r.clients !== TARGET.clients) return "–";
+  if (r.rate !== TARGET.rate || r.clients !== TARGET.clients || (r.server ?? "app") !== "app") return "–";
   if (r.complete && r.latency.p99 <= TARGET.p99Ms) return "met";
   if (!bound(r)) return "missed";
   return r.probeLatency.p99 <= TARGET.p99Ms ? "met at the probe only" : "missed (box saturated)";
@@ -114,9 +114,15 @@ function fanoutTable(rows: FanoutResult[]): string {
   );
 }
 
+/** The app, or the floor it is compared with (bench/workers/floor.ts). */
+function serverName(r: LatencyResult): string {
+  return r.server === undefined || r.server === "app" ? "app" : `floor (${r.server.slice("floor-".length)})`;
+}
+
 function latencyTable(rows: LatencyResult[]): string {
   return markdownTable(
     [
+      "server",
       "entries/s (achieved)",
       "clients (procs)",
       "p50 ms",
@@ -138,6 +144,7 @@ function latencyTable(rows: LatencyResult[]): string {
       const all = atMost(bound(r));
       const probe = atMost(probeBound(r));
       return [
+        serverName(r),
         `${int(r.rate)} (${int(r.writerEntriesPerS)})`,
         `${r.clients - 1} ${r.clientMode} (${r.clientProcesses}, nice 19) + probe`,
         all + ms(r.latency.p50),
@@ -156,7 +163,7 @@ function latencyTable(rows: LatencyResult[]): string {
         notes(r, r.complete ? [] : [`incomplete: a socket got ${int(r.minReceived)}/${int(r.written)}`]),
       ];
     }),
-    [true, false, true, true, true, true, true, true, false, true, true, true, true, false, true, false],
+    [false, true, false, true, true, true, true, true, true, false, true, true, true, true, false, true, false],
   );
 }
 
@@ -288,6 +295,19 @@ function groupsTable(r: GroupsResult): string {
 function deskTable(r: DeskResult): string {
   const verdict = (p: DeskResult["pages"][number]) =>
     p.fps >= r.target.fps && p.heapPeakMiB <= r.target.heapMiB ? "met" : `missed (≥ ${r.target.fps} fps, ≤ ${r.target.heapMiB} MB)`;
+  const control = r.control
+    ? [
+        [
+          "blank page (control)",
+          fixed(r.control.fps, 1),
+          "–",
+          int(r.control.longFrames),
+          ms(r.control.maxFrameMs),
+          ...Array<string>(4).fill("–"),
+          "no work of its own: the frames it loses are the machine's",
+        ],
+      ]
+    : [];
   return markdownTable(
     [
       "page",
@@ -301,26 +321,28 @@ function deskTable(r: DeskResult): string {
       "target",
       "notes",
     ],
-    r.pages.map((p) => [
-      p.path === "/" ? "desk (/): form, chart, feed" : `board (${p.path})`,
-      fixed(p.fps, 1),
-      fixed(p.idleFps, 1),
-      int(p.longFrames),
-      ms(p.maxFrameMs),
-      `${fixed(p.mainThreadBusy * 100, 0)} %`,
-      `${fixed(p.scriptBusy * 100, 0)} %`,
-      `${fixed(p.heapMiB, 1)} (${fixed(p.heapPeakMiB, 1)})`,
-      verdict(p),
-      notes(
-        r,
-        p.path === "/"
-          ? [
-              `chart counted ${int(r.chartCounted)} of ${int(r.written)} written`,
-              ...(r.titledRows !== undefined ? [`${int(r.titledRows)} feed rows on screen named their film`] : []),
-            ]
-          : [],
-      ),
-    ]),
+    r.pages
+      .map((p) => [
+        p.path === "/" ? "desk (/): form, chart, feed" : `board (${p.path})`,
+        fixed(p.fps, 1),
+        fixed(p.idleFps, 1),
+        int(p.longFrames),
+        ms(p.maxFrameMs),
+        `${fixed(p.mainThreadBusy * 100, 0)} %`,
+        `${fixed(p.scriptBusy * 100, 0)} %`,
+        `${fixed(p.heapMiB, 1)} (${fixed(p.heapPeakMiB, 1)})`,
+        verdict(p),
+        notes(
+          r,
+          p.path === "/"
+            ? [
+                `chart counted ${int(r.chartCounted)} of ${int(r.written)} written`,
+                ...(r.titledRows !== undefined ? [`${int(r.titledRows)} feed rows on screen named their film`] : []),
+              ]
+            : [],
+        ),
+      ])
+      .concat(control),
     [false, true, true, true, true, true, true, true, false, false],
   );
 }

@@ -17,7 +17,7 @@ import { waitForQuiet, type Rig } from "./phases/rig";
 import { render, type Results } from "./report";
 import { ensureBuild, startAppServer } from "./support/app-server";
 import { describeMachine } from "./support/machine";
-import type { ClientMode } from "./support/protocol";
+import type { ClientMode, FloorFanOut } from "./support/protocol";
 import { startRedisServer } from "../harness/redis-server";
 import { signIn } from "./support/session";
 
@@ -41,9 +41,12 @@ const PLAN = {
   latency: {
     cases: [
       { rate: 1_000, clients: 100, mode: "full" },
+      // The same row against the floor, the least a Socket.IO feed can do (bench/workers/floor.ts).
+      { rate: 1_000, clients: 100, mode: "full", floor: "emit" },
+      { rate: 1_000, clients: 100, mode: "full", floor: "framed" },
       { rate: 10_000, clients: 100, mode: "full" },
       { rate: 10_000, clients: 100, mode: "lean" },
-    ] satisfies { rate: number; clients: number; mode: ClientMode }[],
+    ] satisfies { rate: number; clients: number; mode: ClientMode; floor?: FloorFanOut }[],
     durationMs: 10_000,
   },
   /** The feed at 300 entries/s to 100 tabs, first from a writer, then from sales through the API. */
@@ -204,7 +207,7 @@ async function main(): Promise<void> {
     if (result) results.fanout.push(result);
   }
   for (const c of selected.has("latency") ? PLAN.latency.cases : []) {
-    const name = `latency at ${c.rate}/s to ${c.clients} ${c.mode} clients`;
+    const name = `latency at ${c.rate}/s to ${c.clients} ${c.mode} clients${"floor" in c ? ` of the floor (${c.floor})` : ""}`;
     const result = await phase(name, () => latency(rig, { ...c, durationMs: PLAN.latency.durationMs }));
     if (result) results.latency.push(result);
   }

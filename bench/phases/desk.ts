@@ -37,6 +37,11 @@ export interface DeskResult {
   /** Feed rows on screen at the end that showed a film title from the programme (all of them should). */
   titledRows?: number;
   pages: PageFigures[];
+  /**
+   * A blank page in the same browser, its frames counted over the same window: it does no work of its own,
+   * so a frame it loses is the machine's (a wait for a core), not a page's. Absent before 2026-12-03 14:00.
+   */
+  control?: { fps: number; longFrames: number; maxFrameMs: number };
   target: { fps: number; heapMiB: number };
   serverCores: number;
   browserCores: number;
@@ -136,6 +141,9 @@ export async function desk(rig: Rig, { rate, windowMs }: { rate: number; windowM
       await cdp.send("Performance.enable");
       pages.push({ path, page, cdp });
     }
+    // The control: nothing on it but the frame counter.
+    const control = await (await browser.newContext({ viewport: VIEWPORT })).newPage();
+    await control.setContent("<!doctype html><title>control</title><p>A blank page: its frames are the machine's.</p>");
     // Every entry the writer sends names a showing of the programme, so every feed row, board card and
     // chart tooltip resolves a title, a start and a hall: the desk is measured as a box office sees it.
     const movieId = rig.nextMovieId();
@@ -173,7 +181,9 @@ export async function desk(rig: Rig, { rate, windowMs }: { rate: number; windowM
       for (const { path, page } of pages) await page.evaluate(`console.timeStamp("bench page ${path}")`);
     }
     const startMetrics = await Promise.all(pages.map(({ cdp }) => metrics(cdp)));
-    const frames = await Promise.all(pages.map(({ page }) => page.evaluate<Frames>(`(${COUNT_FRAMES})(${windowMs})`)));
+    const [controlFrames, ...frames] = await Promise.all(
+      [control, ...pages.map(({ page }) => page)].map((page) => page.evaluate<Frames>(`(${COUNT_FRAMES})(${windowMs})`)),
+    );
     const endMetrics = await Promise.all(pages.map(({ cdp }) => metrics(cdp)));
     if (rig.traceDir) {
       await browser.stopTracing();
@@ -220,6 +230,11 @@ export async function desk(rig: Rig, { rate, windowMs }: { rate: number; windowM
           heapPeakMiB: Math.max(peaks[i]!, heaps[i]!),
         };
       }),
+      control: {
+        fps: (controlFrames!.frames - 1) / (controlFrames!.elapsed / 1000),
+        longFrames: controlFrames!.longFrames,
+        maxFrameMs: controlFrames!.maxFrameMs,
+      },
       target: DESK_TARGET,
       serverCores: cores(m, "server"),
       browserCores: cores(m, "browser"),

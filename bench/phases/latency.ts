@@ -1,10 +1,17 @@
 import type { CpuWindow } from "../support/cpu";
 import { Histogram, type Summary } from "../support/histogram";
-import type { ClientMode } from "../support/protocol";
-import { cores, SATURATED_ELU, type Rig, type Saturation } from "./rig";
+import type { ClientMode, FloorApi, FloorFanOut } from "../support/protocol";
+import { Worker } from "../support/rpc";
+import { cores, lastId, SATURATED_ELU, type Rig, type Saturation } from "./rig";
 import { round } from "./round";
+import { stopAll } from "./workers";
 
 export interface LatencyResult {
+  /**
+   * What the tabs listened to: the app, or the floor (bench/workers/floor.ts), the least a Socket.IO feed
+   * can do, broadcasting with `io.emit` or the app's pre-encoded frame. Absent before the floor rows: the app.
+   */
+  server?: "app" | `floor-${FloorFanOut}`;
   rate: number;
   clients: number;
   clientMode: ClientMode;
@@ -54,20 +61,34 @@ const WRITER_SHORTFALL = 0.95;
  */
 export async function latency(
   rig: Rig,
-  { rate, durationMs, clients, mode }: { rate: number; durationMs: number; clients: number; mode: ClientMode },
+  {
+    rate,
+    durationMs,
+    clients,
+    mode,
+    floor,
+  }: { rate: number; durationMs: number; clients: number; mode: ClientMode; floor?: FloorFanOut | undefined },
 ): Promise<LatencyResult> {
   const expected = Math.round((rate * durationMs) / 1000);
   const movieId = rig.nextMovieId();
-  const label = `latency-${rate}-${mode}`;
-  const r = await round(rig, { clients, mode, probe: true, expected, timeoutMs: durationMs + DRAIN_MS, label }, (writer) =>
-    writer.call("paced", { rate, durationMs, movieId }),
-  );
+  const label = `latency-${rate}-${mode}${floor ? `-floor-${floor}` : ""}`;
+  const floorServer = floor ? await Worker.start<FloorApi>(new URL("../workers/floor.ts", import.meta.url), "floor") : undefined;
+  let r: Awaited<ReturnType<typeof round>>;
+  try {
+    const target = floorServer ? await floorRig(rig, floorServer, floor!) : rig;
+    r = await round(target, { clients, mode, probe: true, expected, timeoutMs: durationMs + DRAIN_MS, label }, (writer) =>
+      writer.call("paced", { rate, durationMs, movieId }),
+    );
+  } finally {
+    await stopAll([floorServer]);
+  }
   const { write, sockets, measure: m } = r;
   const writerRate = write.written / ((write.finishedAt - write.startedAt) / 1000);
   const sat = r.saturation;
   if (write.load.elu >= SATURATED_ELU) sat.notes.push(`writer ELU ${write.load.elu.toFixed(2)}`);
   if (writerRate < rate * WRITER_SHORTFALL) sat.notes.push(`writer reached only ${Math.round(writerRate)}/s`);
   return {
+    server: floor ? `floor-${floor}` : "app",
     rate,
     clients,
     clientMode: mode,
@@ -96,5 +117,21 @@ export async function latency(
     disconnects: sockets.disconnects,
     saturation: sat,
     cpu: m.cpu,
+  };
+}
+
+/**
+ * The rig with the floor server in the app server's place: tabs connect to it, its process is the
+ * "server" of the CPU window and its event loop the one sampled. The app still runs and reads the stream
+ * meanwhile, as another instance would; it has no tab to write to.
+ */
+async function floorRig(rig: Rig, floor: Worker<FloorApi>, fanOut: FloorFanOut): Promise<Rig> {
+  const { url } = await floor.call("start", { redisUrl: rig.redisUrl, stream: rig.stream, afterId: await lastId(rig), fanOut });
+  return {
+    ...rig,
+    appUrl: url,
+    serverPids: [floor.pid],
+    server: { elu: () => floor.call("elu", {}), profile: rig.server.profile },
+    cpuProfileDir: null,
   };
 }

@@ -1,4 +1,5 @@
 import type { HistogramData } from "./histogram";
+import type { EluSample } from "./server-probe";
 
 /** What one worker process says about its own load while it measured. */
 export interface Load {
@@ -174,4 +175,14 @@ export type ConsumerApi = {
   start(arg: { redisUrl: string; stream: string; kind: "tickets" | "accounting" | "bare"; outDir: string }): Promise<void>;
   /** Resets the load window; resolves once `expected` entries are acked, or at the timeout. */
   collect(arg: { expected: number; timeoutMs: number }): Promise<ConsumerReport>;
+};
+
+/** How the floor server broadcasts: Socket.IO's own room emit, or the app's one pre-encoded frame per tab. */
+export type FloorFanOut = "emit" | "framed";
+
+export type FloorApi = {
+  /** Listens on a free port and starts its XREAD loop after `afterId`; resolves with the URL tabs connect to. */
+  start(arg: { redisUrl: string; stream: string; afterId: string; fanOut: FloorFanOut }): Promise<{ url: string }>;
+  /** The floor's event-loop time so far, sampled as the app server's is (it stands in for the server). */
+  elu(arg: Record<string, never>): Promise<EluSample>;
 };
