@@ -39,7 +39,10 @@ const floor: FloorApi = {
     void (async () => {
       let lastId = afterId;
       while (!stopping) {
-        const reply = await r.xread("COUNT", 1000, "BLOCK", 1000, "STREAMS", stream, lastId).catch(() => null);
+        // A failed read (the bench never stops Redis under the floor) is retried after a pause, not in a hot loop.
+        const reply = await r
+          .xread("COUNT", 1000, "BLOCK", 1000, "STREAMS", stream, lastId)
+          .catch(() => new Promise<null>((resolve) => setTimeout(() => resolve(null), 100)));
         const raw = (reply?.[0]?.[1] ?? []) as RawEntry[];
         if (raw.length === 0) continue;
         const entries = toEntries(raw);
