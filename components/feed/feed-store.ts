@@ -15,6 +15,8 @@ const OLDER_PAGE = 500;
 
 export type LinkState = "connecting" | "catching-up" | "live" | "down";
 
+export type FeedLink = Pick<FeedSnapshot, "link" | "downSince">;
+
 export interface FeedSnapshot {
   /** Newest first. */
   entries: TicketEntry[];
@@ -46,6 +48,8 @@ class FeedStore {
     loadingOlder: false,
     error: null,
   };
+  /** The link's part of the snapshot, a new object only when it changes: see {@link getLink}. */
+  #link: FeedLink = { link: this.#snapshot.link, downSince: this.#snapshot.downSince };
   #listeners = new Set<Listener>();
   #batchListeners = new Set<BatchListener>();
   #marksListeners = new Set<MarksListener>();
@@ -67,6 +71,9 @@ class FeedStore {
   };
 
   getSnapshot = (): FeedSnapshot => this.#snapshot;
+
+  /** Whether the feed is live and since when it is down: the same object while that stays, whatever entries arrive. */
+  getLink = (): FeedLink => this.#link;
 
   /** Called with every batch as it arrives, before it is rendered. */
   onBatch(listener: BatchListener): () => void {
@@ -241,6 +248,8 @@ class FeedStore {
 
   #set(patch: Partial<FeedSnapshot>): void {
     this.#snapshot = { ...this.#snapshot, ...patch };
+    const { link, downSince } = this.#snapshot;
+    if (link !== this.#link.link || downSince !== this.#link.downSince) this.#link = { link, downSince };
     for (const listener of this.#listeners) listener();
   }
 }

@@ -49,10 +49,7 @@ export function ScreeningsPage({ rows, seatsPerRow }: { rows: number; seatsPerRo
     [screenings, inProgramme],
   );
   const totalSold = (screenings ?? []).reduce((sum, s) => sum + s.sold, 0);
-  const takings = days.reduce(
-    (sum, d) => sum + d.films.reduce((sum, f) => sum + f.showings.reduce((sum, s) => sum + (s.price ?? 0) * s.sold, 0), 0),
-    0,
-  );
+  const takings = days.flatMap((d) => d.films.flatMap((f) => f.showings)).reduce((sum, s) => sum + (s.price ?? 0) * s.sold, 0);
 
   return (
     <div className="mx-auto w-full max-w-6xl space-y-4 p-4">

@@ -81,11 +81,12 @@ interface FeedLoopEvents {
 /**
  * The one reader of the tickets stream in this process. It blocks on `XREAD` while the stream is quiet
  * (and reads on through RANGE_JSON while it is busy), keeps the id of the last entry it handed out, and
- * after any failure resumes from exactly that id, so listeners see every entry once, in order. Emits `batch` once per read, never once per entry, the moment the read returns; the
- * indexer (seats, screenings, sales counters) runs each batch afterwards on its own connection and the
- * double bookings it finds follow as `marks`. Before its first live read the loop indexes, without
- * emitting, whatever the indexer has not seen up to the end id it resolved, so the seat map, the
- * screenings and the counters stay right after a time with no instance running.
+ * after any failure resumes from exactly that id, so listeners see every entry once, in order. Emits
+ * `batch` once per read, never once per entry, the moment the read returns; the indexer (seats,
+ * screenings, sales counters) runs each batch afterwards on its own connection and the double bookings it
+ * finds follow as `marks`. Before its first live read the loop indexes, without emitting, whatever the
+ * indexer has not seen up to the end id it resolved, so the seat map, the screenings and the counters stay
+ * right after a time with no instance running.
  */
 export class FeedLoop extends EventEmitter<FeedLoopEvents> {
   #lastId: StreamId | undefined;
@@ -162,11 +163,7 @@ export class FeedLoop extends EventEmitter<FeedLoopEvents> {
     const signal = this.#abort.signal;
     /** When the XREAD in flight was sent: a reply long after it means the stream was quiet. */
     let sentAt = 0;
-    /**
-     * Reads what follows `after`. While the stream is busy (`busy`: see BUSY_READ_ENTRIES) that is the
-     * entries already there, as one JSON string (RANGE_JSON), which costs the server a sixth of the CPU per
-     * entry of an XREAD reply; otherwise, and as soon as that finds nothing, a blocking XREAD.
-     */
+    /** Reads what follows `after`: with `busy` through RANGE_JSON (see BUSY_READ_ENTRIES), else a blocking XREAD. */
     const read = (after: StreamId, delayMs = 0, busy = false) => {
       const send = async (): Promise<RawEntry[]> => {
         sentAt = performance.now();
